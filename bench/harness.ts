@@ -1,0 +1,90 @@
+/**
+ * The shared shape of every benchmark: each `bench/*.bench.ts` exports
+ * `run(): Promise<BenchRow[]>`, measuring ours and the baseline in the same
+ * process. `bench/run.ts` runs them all, prints one table and writes
+ * `bench/results.json`, from which the README's table is generated.
+ */
+
+export interface BenchRow {
+  /** What was measured, e.g. `engine.query SELECT 1 ×1000 (worker)`. */
+  name: string;
+  /** The baseline it is compared with, e.g. `raw duckdb-wasm conn.query`. */
+  baselineName: string;
+  /** Our measurement, in `unit`. */
+  ours: number;
+  /** The baseline's measurement, in `unit`. */
+  baseline: number;
+  /** `ms`, `µs/op`, `ops/s`, `rows/s`, `MB`, ... */
+  unit: string;
+  /** True when a larger number is better (throughput); false for times. */
+  higherIsBetter: boolean;
+  /** The target, in words, e.g. `ratio ≤ 1.15`. */
+  target?: string;
+  /** Whether the target was met on this run. */
+  met?: boolean;
+}
+
+/** ours / baseline for times, baseline / ours for throughputs: > 1 means we are slower. */
+export function slowdown(row: Pick<BenchRow, 'ours' | 'baseline' | 'higherIsBetter'>): number {
+  return row.higherIsBetter ? row.baseline / row.ours : row.ours / row.baseline;
+}
+
+/** Runs `fn` `iterations` times after `warmup` runs and returns the median time in ms. */
+export async function medianMs(fn: () => unknown, iterations = 5, warmup = 1): Promise<number> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const start = performance.now();
+    await fn();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+/**
+ * Times `ours` and `baseline` interleaved (A B A B ...), so that drift of a shared,
+ * noisy machine hits both alike; returns the median ms of each.
+ */
+export async function compareMs(
+  ours: () => unknown,
+  baseline: () => unknown,
+  iterations = 7,
+  warmup = 1,
+): Promise<{ ours: number; baseline: number }> {
+  for (let i = 0; i < warmup; i++) {
+    await baseline();
+    await ours();
+  }
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    let start = performance.now();
+    await baseline();
+    b.push(performance.now() - start);
+    start = performance.now();
+    await ours();
+    a.push(performance.now() - start);
+  }
+  const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+  return { ours: median(a), baseline: median(b) };
+}
+
+function fmt(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const abs = Math.abs(value);
+  if (abs >= 1e6) return value.toExponential(3);
+  if (abs >= 100) return value.toFixed(0);
+  if (abs >= 1) return value.toFixed(2);
+  return value.toPrecision(3);
+}
+
+/** Renders rows as a markdown table: name | ours | baseline | ratio | target | met. */
+export function formatTable(rows: readonly BenchRow[]): string {
+  const header = '| benchmark | ours | baseline | ratio (ours/baseline) | target | met |\n|---|---|---|---|---|---|';
+  const lines = rows.map((r) => {
+    const ratio = r.ours / r.baseline;
+    return `| ${r.name} | ${fmt(r.ours)} ${r.unit} | ${fmt(r.baseline)} ${r.unit} (${r.baselineName}) | ${fmt(ratio)} | ${r.target ?? ''} | ${r.met === undefined ? '' : r.met ? 'yes' : 'no'} |`;
+  });
+  return [header, ...lines].join('\n');
+}

@@ -1,0 +1,11 @@
+/** Every error class of the library, one file each. */
+export * from './DataPrismError.js';
+export * from './PluginError.js';
+export * from './MemoryError.js';
+export * from './TimeoutError.js';
+export * from './QueryError.js';
+export * from './ConfigError.js';
+export * from './ValidationError.js';
+export * from './ResourceError.js';
+export * from './EngineError.js';
+export * from './LifecycleError.js';

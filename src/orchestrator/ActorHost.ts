@@ -1,0 +1,73 @@
+/**
+ * Where components spawn their lifecycle actors. Inside an orchestrator, every
+ * plugin and recovery actor is a spawned child of the orchestrator's root actor,
+ * so one inspector sees the whole system and the orchestrator's snapshot lists
+ * them. Outside one (a unit test, a standalone engine), the standalone host runs
+ * each as its own root actor with the same contract.
+ *
+ * Events a spawned actor `emit`s (`{ type: 'plugin:loaded', name, version }`)
+ * are forwarded to the EventBus as `bus.emit(type, payload)`: that is how the
+ * machines' events reach users.
+ */
+import { createActor, type ActorRefFrom, type AnyActorLogic, type AnyActorRef, type InputFrom, type InspectionEvent, type Observer } from 'xstate';
+import type { EventBus } from '../events/EventBus.js';
+
+export interface SpawnOptions<TLogic extends AnyActorLogic> {
+  /** The child's id in the parent's snapshot (`children[id]`); unique among live children. */
+  id: string;
+  /** A system-wide name (`plugin:viz`, `recovery:3`) for `system.get(...)` and the inspector. */
+  systemId?: string;
+  /** The machine's input. */
+  input?: InputFrom<TLogic>;
+}
+
+export interface ActorHost {
+  /** Spawns `logic` and returns its running actor; its emitted events reach the EventBus. */
+  spawn<TLogic extends AnyActorLogic>(logic: TLogic, options: SpawnOptions<TLogic>): ActorRefFrom<TLogic>;
+  /** Stops and removes a spawned child, so finished actors do not accumulate. No-op if unknown. */
+  stop(id: string): void;
+  /** A live child by id, or undefined. */
+  get(id: string): AnyActorRef | undefined;
+}
+
+/** Forwards every event an actor emits to the bus as `(type, payload)`. */
+export function bridgeEmitted(actor: AnyActorRef, bus: EventBus): void {
+  actor.on('*', (emitted: { type: string }) => {
+    const { type, ...payload } = emitted;
+    bus.emit(type, payload);
+  });
+}
+
+export interface StandaloneActorHostOptions {
+  /** Where emitted events go. */
+  bus?: EventBus;
+  /** An XState inspection observer given to every actor. */
+  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  /** Receives an actor's unhandled error (so it is never rethrown as an uncaught exception). */
+  onError?: (error: unknown, id: string) => void;
+}
+
+/** An ActorHost that runs each actor as its own root actor: for use without an orchestrator. */
+export function createStandaloneActorHost(options: StandaloneActorHostOptions = {}): ActorHost {
+  const actors = new Map<string, AnyActorRef>();
+  return {
+    spawn(logic, { id, systemId, input }) {
+      if (actors.has(id)) throw new Error(`an actor with id '${id}' is already running; stop it first`);
+      const actor = createActor(logic, { id, systemId, input, inspect: options.inspect } as never) as AnyActorRef;
+      actor.subscribe({ error: (error: unknown) => options.onError?.(error, id) });
+      if (options.bus) bridgeEmitted(actor, options.bus);
+      actors.set(id, actor);
+      actor.start();
+      return actor as never;
+    },
+    stop(id) {
+      const actor = actors.get(id);
+      if (!actor) return;
+      actors.delete(id);
+      actor.stop();
+    },
+    get(id) {
+      return actors.get(id);
+    },
+  };
+}
