@@ -1,0 +1,69 @@
+/**
+ * The escalate strategy: recover nothing, hand the error on at once. It is what
+ * errors that no retry can fix get (SQL, validation, configuration, usage, fatal),
+ * and the last stage of a composition that has run out of options.
+ *
+ * States and events (strategy shape: see machines/recovery.machine.ts):
+ *   deciding -- always ---> escalated (emit error:escalated, reason = params.reason)
+ *   deciding -- SHUTDOWN -> escalated (reason 'shutdown'; unreachable in practice: deciding is transient)
+ */
+import { assign, emit, setup, type AnyStateMachine } from 'xstate';
+import {
+  baseContext,
+  escalatedOutput,
+  finalOutput,
+  recoveredOutput,
+  type RecoveryContextBase,
+  type RecoveryEmitted,
+  type RecoveryEvent,
+  type RecoveryInput,
+  type RecoveryOutput,
+} from '../recovery.machine.js';
+
+/** Parameters of an escalate strategy. */
+export interface EscalateParams {
+  /** The name reported as `recovery` / `strategy`. Default `escalate`. */
+  name?: string;
+  /** The reason given. Default: the error's category cannot be recovered automatically. */
+  reason?: string;
+}
+
+/** An escalate machine with `params` baked in. */
+export function createEscalateMachine(params: EscalateParams = {}): AnyStateMachine {
+  const name = params.name ?? 'escalate';
+  return setup({
+    types: {} as {
+      context: RecoveryContextBase;
+      input: RecoveryInput;
+      events: RecoveryEvent;
+      emitted: RecoveryEmitted;
+      output: RecoveryOutput;
+    },
+    actions: {
+      recordReason: assign({
+        reason: ({ context }) =>
+          params.reason ?? `no automatic recovery for a ${context.category} error from ${context.component}: ${context.error.message}`,
+      }),
+      recordShutdown: assign({ reason: 'shutdown' }),
+      emitEscalated: emit(({ context }) => ({ type: 'error:escalated' as const, error: context.error, recovery: context.strategy, reason: context.reason })),
+      emitRecovered: emit(({ context }) => ({ type: 'error:recovered' as const, error: context.error, recovery: context.strategy })),
+    },
+  }).createMachine({
+    id: name,
+    initial: 'deciding',
+    context: ({ input }) => baseContext(input, name, 0),
+    states: {
+      deciding: {
+        always: { target: 'escalated', actions: 'recordReason' },
+        on: { SHUTDOWN: { target: 'escalated', actions: 'recordShutdown' } },
+      },
+      // Unreachable, but every strategy has both final states (the shape contract).
+      recovered: { type: 'final', entry: 'emitRecovered', output: ({ context }) => recoveredOutput(context) },
+      escalated: { type: 'final', entry: 'emitEscalated', output: ({ context }) => escalatedOutput(context) },
+    },
+    output: finalOutput,
+  });
+}
+
+/** The escalate machine with the default reason. */
+export const escalateMachine = createEscalateMachine();

@@ -1,0 +1,173 @@
+/**
+ * The restart-plugin strategy, with supervisor semantics ("let it crash"): the
+ * failed plugin is disposed and re-initialized from a clean state, never patched up.
+ * At most `maxRestarts` restarts within `withinMs` (restart intensity): one more
+ * escalates to the parent. Under `rest_for_one`, the plugins that depend on the
+ * failed one are restarted with it; under `one_for_one`, only the plugin itself.
+ *
+ * States and events (strategy shape: see machines/recovery.machine.ts):
+ *   deciding   -- no plugin in the input ------------------------> escalated (emit error:escalated, reason 'no plugin to restart')
+ *   deciding   -- input.pluginState is 'disposed' ---------------> escalated (reason: a disposed plugin is never restarted)
+ *   deciding   -- restartLog has ≥ maxRestarts entries within withinMs of now -> escalated (reason 'restart intensity exceeded ...')
+ *   deciding   -- otherwise -----------------------------------> restarting
+ *   restarting -- (entry: attempts += 1) invoke `restart` with { plugin, dependents }
+ *   restarting -- restart resolved ------------------------------> recovered (emit error:recovered)
+ *   restarting -- restart rejected ------------------------------> escalated (emit error:escalated, reason names the failure)
+ *   any non-final -- SHUTDOWN -----------------------------------> escalated (reason 'shutdown')
+ *
+ * The runtime keeps each plugin's restart log and passes it (with `now`) as input,
+ * so the machine stays pure and each recovery sees every earlier restart.
+ */
+import { assign, emit, fromPromise, setup, type AnyStateMachine } from 'xstate';
+import {
+  baseContext,
+  errorOf,
+  escalatedOutput,
+  finalOutput,
+  recoveredOutput,
+  type RecoveryContextBase,
+  type RecoveryEmitted,
+  type RecoveryEvent,
+  type RecoveryInput,
+  type RecoveryOutput,
+} from '../recovery.machine.js';
+
+/** Which plugins a restart covers (Erlang/OTP supervisor strategies). */
+export type RestartMode = 'one_for_one' | 'rest_for_one';
+
+/** Parameters of a restart-plugin strategy. */
+export interface RestartPluginParams {
+  /** The name reported as `recovery` / `strategy`. Default `plugin_restart`. */
+  name?: string;
+  /** Restarts allowed within `withinMs` before escalating. Default 3. */
+  maxRestarts?: number;
+  /** The restart-intensity window, in ms. Default 60000. */
+  withinMs?: number;
+  /** `one_for_one` (only the plugin) or `rest_for_one` (it and its dependents). Default `one_for_one`. */
+  mode?: RestartMode;
+}
+
+/** The restart machine's context. */
+export interface RestartPluginContext extends RecoveryContextBase {
+  maxRestarts: number;
+  withinMs: number;
+  mode: RestartMode;
+  now: number;
+  restartLog: number[];
+  dependents: string[];
+  pluginState: string | undefined;
+}
+
+/** What the `restart` actor receives. */
+export interface RestartRequest {
+  plugin: string;
+  /** Dependents to restart after it, in order (empty under one_for_one). */
+  dependents: string[];
+}
+
+/** Parameters with defaults applied. */
+export function resolveRestartParams(params: RestartPluginParams = {}): Required<RestartPluginParams> {
+  const finite = (value: number | undefined, fallback: number) => (typeof value === 'number' && Number.isFinite(value) ? value : fallback);
+  return {
+    name: params.name ?? 'plugin_restart',
+    maxRestarts: Math.max(0, Math.floor(finite(params.maxRestarts, 3))),
+    withinMs: Math.max(0, finite(params.withinMs, 60_000)),
+    mode: params.mode === 'rest_for_one' ? 'rest_for_one' : 'one_for_one',
+  };
+}
+
+/** How many restarts of the log fall within the intensity window ending at `now`. */
+export function restartsInWindow(restartLog: readonly number[], now: number, withinMs: number): number {
+  let count = 0;
+  for (const at of restartLog) if (now - at <= withinMs) count++;
+  return count;
+}
+
+/** A restart-plugin machine with `params` baked into its context. */
+export function createRestartPluginMachine(params: RestartPluginParams = {}): AnyStateMachine {
+  const p = resolveRestartParams(params);
+  return setup({
+    types: {} as {
+      context: RestartPluginContext;
+      input: RecoveryInput;
+      events: RecoveryEvent;
+      emitted: RecoveryEmitted;
+      output: RecoveryOutput;
+    },
+    actors: {
+      restart: fromPromise<void, RestartRequest>(async () => {
+        throw new Error('the `restart` actor was not provided: supply it with machine.provide()');
+      }),
+    },
+    actions: {
+      countAttempt: assign({ attempts: ({ context }) => context.attempts + 1 }),
+      recordRestarted: assign({
+        message: ({ context }) => {
+          const also = context.mode === 'rest_for_one' && context.dependents.length > 0 ? ` and its dependents ${context.dependents.join(', ')}` : '';
+          return `restarted plugin '${context.plugin}'${also} (${context.mode})`;
+        },
+      }),
+      recordRestartFailed: assign({
+        reason: ({ context, event }) => `restarting plugin '${context.plugin}' failed: ${errorOf(event as { error?: unknown }).message}`,
+      }),
+      recordNoPlugin: assign({ reason: 'no plugin to restart: the error names no plugin' }),
+      recordDisposed: assign({ reason: ({ context }) => `plugin '${context.plugin}' is disposed; a disposed plugin is never restarted` }),
+      recordIntensity: assign({
+        reason: ({ context }) =>
+          `restart intensity exceeded: plugin '${context.plugin}' was restarted ${restartsInWindow(context.restartLog, context.now, context.withinMs)} times within ${context.withinMs} ms (limit ${context.maxRestarts})`,
+      }),
+      recordShutdown: assign({ reason: 'shutdown' }),
+      emitRecovered: emit(({ context }) => ({ type: 'error:recovered' as const, error: context.error, recovery: context.strategy })),
+      emitEscalated: emit(({ context }) => ({ type: 'error:escalated' as const, error: context.error, recovery: context.strategy, reason: context.reason })),
+    },
+    guards: {
+      noPlugin: ({ context }) => context.plugin === undefined || context.plugin === '',
+      disposed: ({ context }) => context.pluginState === 'disposed',
+      intensityExceeded: ({ context }) => restartsInWindow(context.restartLog, context.now, context.withinMs) >= context.maxRestarts,
+    },
+  }).createMachine({
+    id: p.name,
+    initial: 'deciding',
+    context: ({ input }) => ({
+      ...baseContext(input, p.name, 1),
+      maxRestarts: p.maxRestarts,
+      withinMs: p.withinMs,
+      mode: p.mode,
+      now: input.now ?? 0,
+      restartLog: [...(input.restartLog ?? [])],
+      dependents: [...(input.dependents ?? [])],
+      pluginState: input.pluginState,
+    }),
+    states: {
+      deciding: {
+        always: [
+          { guard: 'noPlugin', target: 'escalated', actions: 'recordNoPlugin' },
+          { guard: 'disposed', target: 'escalated', actions: 'recordDisposed' },
+          { guard: 'intensityExceeded', target: 'escalated', actions: 'recordIntensity' },
+          { target: 'restarting' },
+        ],
+        on: { SHUTDOWN: { target: 'escalated', actions: 'recordShutdown' } },
+      },
+      restarting: {
+        entry: 'countAttempt',
+        invoke: {
+          id: 'restart',
+          src: 'restart',
+          input: ({ context }) => ({
+            plugin: context.plugin ?? '',
+            dependents: context.mode === 'rest_for_one' ? [...context.dependents] : [],
+          }),
+          onDone: { target: 'recovered', actions: 'recordRestarted' },
+          onError: { target: 'escalated', actions: 'recordRestartFailed' },
+        },
+        on: { SHUTDOWN: { target: 'escalated', actions: 'recordShutdown' } },
+      },
+      recovered: { type: 'final', entry: 'emitRecovered', output: ({ context }) => recoveredOutput(context) },
+      escalated: { type: 'final', entry: 'emitEscalated', output: ({ context }) => escalatedOutput(context) },
+    },
+    output: finalOutput,
+  });
+}
+
+/** The restart machine with default parameters (one_for_one, 3 restarts per 60 s). */
+export const restartPluginMachine = createRestartPluginMachine();

@@ -1,0 +1,9 @@
+/** The recovery runtime's public API: strategies, composition, breakers, the runtime and its host. */
+export * from './types.js';
+export * from './strategies.js';
+export * from './compose.js';
+export * from './CircuitBreaker.js';
+export * from './policy.js';
+export * from './RecoveryRuntime.js';
+export * from './standaloneHost.js';
+export type { RecoveryInput, RecoveryOutput, RecoveryEmitted } from '../../../machines/recovery.machine.js';
