@@ -1,13 +1,20 @@
 // Tests run against the real DuckDB-WASM engine: the async API lives in worker
 // threads, which vitest's default thread pool cannot nest, so every file runs in a fork.
+// The package's own name resolves to its sources, so examples and tests import it
+// exactly as a user would.
 import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 
+const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
+
 export default defineConfig({
   resolve: {
-    alias: {
-      '@dataprism/orchestration': fileURLToPath(new URL('./src/index.ts', import.meta.url)),
-    },
+    alias: [
+      { find: /^@dataprism\/orchestration$/, replacement: src('index.ts') },
+      { find: /^@dataprism\/orchestration\/plugins$/, replacement: src('plugins/builtin/index.ts') },
+      { find: /^@dataprism\/orchestration\/check$/, replacement: src('check/index.ts') },
+      { find: /^@dataprism\/orchestration\/inspect$/, replacement: src('inspect/index.ts') },
+    ],
   },
   test: {
     include: ['tests/**/*.test.ts'],
