@@ -1,0 +1,148 @@
+/**
+ * `checkMachine` and `checkStrategy`: explore every reachable state of a machine
+ * composed with a fault model and report violated properties with their shortest
+ * counterexamples.
+ */
+import type { AnyStateMachine } from 'xstate';
+import { ValidationError } from '../errors/ValidationError.js';
+import { machineKeyFunction } from './abstraction.js';
+import { explore } from './explore.js';
+import { resolveFaultModel } from './faults.js';
+import { createMachineModel, type MachineModelConfig } from './machineModel.js';
+import { STRATEGY_PROPERTIES, type CheckOptions, type CheckResult, type CheckableStrategy, type StrategyCheckOptions } from './types.js';
+
+const DEFAULT_MAX_STATES = 1_000_000;
+
+/** The input `checkStrategy` uses when none is given: a plugin operation that failed. */
+export function defaultStrategyInput(): Record<string, unknown> {
+  const error = Object.assign(new Error("plugin 'p' failed while executing 'run'"), { category: 'plugin', component: 'plugin:p' });
+  return { error, category: 'plugin', component: 'plugin:p', plugin: 'p', operation: 'run', now: 0, restartLog: [], hasOperation: true, dependents: [] };
+}
+
+function assertMachine(machine: unknown, what: string): asserts machine is AnyStateMachine {
+  const m = machine as { root?: unknown; transition?: unknown; getInitialSnapshot?: unknown } | null;
+  if (!m || typeof m !== 'object' || !m.root || typeof m.transition !== 'function' || typeof m.getInitialSnapshot !== 'function') {
+    throw new ValidationError(`${what} is not an XState machine: pass the result of setup({...}).createMachine({...})`, {
+      component: 'check',
+      issues: [{ path: 'machine', message: 'expected a StateMachine' }],
+    });
+  }
+}
+
+function limits(options: CheckOptions): { maxStates: number; maxDepth: number } {
+  const maxStates = options.maxStates ?? DEFAULT_MAX_STATES;
+  const maxDepth = options.maxDepth ?? Infinity;
+  if (!(maxStates >= 1)) throw new ValidationError(`maxStates must be ≥ 1, got ${String(maxStates)}`, { component: 'check', issues: [{ path: 'maxStates', message: 'expected a number ≥ 1' }] });
+  if (!(maxDepth >= 0)) throw new ValidationError(`maxDepth must be ≥ 0, got ${String(maxDepth)}`, { component: 'check', issues: [{ path: 'maxDepth', message: 'expected a number ≥ 0' }] });
+  return { maxStates, maxDepth };
+}
+
+function hasFinalStates(machine: AnyStateMachine): boolean {
+  const visit = (node: { type?: string; states?: Record<string, unknown> }): boolean =>
+    node.type === 'final' || Object.values(node.states ?? {}).some((child) => visit(child as never));
+  return visit(machine.root as never);
+}
+
+function run(name: string, config: MachineModelConfig, options: CheckOptions, properties: string[], liveness: boolean): CheckResult {
+  const started = performance.now();
+  const model = createMachineModel(config);
+  const { maxStates, maxDepth } = limits(options);
+  const outcome = explore(model, { maxStates, maxDepth, liveness, livenessProperty: 'final-reachable' });
+  const order = new Map(properties.map((p, i) => [p, i]));
+  outcome.violations.sort((a, b) => (order.get(a.property) ?? 999) - (order.get(b.property) ?? 999));
+  for (const v of outcome.violations) if (!order.has(v.property)) properties.push(v.property);
+  return {
+    ok: outcome.violations.length === 0 && outcome.complete,
+    name,
+    statesExplored: outcome.states,
+    transitions: outcome.transitions,
+    durationMs: performance.now() - started,
+    complete: outcome.complete,
+    properties,
+    violations: outcome.violations,
+    machineStates: model.machineStates(),
+    machineTransitions: model.machineTransitions(),
+  };
+}
+
+/**
+ * Explores every reachable (state, context) of `machine` composed with the fault
+ * model and checks: the given invariants, that the machine never enters XState's
+ * `error` status (`no-error-status`), that runs end in `finalStates` when given
+ * (`ends-in-final-states`), and — when the machine has final states and
+ * `liveness` is not false — that a final state stays reachable from every
+ * reachable state (`final-reachable`).
+ */
+export function checkMachine(machine: AnyStateMachine, options: CheckOptions = {}): CheckResult {
+  assertMachine(machine, 'checkMachine(machine)');
+  const liveness = options.liveness ?? hasFinalStates(machine);
+  const properties = ['no-error-status', ...(options.invariants ?? []).map((i) => i.name)];
+  if (options.finalStates) properties.push('ends-in-final-states');
+  if (liveness) properties.push('final-reachable');
+  const config: MachineModelConfig = {
+    machine,
+    starts: [{ variant: 'input', input: options.input, disposed: false }],
+    faults: resolveFaultModel(options.faults, 0),
+    machineKey: machineKeyFunction(options),
+    invariants: options.invariants ?? [],
+    cache: options.cacheTransitions ?? true,
+  };
+  if (options.events) config.events = options.events;
+  if (options.finalStates) config.finalStates = options.finalStates;
+  return run(machine.id, config, options, properties, liveness);
+}
+
+/** True when `value` has the strategy shape: a name and a machine. */
+export function isCheckableStrategy(value: unknown): value is CheckableStrategy {
+  if (typeof value !== 'object' || value === null) return false;
+  const s = value as { name?: unknown; machine?: unknown };
+  const m = s.machine as { root?: unknown; transition?: unknown } | undefined;
+  return typeof s.name === 'string' && typeof m === 'object' && m !== null && !!m.root && typeof m.transition === 'function';
+}
+
+/**
+ * Checks a recovery strategy (the strategy shape of machines/recovery.machine.ts)
+ * against every fault the environment can inject, with the built-in properties:
+ * `attempts-bounded`, `no-restart-after-dispose`, `backoff-respected`,
+ * `single-recovery-in-flight`, `final-reachable`, `ends-recovered-or-escalated`,
+ * `recovered-event-iff-recovered`, plus any `invariants`.
+ *
+ * Runs start from `options.input` (default: a plugin error on plugin `p`) and —
+ * when the strategy can restart a plugin — also with the plugin already disposed.
+ */
+export function checkStrategy(strategy: CheckableStrategy, options: StrategyCheckOptions = {}): CheckResult {
+  if (!isCheckableStrategy(strategy)) {
+    throw new ValidationError('checkStrategy(strategy) needs { name, machine }: build it with defineRecoveryStrategy({...}) or a built-in factory', {
+      component: 'check',
+      issues: [{ path: 'strategy', message: 'expected { name: string, machine: StateMachine }' }],
+    });
+  }
+  assertMachine(strategy.machine, `strategy '${strategy.name}'.machine`);
+  const input = (options.input ?? defaultStrategyInput()) as Record<string, unknown>;
+  const plugin = typeof input.plugin === 'string' ? input.plugin : undefined;
+  const actors = (strategy.machine.implementations as { actors?: Record<string, unknown> }).actors ?? {};
+  const canRestart = 'restart' in actors;
+  const faults = resolveFaultModel(options.faults, canRestart && plugin !== undefined ? 1 : 0);
+  const starts: MachineModelConfig['starts'] = [{ variant: 'input', input, disposed: input.pluginState === 'disposed' }];
+  if (faults.dispose > 0 && input.pluginState !== 'disposed') starts.push({ variant: 'plugin disposed', input: { ...input, pluginState: 'disposed' }, disposed: true });
+  const liveness = options.liveness ?? true;
+  const properties: string[] = [...STRATEGY_PROPERTIES, ...(options.invariants ?? []).map((i) => i.name)];
+  if (!liveness) properties.splice(properties.indexOf('final-reachable'), 1);
+  const config: MachineModelConfig = {
+    machine: strategy.machine,
+    starts,
+    faults,
+    machineKey: machineKeyFunction(options),
+    invariants: options.invariants ?? [],
+    finalStates: options.finalStates ?? ['recovered', 'escalated'],
+    cache: options.cacheTransitions ?? true,
+    strategy: {
+      bound: strategy.bound,
+      defaultBound: options.defaultBound ?? 100,
+      minBackoffMs: Math.max(0, options.minBackoffMs ?? strategy.minBackoffMs ?? 0),
+    },
+  };
+  if (plugin !== undefined) config.plugin = plugin;
+  if (options.events) config.events = options.events;
+  return run(strategy.name, config, options, properties, liveness);
+}

@@ -1,0 +1,294 @@
+/**
+ * The exploration engine: a breadth-first search over the states of any model
+ * (one machine with its environment, or a product of machines), with safety
+ * violations found on the way, liveness computed afterwards on the explored graph
+ * by reverse reachability, and shortest counterexample traces rebuilt from parent
+ * indices.
+ *
+ * States are numbered in discovery order, and BFS expands them in that order, so
+ * the queue is just a cursor, parents are one Int32Array, and the first violation
+ * found for a property has the shortest trace. Edges are stored as one flat array
+ * (CSR), which is all the reverse-reachability pass needs. Model states are kept
+ * only until they are expanded; a trace is rebuilt by re-expanding its prefix.
+ */
+import type { EnvEvent, TraceStep, Violation } from './types.js';
+
+/** A property violated by one edge (or initial state), reported by a model. */
+export interface EdgeViolation {
+  /** The property's name. */
+  property: string;
+  /** What went wrong. */
+  message: string;
+  /** Do not expand the target state (the run is already wrong, and may be unbounded). */
+  prune?: boolean;
+}
+
+/** Receives one successor of the state being expanded. */
+export type SuccessorSink<S> = (event: EnvEvent, next: S, violations: readonly EdgeViolation[] | undefined) => void;
+
+/** What the engine needs from a model. */
+export interface ExploreModel<S> {
+  /** The start states (input variants), each with the `start` event that names it. */
+  initialStates(): Array<{ event: EnvEvent; state: S; violations?: readonly EdgeViolation[] }>;
+  /** A compact key: two states with the same key are the same state. */
+  key(state: S): string;
+  /** True for states that end a run (final or errored); they are not expanded. */
+  isTerminal(state: S): boolean;
+  /**
+   * Calls `sink` once per move of the environment from `state`. The same move
+   * must be passed as the same `EnvEvent` object every time (traces are rebuilt
+   * by matching it).
+   */
+  expand(state: S, sink: SuccessorSink<S>): void;
+  /** How a state appears in a trace. */
+  describe(state: S): Omit<TraceStep, 'event'>;
+}
+
+/** Limits and switches of one exploration. */
+export interface ExploreOptions {
+  /** Stop adding states after this many. */
+  maxStates: number;
+  /** Do not expand states at this depth or deeper. */
+  maxDepth: number;
+  /** Compute `final-reachable` on the explored graph. */
+  liveness: boolean;
+  /** The property name used for liveness violations. */
+  livenessProperty: string;
+}
+
+/** The raw outcome of an exploration. */
+export interface ExploreResult {
+  states: number;
+  transitions: number;
+  complete: boolean;
+  violations: Violation[];
+}
+
+const PRUNED = 1;
+const TERMINAL = 2;
+const EXPANDED = 4;
+
+/** A growable Int32Array. */
+class IntVec {
+  data: Int32Array;
+  length = 0;
+  constructor(capacity = 1024) {
+    this.data = new Int32Array(capacity);
+  }
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const next = new Int32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = value;
+  }
+}
+
+interface Found {
+  property: string;
+  message: string;
+  /** The state the violating edge leaves (−1 for an initial state). */
+  from: number;
+  /** The violating edge's event, or the initial event. */
+  event: EnvEvent;
+}
+
+/** Explores `model` breadth-first and returns what it found. */
+export function explore<S>(model: ExploreModel<S>, options: ExploreOptions): ExploreResult {
+  const ids = new Map<string, number>();
+  const pending: (S | undefined)[] = [];
+  const parent = new IntVec();
+  const parentEvent = new IntVec();
+  const depth = new IntVec();
+  const flags: number[] = [];
+  const edgeStart = new IntVec();
+  const edgeTo = new IntVec();
+  const events: EnvEvent[] = [];
+  const eventIds = new Map<EnvEvent, number>();
+  const found = new Map<string, Found>();
+  let complete = true;
+
+  const eventId = (event: EnvEvent): number => {
+    let id = eventIds.get(event);
+    if (id === undefined) {
+      id = events.length;
+      events.push(event);
+      eventIds.set(event, id);
+    }
+    return id;
+  };
+
+  const report = (violations: readonly EdgeViolation[] | undefined, from: number, event: EnvEvent): boolean => {
+    if (!violations || violations.length === 0) return false;
+    let prune = false;
+    for (const v of violations) {
+      if (!found.has(v.property)) found.set(v.property, { property: v.property, message: v.message, from, event });
+      if (v.prune) prune = true;
+    }
+    return prune;
+  };
+
+  /** Adds a state if new; returns its id, or −1 when the state limit stops it. */
+  const add = (state: S, from: number, event: EnvEvent, d: number, prune: boolean): number => {
+    const key = model.key(state);
+    const known = ids.get(key);
+    if (known !== undefined) return known;
+    if (ids.size >= options.maxStates) {
+      complete = false;
+      return -1;
+    }
+    const id = ids.size;
+    ids.set(key, id);
+    pending.push(state);
+    parent.push(from);
+    parentEvent.push(eventId(event));
+    depth.push(d);
+    flags.push((prune ? PRUNED : 0) | (model.isTerminal(state) ? TERMINAL : 0));
+    return id;
+  };
+
+  for (const start of model.initialStates()) {
+    const prune = report(start.violations, -1, start.event);
+    add(start.state, -1, start.event, 0, prune);
+  }
+
+  let cursor = 0;
+  let d = 0;
+  let from = 0;
+  let dropped = false;
+  const sink: SuccessorSink<S> = (event, next, violations) => {
+    const prune = report(violations, from, event);
+    const to = add(next, from, event, d + 1, prune);
+    if (to >= 0) edgeTo.push(to);
+    else dropped = true;
+  };
+  for (; cursor < ids.size; cursor++) {
+    edgeStart.push(edgeTo.length);
+    const state = pending[cursor]!;
+    pending[cursor] = undefined;
+    const f = flags[cursor]!;
+    if (f & (TERMINAL | PRUNED)) continue;
+    d = depth.data[cursor]!;
+    if (d >= options.maxDepth) {
+      flags[cursor] = f | PRUNED;
+      complete = false;
+      continue;
+    }
+    from = cursor;
+    dropped = false;
+    model.expand(state, sink);
+    // A state whose successors were cut off by the state limit is not known to be stuck.
+    flags[cursor] = f | EXPANDED | (dropped ? PRUNED : 0);
+  }
+  // States never expanded because the limit stopped the loop early.
+  while (edgeStart.length <= ids.size) edgeStart.push(edgeTo.length);
+
+  const states = ids.size;
+  const violations: Violation[] = [];
+  const traceTo = (target: number, extra?: EnvEvent): Violation['trace'] => rebuildTrace(model, parent.data, parentEvent.data, events, target, extra);
+
+  for (const f of found.values()) {
+    violations.push({ property: f.property, message: f.message, trace: f.from < 0 ? rebuildInitial(model, f.event) : traceTo(f.from, f.event) });
+  }
+
+  if (options.liveness && !found.has(options.livenessProperty)) {
+    const stuck = firstWithoutFinal(states, flags, edgeStart.data, edgeTo.data, edgeTo.length);
+    if (stuck >= 0) {
+      const hasMoves = edgeStart.data[stuck + 1]! > edgeStart.data[stuck]!;
+      const trace = traceTo(stuck);
+      const last = trace[trace.length - 1];
+      const where = last ? `'${last.state}'` : 'the start state';
+      violations.push({
+        property: options.livenessProperty,
+        message: hasMoves
+          ? `livelock: from ${where} no final state can be reached; every run from there cycles forever`
+          : `deadlock: in ${where} the machine waits for something the environment never does (no invoke running, no delay pending, no event accepted)`,
+        trace,
+      });
+    }
+  }
+
+  return { states, transitions: edgeTo.length, complete, violations };
+}
+
+/**
+ * The first (shallowest) expanded state from which no terminal or pruned state is
+ * reachable, or −1: a reverse BFS from every terminal/pruned state over the
+ * reversed CSR graph.
+ */
+function firstWithoutFinal(states: number, flags: readonly number[], start: Int32Array, to: Int32Array, edges: number): number {
+  const inDegree = new Int32Array(states + 1);
+  for (let e = 0; e < edges; e++) inDegree[to[e]! + 1]!++;
+  for (let i = 0; i < states; i++) inDegree[i + 1]! += inDegree[i]!;
+  const revStart = inDegree;
+  const fill = revStart.slice(0, states);
+  const revFrom = new Int32Array(edges);
+  for (let s = 0; s < states; s++) {
+    for (let e = start[s]!; e < start[s + 1]!; e++) revFrom[fill[to[e]!]!++] = s;
+  }
+  const good = new Uint8Array(states);
+  const queue = new Int32Array(states);
+  let head = 0;
+  let tail = 0;
+  for (let s = 0; s < states; s++) {
+    const f = flags[s]!;
+    if (f & (TERMINAL | PRUNED) || !(f & EXPANDED)) {
+      good[s] = 1;
+      queue[tail++] = s;
+    }
+  }
+  while (head < tail) {
+    const s = queue[head++]!;
+    for (let e = revStart[s]!; e < revStart[s + 1]!; e++) {
+      const p = revFrom[e]!;
+      if (!good[p]) {
+        good[p] = 1;
+        queue[tail++] = p;
+      }
+    }
+  }
+  for (let s = 0; s < states; s++) if (!good[s]) return s;
+  return -1;
+}
+
+function rebuildInitial<S>(model: ExploreModel<S>, event: EnvEvent): TraceStep[] {
+  const start = model.initialStates().find((s) => s.event === event || sameEvent(s.event, event));
+  return start ? [{ event: start.event, ...model.describe(start.state) }] : [];
+}
+
+/** Rebuilds the path to `target` (then one more step by `extra`) by re-expanding each prefix state. */
+function rebuildTrace<S>(
+  model: ExploreModel<S>,
+  parent: Int32Array,
+  parentEvent: Int32Array,
+  events: readonly EnvEvent[],
+  target: number,
+  extra?: EnvEvent,
+): TraceStep[] {
+  const path: number[] = [];
+  for (let s = target; s >= 0; s = parent[s]!) path.push(s);
+  path.reverse();
+  const moves = path.map((s) => events[parentEvent[s]!]!);
+  if (extra) moves.push(extra);
+  const starts = model.initialStates();
+  const first = starts.find((s) => s.event === moves[0] || sameEvent(s.event, moves[0]!));
+  if (!first) return [];
+  let state = first.state;
+  const trace: TraceStep[] = [{ event: first.event, ...model.describe(state) }];
+  for (let i = 1; i < moves.length; i++) {
+    const move = moves[i]!;
+    let next: S | undefined;
+    model.expand(state, (event, candidate) => {
+      if (next === undefined && (event === move || sameEvent(event, move))) next = candidate;
+    });
+    if (next === undefined) break;
+    state = next;
+    trace.push({ event: move, ...model.describe(state) });
+  }
+  return trace;
+}
+
+function sameEvent(a: EnvEvent, b: EnvEvent): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

@@ -1,0 +1,54 @@
+/** Renders a check result as readable text: one line per property, then each counterexample. */
+import type { CheckResult, EnvEvent, TraceStep } from './types.js';
+
+/** One environment move in words: `attempt fails (timeout)`, `backoff elapses (+120 ms)`. */
+export function describeEnvEvent(event: EnvEvent): string {
+  switch (event.type) {
+    case 'start':
+      return event.variant === 'input' ? 'start' : `start (${event.variant})`;
+    case 'done':
+      return event.output === 0 ? `${event.actor} succeeds` : `${event.actor} succeeds (output #${event.output})`;
+    case 'fail':
+      return `${event.actor} fails (${event.fault})`;
+    case 'delay':
+      return `${event.delay} elapses (+${formatMs(event.ms)} ms)`;
+    case 'send':
+      return `send ${event.event.type}`;
+    case 'dispose':
+      return 'plugin is disposed';
+  }
+}
+
+function formatMs(ms: number): string {
+  return Number.isInteger(ms) ? String(ms) : ms.toFixed(1);
+}
+
+/** One trace step as a line. */
+export function formatStep(step: TraceStep, index: number): string {
+  const parts = [`${String(index).padStart(3)}. ${describeEnvEvent(step.event).padEnd(34)} → ${step.state}`];
+  const facts: string[] = [`t=${formatMs(step.timeMs)}ms`];
+  if (step.attempts !== undefined) facts.push(`attempts=${step.attempts}`);
+  if (step.running.length > 0) facts.push(`running=[${step.running.join(',')}]`);
+  if (step.emitted.length > 0) facts.push(`emits ${step.emitted.join(', ')}`);
+  return `${parts[0]}  (${facts.join(' ')})`;
+}
+
+/** The whole result: a summary line, each property PASS/FAIL, then the counterexamples. */
+export function formatCheckResult(result: CheckResult): string {
+  const lines: string[] = [];
+  const verdict = result.ok ? 'OK' : result.violations.length > 0 ? 'VIOLATIONS' : 'INCOMPLETE';
+  lines.push(
+    `${result.name}: ${verdict} — ${result.statesExplored} states, ${result.transitions} transitions, ${result.durationMs.toFixed(0)} ms` +
+      (result.complete ? '' : ' (state or depth limit reached: the exploration is incomplete)'),
+  );
+  const violated = new Map(result.violations.map((v) => [v.property, v]));
+  for (const property of result.properties) {
+    const v = violated.get(property);
+    lines.push(`  ${v ? 'FAIL' : 'pass'}  ${property}${v ? `: ${v.message}` : ''}`);
+  }
+  for (const v of result.violations) {
+    lines.push('', `counterexample for ${v.property} (${v.trace.length} steps):`);
+    v.trace.forEach((step, i) => lines.push(`  ${formatStep(step, i)}`));
+  }
+  return lines.join('\n');
+}

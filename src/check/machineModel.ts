@@ -1,0 +1,456 @@
+/**
+ * One machine composed with its environment, as a model for the exploration
+ * engine. A state is the machine's snapshot plus what the environment knows:
+ * the delayed events pending (with the time left on each), how many faults of
+ * each bounded kind were used, the time since the last failure (capped at the
+ * minimum backoff), whether the plugin was disposed and whether the machine was
+ * told, and how many `error:recovered` / `error:escalated` events were emitted.
+ *
+ * Environment moves: each running invoke resolves (once per output of the fault
+ * model) or rejects with each fault kind that has budget left; the earliest
+ * pending delay fires (virtual time advances by the time left on it); SHUTDOWN
+ * and extra events are sent; the plugin is disposed. Invokes answer instantly in
+ * virtual time, which is the worst case for "no retry before its minimum backoff".
+ *
+ * Machine transitions are cached per (machine state, event): the environment
+ * multiplies states, but the machine's answer to an event depends only on its
+ * own (abstracted) state.
+ */
+import type { AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
+import { valueKey } from './abstraction.js';
+import { readEffects, type Effects } from './effects.js';
+import type { EdgeViolation, ExploreModel, SuccessorSink } from './explore.js';
+import { FaultErrors } from './faults.js';
+import { pureTransitions, type PureTransitions } from './pureTransition.js';
+import { FAILURE_KINDS, type EnvEvent, type FailureKind, type Invariant, type ResolvedFaultModel, type TraceStep } from './types.js';
+
+/** A delayed event waiting to fire. */
+interface PendingDelay {
+  sendId: string;
+  event: EventObject;
+  eventIndex: number;
+  name: string;
+  ms: number;
+  remaining: number;
+}
+
+/** A state of the composed model. */
+export interface MachineState {
+  snap: AnyMachineSnapshot;
+  /** Interned machine key. */
+  mid: number;
+  delays: PendingDelay[];
+  /** Faults used, per bounded kind (index into BUDGET_KINDS). */
+  used: number[];
+  /** ms since the last failed attempt/restart, capped at the minimum backoff; −1 when none is pending. */
+  sinceFail: number;
+  disposed: boolean;
+  /** The machine knows the plugin is disposed (its input said so, or a restart failed because of it). */
+  known: boolean;
+  recovered: number;
+  escalated: number;
+  /** Virtual time in ms; not part of the key. */
+  time: number;
+  /** Types emitted by the step into this state; not part of the key. */
+  emitted: string[];
+}
+
+/** Strategy-specific properties, on when the model checks a recovery strategy. */
+export interface StrategyProperties {
+  /** The declared bound, if any; else `context.maxAttempts`, else `defaultBound`. */
+  bound: number | undefined;
+  defaultBound: number;
+  /** Minimum wait after a failure before the next attempt/restart; 0 turns the check off. */
+  minBackoffMs: number;
+}
+
+/** Everything the model needs. */
+export interface MachineModelConfig {
+  machine: AnyStateMachine;
+  /** Start variants: an input each, and whether the plugin is disposed from the start. */
+  starts: Array<{ variant: string; input: unknown; disposed: boolean }>;
+  faults: ResolvedFaultModel;
+  machineKey: (snapshot: AnyMachineSnapshot) => string;
+  events?: readonly EventObject[] | ((snapshot: AnyMachineSnapshot) => readonly EventObject[]);
+  invariants: readonly Invariant[];
+  /** Allowed final state names; undefined allows any. */
+  finalStates?: readonly string[];
+  cache: boolean;
+  plugin?: string;
+  strategy?: StrategyProperties;
+}
+
+/** The bounded kinds, in the order of `MachineState.used`. */
+const BUDGET_KINDS = [...FAILURE_KINDS, 'shutdown'] as const;
+type BudgetKind = (typeof BUDGET_KINDS)[number];
+
+/** Invokes that re-run or restart something: at most one may run, and each waits its backoff. */
+const RETRY_SOURCES = new Set(['attempt', 'restart']);
+
+interface CachedStep {
+  snap: AnyMachineSnapshot;
+  mid: number;
+  effects: Effects;
+  /** The event was ignored: nothing changed. */
+  ignored: boolean;
+  error?: unknown;
+}
+
+/** The model, plus counters the result reports. */
+export interface MachineModel extends ExploreModel<MachineState> {
+  /** Distinct machine states seen. */
+  machineStates(): number;
+  /** Calls made to XState's transition function. */
+  machineTransitions(): number;
+}
+
+export function createMachineModel(config: MachineModelConfig): MachineModel {
+  const { machine, faults, strategy } = config;
+  const pure: PureTransitions = pureTransitions(machine);
+  const errors = new FaultErrors(config.plugin);
+  const budgets: number[] = BUDGET_KINDS.map((k) => faults[k as BudgetKind]);
+  const bounded = budgets.map((b) => Number.isFinite(b));
+  const minBackoff = strategy?.minBackoffMs ?? 0;
+  const acceptsShutdown = machine.root.events.includes('SHUTDOWN' as never);
+  const finals = config.finalStates ? new Set(config.finalStates) : undefined;
+
+  const machineIds = new Map<string, number>();
+  const machineEventIds = new Map<string, number>();
+  const stepCache = new Map<number, CachedStep>();
+  const envEvents = new Map<string, EnvEvent>();
+  let xstateCalls = 0;
+
+  const mid = (snap: AnyMachineSnapshot): number => {
+    const key = config.machineKey(snap);
+    let id = machineIds.get(key);
+    if (id === undefined) {
+      id = machineIds.size;
+      machineIds.set(key, id);
+    }
+    return id;
+  };
+  const machineEventId = (label: string): number => {
+    let id = machineEventIds.get(label);
+    if (id === undefined) {
+      id = machineEventIds.size;
+      machineEventIds.set(label, id);
+    }
+    return id;
+  };
+  const envEvent = (label: string, make: () => EnvEvent): EnvEvent => {
+    let e = envEvents.get(label);
+    if (!e) {
+      e = make();
+      envEvents.set(label, e);
+    }
+    return e;
+  };
+
+  // The cache pays off when the environment multiplies machine states; when every
+  // state is a new machine state it only holds snapshots (and their child actors)
+  // alive, so it switches itself off once it has proved useless.
+  let caching = config.cache;
+  let hits = 0;
+  const step = (state: MachineState, eventId: number, event: EventObject): CachedStep => {
+    const cacheKey = state.mid * 65536 + eventId;
+    if (caching && eventId < 65536) {
+      const hit = stepCache.get(cacheKey);
+      if (hit) {
+        hits++;
+        return hit;
+      }
+      if (xstateCalls >= 20_000 && hits < xstateCalls / 20) {
+        caching = false;
+        stepCache.clear();
+      }
+    }
+    xstateCalls++;
+    let result: CachedStep;
+    try {
+      const { snapshot, actions } = pure.step(state.snap, event);
+      const ignored = snapshot === state.snap && actions.length === 0;
+      result = { snap: snapshot, mid: ignored ? state.mid : mid(snapshot), effects: readEffects(actions), ignored };
+    } catch (error) {
+      // An action or guard threw outside XState's own error handling: the run is broken.
+      const snap = { ...state.snap, status: 'error', error } as AnyMachineSnapshot;
+      result = { snap, mid: mid(snap), effects: readEffects([]), ignored: false, error };
+    }
+    if (caching && eventId < 65536) stepCache.set(cacheKey, result);
+    return result;
+  };
+
+  const describe = (state: MachineState): Omit<TraceStep, 'event'> => {
+    const ctx = state.snap.context as { attempts?: unknown } | undefined;
+    const out: Omit<TraceStep, 'event'> = {
+      state: state.snap.status === 'error' ? `${valueKey(state.snap.value)} (error)` : valueKey(state.snap.value),
+      timeMs: state.time,
+      emitted: state.emitted,
+      running: Object.keys(state.snap.children),
+    };
+    if (ctx && typeof ctx.attempts === 'number') out.attempts = ctx.attempts;
+    return out;
+  };
+
+  /** Checks the state reached and the effects of the step into it. */
+  const check = (prev: MachineState, next: MachineState, effects: Effects, failedRetry: boolean): EdgeViolation[] | undefined => {
+    let violations: EdgeViolation[] | undefined;
+    const add = (v: EdgeViolation) => (violations ??= []).push(v);
+    const snap = next.snap;
+    if (strategy) {
+      if (failedRetry && minBackoff > 0) next.sinceFail = 0;
+      for (const spawned of effects.spawned) {
+        if (!RETRY_SOURCES.has(spawned.src)) continue;
+        if (minBackoff > 0 && next.sinceFail >= 0 && next.sinceFail < minBackoff) {
+          add({
+            property: 'backoff-respected',
+            message: `'${spawned.src}' started ${next.sinceFail} ms after a failure, before the minimum backoff of ${minBackoff} ms`,
+          });
+        }
+        if (spawned.src === 'restart' && next.known) {
+          add({
+            property: 'no-restart-after-dispose',
+            message: `'restart' started for plugin '${config.plugin ?? '?'}' although the machine was told it is disposed`,
+          });
+        }
+        next.sinceFail = -1;
+      }
+      let inFlight = 0;
+      for (const id in snap.children) {
+        const src = (snap.children[id] as { src?: unknown }).src;
+        if (RETRY_SOURCES.has(typeof src === 'string' ? src : id)) inFlight++;
+      }
+      if (inFlight > 1) {
+        add({ property: 'single-recovery-in-flight', message: `${inFlight} attempt/restart invokes run at once: ${Object.keys(snap.children).join(', ')}` });
+      }
+      const ctx = snap.context as { attempts?: unknown; maxAttempts?: unknown } | undefined;
+      const attempts = typeof ctx?.attempts === 'number' ? ctx.attempts : undefined;
+      const bound = strategy.bound ?? (typeof ctx?.maxAttempts === 'number' ? ctx.maxAttempts : strategy.defaultBound);
+      if (attempts !== undefined && attempts > bound) {
+        add({
+          property: 'attempts-bounded',
+          message: `attempts reached ${attempts}, above the bound of ${bound}${strategy.bound === undefined && typeof ctx?.maxAttempts !== 'number' ? ' (no bound declared: the default applies)' : ''}`,
+          prune: true,
+        });
+      }
+    }
+    for (const invariant of config.invariants) {
+      let verdict: boolean | string;
+      try {
+        verdict = invariant.check(snap);
+      } catch (error) {
+        verdict = `the invariant threw: ${error instanceof Error ? error.message : String(error)}`;
+      }
+      if (verdict !== true) add({ property: invariant.name, message: typeof verdict === 'string' ? verdict : `invariant '${invariant.name}' is false in '${valueKey(snap.value)}'`, prune: true });
+    }
+    if (snap.status === 'error') {
+      const error = (snap as { error?: unknown }).error;
+      add({
+        property: strategy ? 'ends-recovered-or-escalated' : 'no-error-status',
+        message: `the machine entered XState's error status (it can never recover): ${error instanceof Error ? error.message : String(error)}`,
+      });
+    } else if (snap.status === 'done') {
+      const name = valueKey(snap.value);
+      if (finals && !finals.has(name)) {
+        add({ property: strategy ? 'ends-recovered-or-escalated' : 'ends-in-final-states', message: `the run ended in final state '${name}', which is not one of ${[...finals].join(', ')}` });
+      }
+      if (strategy) {
+        const output = snap.output as { success?: unknown } | undefined;
+        const problems: string[] = [];
+        if (name === 'recovered') {
+          if (next.recovered !== 1) problems.push(`error:recovered was emitted ${next.recovered} times (expected once)`);
+          if (next.escalated !== 0) problems.push('error:escalated was emitted');
+          if (output?.success !== true) problems.push('output.success is not true');
+        } else {
+          if (next.recovered !== 0) problems.push(`error:recovered was emitted on a run that ended '${name}'`);
+          if (name === 'escalated' && next.escalated !== 1) problems.push(`error:escalated was emitted ${next.escalated} times (expected once)`);
+          if (output?.success !== false) problems.push('output.success is not false');
+        }
+        if (problems.length > 0) add({ property: 'recovered-event-iff-recovered', message: `run ended '${name}': ${problems.join('; ')}` });
+      }
+    } else if (strategy && next.recovered > 0 && prev.recovered === 0) {
+      add({ property: 'recovered-event-iff-recovered', message: `error:recovered was emitted in '${valueKey(snap.value)}', which is not the final state 'recovered'` });
+    }
+    return violations;
+  };
+
+  /** The successor after the machine took `event` (or the environment alone moved when `event` is undefined). */
+  const move = (
+    state: MachineState,
+    env: EnvEvent,
+    sink: SuccessorSink<MachineState>,
+    event: EventObject | undefined,
+    eventId: number,
+    opts: { fired?: PendingDelay; fault?: FailureKind | 'disposed'; actorSrc?: string; shutdown?: boolean; dispose?: boolean },
+  ): void => {
+    const result = event ? step(state, eventId, event) : undefined;
+    if (result?.ignored) return;
+    const elapsed = opts.fired ? opts.fired.remaining : 0;
+    let delays = state.delays;
+    if (opts.fired || (result && (result.effects.cancelled.length > 0 || result.effects.scheduled.length > 0)) || (result && result.snap.status !== 'active')) {
+      delays = [];
+      if (!result || result.snap.status === 'active') {
+        const cancelled = result?.effects.cancelled;
+        for (const d of state.delays) {
+          if (d === opts.fired) continue;
+          if (cancelled && cancelled.includes(d.sendId)) continue;
+          delays.push(elapsed === 0 ? d : { ...d, remaining: d.remaining - elapsed });
+        }
+        if (result) {
+          for (const s of result.effects.scheduled) {
+            const at = delays.findIndex((d) => d.sendId === s.sendId);
+            if (at >= 0) delays.splice(at, 1);
+            delays.push({ sendId: s.sendId, event: s.event, eventIndex: machineEventId(delayEventLabel(s.event)), name: s.name, ms: s.ms, remaining: s.ms });
+          }
+        }
+        delays.sort((a, b) => a.remaining - b.remaining || (a.sendId < b.sendId ? -1 : a.sendId > b.sendId ? 1 : 0));
+      }
+    }
+    let used = state.used;
+    const spend = (kind: BudgetKind) => {
+      const i = BUDGET_KINDS.indexOf(kind);
+      if (!bounded[i]) return;
+      used = used.slice();
+      used[i] = used[i]! + 1;
+    };
+    if (opts.fault && opts.fault !== 'disposed') spend(opts.fault);
+    if (opts.shutdown) spend('shutdown');
+    const emittedTypes = result ? result.effects.emitted.map((e) => e.type) : [];
+    let recovered = state.recovered;
+    let escalated = state.escalated;
+    for (const type of emittedTypes) {
+      if (type === 'error:recovered') recovered = Math.min(2, recovered + 1);
+      else if (type === 'error:escalated') escalated = Math.min(2, escalated + 1);
+    }
+    let sinceFail = state.sinceFail;
+    if (opts.fired && sinceFail >= 0) sinceFail = Math.min(minBackoff, sinceFail + elapsed);
+    const next: MachineState = {
+      snap: result ? result.snap : state.snap,
+      mid: result ? result.mid : state.mid,
+      delays,
+      used,
+      sinceFail,
+      disposed: state.disposed || opts.dispose === true,
+      known: state.known || opts.fault === 'disposed',
+      recovered,
+      escalated,
+      time: state.time + elapsed,
+      emitted: emittedTypes,
+    };
+    const failedRetry = opts.fault !== undefined && opts.actorSrc !== undefined && RETRY_SOURCES.has(opts.actorSrc);
+    const violations = check(state, next, result ? result.effects : readEffects([]), failedRetry);
+    sink(env, next, violations);
+  };
+
+  const extraEvents = config.events;
+
+  return {
+    initialStates() {
+      return config.starts.map((start) => {
+        xstateCalls++;
+        let snap: AnyMachineSnapshot;
+        let effects: Effects;
+        try {
+          const initial = pure.initial(start.input);
+          snap = initial.snapshot;
+          effects = readEffects(initial.actions);
+        } catch (error) {
+          snap = { status: 'error', error, value: 'initial', context: undefined, children: {} } as unknown as AnyMachineSnapshot;
+          effects = readEffects([]);
+        }
+        const delays: PendingDelay[] = effects.scheduled
+          .map((s) => ({ sendId: s.sendId, event: s.event, eventIndex: machineEventId(delayEventLabel(s.event)), name: s.name, ms: s.ms, remaining: s.ms }))
+          .sort((a, b) => a.remaining - b.remaining);
+        const state: MachineState = {
+          snap,
+          mid: mid(snap),
+          delays,
+          used: BUDGET_KINDS.map(() => 0),
+          // The error being recovered from is a failure at time 0.
+          sinceFail: minBackoff > 0 ? 0 : -1,
+          disposed: start.disposed,
+          known: start.disposed,
+          recovered: 0,
+          escalated: 0,
+          time: 0,
+          emitted: effects.emitted.map((e) => e.type),
+        };
+        for (const t of state.emitted) {
+          if (t === 'error:recovered') state.recovered++;
+          if (t === 'error:escalated') state.escalated++;
+        }
+        const initialState: MachineState = { ...state, snap: { ...snap, children: {} } as AnyMachineSnapshot };
+        const violations = check(initialState, state, effects, false);
+        return { event: envEvent(`start:${start.variant}`, () => ({ type: 'start', variant: start.variant })), state, violations };
+      });
+    },
+
+    key(state) {
+      let key = `${state.mid}`;
+      for (const d of state.delays) key += `/${d.eventIndex}:${d.remaining}`;
+      for (let i = 0; i < state.used.length; i++) if (bounded[i]) key += `|${state.used[i]}`;
+      if (minBackoff > 0) key += `|${state.sinceFail}`;
+      key += `|${state.disposed ? 1 : 0}${state.known ? 1 : 0}${state.recovered}${state.escalated}`;
+      return key;
+    },
+
+    isTerminal(state) {
+      return state.snap.status !== 'active';
+    },
+
+    expand(state, sink) {
+      const snap = state.snap;
+      for (const id in snap.children) {
+        const child = snap.children[id] as { src?: unknown };
+        const src = typeof child.src === 'string' ? child.src : id;
+        if (src === 'restart' && state.disposed) {
+          const error = errors.get('disposed', id);
+          move(state, envEvent(`fail:${id}:disposed`, () => ({ type: 'fail', actor: id, fault: 'disposed' })), sink, { type: `xstate.error.actor.${id}`, error } as EventObject, machineEventId(`E:${id}:disposed`), { fault: 'disposed', actorSrc: src });
+          continue;
+        }
+        const outputs = faults.outputs[id] ?? faults.outputs[src] ?? [undefined];
+        for (let i = 0; i < outputs.length; i++) {
+          move(state, envEvent(`done:${id}:${i}`, () => ({ type: 'done', actor: id, output: i })), sink, { type: `xstate.done.actor.${id}`, output: outputs[i] } as EventObject, machineEventId(`D:${id}:${i}`), { actorSrc: src });
+        }
+        for (let k = 0; k < FAILURE_KINDS.length; k++) {
+          const kind = FAILURE_KINDS[k]!;
+          if (state.used[k]! >= budgets[k]!) continue;
+          const only = faults.appliesTo[kind];
+          if (only && !only.includes(id) && !only.includes(src)) continue;
+          const error = errors.get(kind, id);
+          move(state, envEvent(`fail:${id}:${kind}`, () => ({ type: 'fail', actor: id, fault: kind })), sink, { type: `xstate.error.actor.${id}`, error } as EventObject, machineEventId(`E:${id}:${kind}`), { fault: kind, actorSrc: src });
+        }
+      }
+      if (state.delays.length > 0) {
+        const first = state.delays[0]!.remaining;
+        for (const d of state.delays) {
+          if (d.remaining !== first) break;
+          move(state, envEvent(`delay:${d.name}:${d.remaining}:${d.event.type}`, () => ({ type: 'delay', delay: d.name, ms: d.remaining })), sink, d.event, d.eventIndex, { fired: d });
+        }
+      }
+      const shutdownIndex = BUDGET_KINDS.indexOf('shutdown');
+      if (acceptsShutdown && state.used[shutdownIndex]! < budgets[shutdownIndex]!) {
+        const event = { type: 'SHUTDOWN' };
+        move(state, envEvent('send:SHUTDOWN', () => ({ type: 'send', event })), sink, event, machineEventId('S:SHUTDOWN'), { shutdown: true });
+      }
+      if (extraEvents) {
+        const list = typeof extraEvents === 'function' ? extraEvents(snap) : extraEvents;
+        for (const event of list) {
+          const label = `send:${JSON.stringify(event)}`;
+          move(state, envEvent(label, () => ({ type: 'send', event })), sink, event, machineEventId(label), {});
+        }
+      }
+      if (faults.dispose > 0 && !state.disposed) {
+        move(state, envEvent('dispose', () => ({ type: 'dispose' })), sink, undefined, -1, { dispose: true });
+      }
+    },
+
+    describe,
+    machineStates: () => machineIds.size,
+    machineTransitions: () => xstateCalls,
+  };
+}
+
+function delayEventLabel(event: EventObject): string {
+  const keys = Object.keys(event);
+  return keys.length === 1 ? `T:${event.type}` : `T:${JSON.stringify(event)}`;
+}
