@@ -53,7 +53,7 @@ function fromNormalized(node: Json, parentPath: string | undefined): ChartNode {
   const list = Array.isArray(node['transitions']) ? node['transitions'] : [];
   for (const t of list) {
     if (!isObject(t)) continue;
-    const targets = Array.isArray(t['target']) ? t['target'].map((x) => stripHash(String(x))) : [];
+    const targets = Array.isArray(t['target']) ? t['target'].map(targetId) : [];
     const transition: ChartTransition = { event: String(t['eventType'] ?? ''), targets };
     if (t['guard'] !== undefined && t['guard'] !== null) transition.guarded = true;
     transitions.push(transition);
@@ -61,7 +61,7 @@ function fromNormalized(node: Json, parentPath: string | undefined): ChartNode {
   const always = Array.isArray(node['always']) ? node['always'] : [];
   for (const t of always) {
     if (!isObject(t)) continue;
-    const targets = Array.isArray(t['target']) ? t['target'].map((x) => stripHash(String(x))) : [];
+    const targets = Array.isArray(t['target']) ? t['target'].map(targetId) : [];
     transitions.push({ event: 'always', targets, ...(t['guard'] ? { guarded: true } : {}) });
   }
   const chart: ChartNode = {
@@ -74,7 +74,7 @@ function fromNormalized(node: Json, parentPath: string | undefined): ChartNode {
     invokes: invokesOf(node['invoke']),
   };
   const initial = isObject(node['initial']) ? node['initial']['target'] : undefined;
-  if (Array.isArray(initial) && initial.length > 0) chart.initial = stripHash(String(initial[0]));
+  if (Array.isArray(initial) && initial.length > 0) chart.initial = targetId(initial[0]);
   return chart;
 }
 
@@ -153,6 +153,13 @@ function invokesOf(value: unknown): string[] {
   return asArray(value)
     .filter(isObject)
     .map((invoke) => (typeof invoke['src'] === 'string' ? invoke['src'] : String(invoke['id'] ?? 'actor')));
+}
+
+/** A target as `'#plugin.ready'` (serialized definition) or as the StateNode itself (live `toJSON()`). */
+function targetId(target: unknown): string {
+  if (typeof target === 'string') return stripHash(target);
+  if (isObject(target) && typeof target['id'] === 'string') return target['id'];
+  return String(target);
 }
 
 function stripHash(target: string): string {

@@ -1,0 +1,163 @@
+// The actor tree (every actor, nested under its parent, with its current state)
+// and the statechart cards (one per machine actor, active state highlighted).
+
+import { actorName } from './store.js';
+import { el, formatValue } from './format.js';
+import { highlight, layoutChart, renderChart } from './statechart.js';
+
+const KINDS = ['orchestrator', 'engine', 'plugin', 'recovery'];
+
+/** The kind badge: orchestrator, engine, plugin, recovery, the machine's id, or `task` for non-machine helpers. */
+export function actorKind(actor) {
+  if (!actor.definition) return 'task';
+  const haystack = `${actor.systemId ?? ''} ${actor.id} ${actor.logic}`.toLowerCase();
+  return KINDS.find((kind) => haystack.includes(kind)) ?? actor.logic;
+}
+
+export function createActorsView({ list, grid, onSelect }) {
+  /** @type {Map<string, { card: HTMLElement, svg: SVGElement | null, value: HTMLElement, status: HTMLElement }>} */
+  const cards = new Map();
+  /** @type {Map<string, HTMLElement>} */
+  const rows = new Map();
+
+  function rowFor(store, actor) {
+    const li = el('li');
+    const row = el('div', `actor-row status-${actor.status}${actor.definition ? '' : ' helper'}`);
+    row.dataset.session = actor.sessionId;
+    row.dataset.kind = actorKind(actor);
+    row.dataset.status = actor.status;
+    const name = el('span', 'name');
+    name.append(el('span', `kind kind-${actorKind(actor)}`, actorKind(actor)), document.createTextNode(actorName(actor)));
+    const state = el('span', 'state', stateText(actor));
+    row.append(name, state);
+    row.title = `${actor.sessionId} · ${actor.logic}`;
+    row.addEventListener('click', () => onSelect(actor.sessionId));
+    if (store.selected === actor.sessionId) row.classList.add('selected');
+    li.append(row);
+    rows.set(actor.sessionId, row);
+    return li;
+  }
+
+  function rebuildList(store) {
+    rows.clear();
+    const byParent = new Map();
+    for (const actor of store.actors.values()) {
+      const parent = actor.parentId && store.actors.has(actor.parentId) ? actor.parentId : '';
+      if (!byParent.has(parent)) byParent.set(parent, []);
+      byParent.get(parent).push(actor);
+    }
+    const build = (parentId) => {
+      const ul = el('ul');
+      for (const actor of byParent.get(parentId) ?? []) {
+        const li = rowFor(store, actor);
+        if (byParent.has(actor.sessionId)) li.append(build(actor.sessionId));
+        ul.append(li);
+      }
+      return ul;
+    };
+    const tree = build('');
+    list.replaceChildren(...tree.childNodes);
+  }
+
+  function updateRow(actor) {
+    const row = rows.get(actor.sessionId);
+    if (!row) return;
+    row.querySelector('.state').textContent = stateText(actor);
+    row.className = `actor-row status-${actor.status}${actor.definition ? '' : ' helper'}`;
+    row.dataset.status = actor.status;
+  }
+
+  function syncCards(store) {
+    for (const [sessionId, entry] of cards) {
+      if (!store.actors.has(sessionId)) {
+        entry.card.remove();
+        cards.delete(sessionId);
+      }
+    }
+    for (const actor of store.actors.values()) {
+      if (!actor.definition || cards.has(actor.sessionId)) continue;
+      const card = el('article', 'chart-card');
+      card.dataset.session = actor.sessionId;
+      card.dataset.kind = actorKind(actor);
+      const header = el('header');
+      const title = el('span', 'title');
+      title.append(el('span', `kind kind-${actorKind(actor)}`, actorKind(actor)), document.createTextNode(actorName(actor)));
+      const value = el('span', 'value', stateText(actor));
+      header.append(title, value);
+      const body = el('div', 'body', 'laying out…');
+      const status = el('div', 'caption', '');
+      card.append(header, body, status);
+      card.addEventListener('click', () => onSelect(actor.sessionId));
+      grid.append(card);
+      const entry = { card, svg: null, value, status, title };
+      cards.set(actor.sessionId, entry);
+      layoutChart(actor.definition).then(
+        (layout) => {
+          entry.svg = renderChart(layout);
+          body.replaceChildren(entry.svg);
+          if (layout.rootTransitions.length > 0) {
+            status.textContent = `from any state: ${[...new Set(layout.rootTransitions.map((t) => t.event))].join(', ')}`;
+          }
+          updateCard(store, actor);
+        },
+        (error) => {
+          body.textContent = `layout failed: ${error && error.message ? error.message : error}`;
+        },
+      );
+      updateCard(store, actor);
+    }
+    // Active machines first, then the most recently finished.
+    const ordered = [...cards.entries()].sort(([a], [b]) => rank(store.actors.get(a)) - rank(store.actors.get(b)));
+    for (const [, entry] of ordered) grid.append(entry.card);
+  }
+
+  function updateCard(store, actor) {
+    const entry = cards.get(actor.sessionId);
+    if (!entry) return;
+    entry.value.textContent = stateText(actor);
+    entry.title.lastChild.textContent = actorName(actor);
+    entry.card.dataset.status = actor.status;
+    entry.card.dataset.value = formatValue(actor.value);
+    entry.card.classList.toggle('finished', actor.status !== 'active');
+    entry.card.classList.toggle('selected', store.selected === actor.sessionId);
+    entry.card.classList.toggle('status-error', actor.status === 'error');
+    if (entry.svg) highlight(entry.svg, actor.value, actor.history.at(-1)?.eventType);
+  }
+
+  return {
+    /** Applies what changed since the last frame. */
+    render(store) {
+      if (store.structureDirty) {
+        rebuildList(store);
+        syncCards(store);
+        for (const actor of store.actors.values()) updateCard(store, actor);
+        store.structureDirty = false;
+        store.dirtyActors.clear();
+        return;
+      }
+      for (const sessionId of store.dirtyActors) {
+        const actor = store.actors.get(sessionId);
+        if (!actor) continue;
+        updateRow(actor);
+        updateCard(store, actor);
+      }
+      store.dirtyActors.clear();
+    },
+    /** Moves the selection highlight. */
+    select(store) {
+      for (const [sessionId, row] of rows) row.classList.toggle('selected', sessionId === store.selected);
+      for (const [sessionId, entry] of cards) entry.card.classList.toggle('selected', sessionId === store.selected);
+    },
+  };
+}
+
+function stateText(actor) {
+  const value = formatValue(actor.value);
+  return actor.status === 'active' ? value : `${value} (${actor.status})`;
+}
+
+function rank(actor) {
+  if (!actor) return Number.MAX_SAFE_INTEGER;
+  if (actor.status === 'active') return actor.createdAt - 1e15;
+  return -actor.finishedAt;
+}

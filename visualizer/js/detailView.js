@@ -1,0 +1,55 @@
+// The selected actor: identity, current state, context and its history of
+// past states with the events that led to them (newest first).
+
+import { actorName } from './store.js';
+import { el, formatTime, formatValue, shortEvent } from './format.js';
+
+export function createDetailView(container) {
+  let shownSession = null;
+  let shownHistoryLength = -1;
+
+  return {
+    render(store, force = false) {
+      const actor = store.selected ? store.actors.get(store.selected) : undefined;
+      if (!actor) {
+        if (shownSession !== null || force) container.replaceChildren(el('p', 'hint', 'Click an actor or a chart.'));
+        shownSession = null;
+        return;
+      }
+      if (!force && shownSession === actor.sessionId && shownHistoryLength === actor.history.length && !store.dirtyDetail) return;
+      shownSession = actor.sessionId;
+      shownHistoryLength = actor.history.length;
+      store.dirtyDetail = false;
+
+      const facts = el('dl');
+      const fact = (name, value) => facts.append(el('dt', '', name), el('dd', '', value));
+      fact('name', actorName(actor));
+      fact('session', actor.sessionId);
+      fact('machine', actor.logic);
+      if (actor.parentId) {
+        const parent = store.actors.get(actor.parentId);
+        fact('parent', parent ? actorName(parent) : actor.parentId);
+      }
+      fact('state', formatValue(actor.value));
+      fact('status', actor.status);
+      const parts = [facts];
+      if (actor.error !== undefined) parts.push(el('h2', '', 'error'), el('pre', '', JSON.stringify(actor.error, null, 2)));
+      if (actor.output !== undefined) parts.push(el('h2', '', 'output'), el('pre', '', JSON.stringify(actor.output, null, 2)));
+      const context = el('pre', 'context', actor.context === undefined ? '(no context)' : JSON.stringify(actor.context, null, 2));
+      context.dataset.testid = 'detail-context';
+      parts.push(el('h2', '', 'context'), context);
+      const history = el('ol', 'history');
+      history.dataset.testid = 'detail-history';
+      for (let i = actor.history.length - 1; i >= 0; i--) {
+        const entry = actor.history[i];
+        const li = el('li');
+        const what = el('span');
+        what.append(el('span', 'ev', shortEvent(entry.eventType)), document.createTextNode(` → ${formatValue(entry.value)}${entry.status && entry.status !== 'active' ? ` (${entry.status})` : ''}`));
+        li.append(el('span', 't', formatTime(entry.time)), what);
+        history.append(li);
+      }
+      parts.push(el('h2', '', `history (${actor.history.length})`), history);
+      container.replaceChildren(...parts);
+    },
+  };
+}
