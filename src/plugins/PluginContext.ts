@@ -1,0 +1,188 @@
+/**
+ * Builds the PluginContext a plugin receives: a frozen view of its config
+ * section, the event bus namespaced for emitting, a prefixed logger, and the
+ * engine and resources behind its declared permissions. Each start of a plugin
+ * gets a fresh context; `revoke()` ends it (subscriptions removed, resources
+ * freed, later calls refused), which is what "restart from a clean state" means.
+ */
+import { freeze } from 'immer';
+import { EngineError } from '../errors/EngineError.js';
+import { LifecycleError } from '../errors/LifecycleError.js';
+import { PluginError } from '../errors/PluginError.js';
+import { QueryError } from '../errors/QueryError.js';
+import { toError } from '../errors/DataPrismError.js';
+import type { EventHandler, Logger } from '../events/types.js';
+import { readOnlyViolation, wrapReadOnly } from './sqlGuard.js';
+import type { DataPrismPlugin, EngineLike, PluginContext, PluginPermission, PluginServices, ResourceHandleLike } from './types.js';
+
+/** A context and the means to end it. */
+export interface PluginContextLease {
+  context: PluginContext;
+  /** Removes the plugin's subscriptions, frees what it allocated and refuses later calls. */
+  revoke(): Promise<void>;
+}
+
+/** The owner name under which a plugin's resources are allocated. */
+export function ownerOf(name: string): string {
+  return `plugin:${name}`;
+}
+
+/** Creates a prefixed logger: `[plugin:<name>] message`. */
+export function prefixedLogger(logger: Logger, name: string): Logger {
+  const prefix = `[plugin:${name}]`;
+  return {
+    debug: (message, ...args) => logger.debug(`${prefix} ${message}`, ...args),
+    info: (message, ...args) => logger.info(`${prefix} ${message}`, ...args),
+    warn: (message, ...args) => logger.warn(`${prefix} ${message}`, ...args),
+    error: (message, ...args) => logger.error(`${prefix} ${message}`, ...args),
+  };
+}
+
+/** Creates the context of one start of `plugin`, with `config` as its section. */
+export function createPluginContext(plugin: DataPrismPlugin, config: unknown, services: PluginServices): PluginContextLease {
+  const name = plugin.name;
+  const permissions: readonly PluginPermission[] = Object.freeze([...(plugin.permissions ?? [])]);
+  const granted = new Set(permissions);
+  const subscriptions: { event: string; handler: EventHandler }[] = [];
+  let revoked = false;
+
+  const refuse = (what: string, permission: PluginPermission, hint = ''): PluginError =>
+    new PluginError(`plugin '${name}' may not ${what}: it lacks the '${permission}' permission; declare it in the plugin's permissions${hint}`, {
+      plugin: name,
+      phase: 'permission',
+    });
+  const alive = (what: string) => {
+    if (revoked) {
+      throw new LifecycleError(`plugin '${name}' used its context (${what}) after it was disposed; keep no references to the context past dispose()`, {
+        component: ownerOf(name),
+        state: 'disposed',
+      });
+    }
+  };
+  const engine = (): EngineLike => {
+    const e = services.engine?.();
+    if (!e) {
+      throw new EngineError(`plugin '${name}' needs the engine, but none is attached; pass \`engine\` to the PluginRegistry or use it inside an initialized orchestrator`, {
+        component: ownerOf(name),
+      });
+    }
+    return e;
+  };
+  // Read-only plugins run only statements the guard accepts, wrapped so DuckDB's parser rejects any write.
+  const guard = (sql: string): string => {
+    if (typeof sql !== 'string') throw new QueryError(`plugin '${name}' passed a ${typeof sql} as SQL; pass a string`, { component: ownerOf(name) });
+    if (!granted.has('engine:read')) throw refuse('query the engine', 'engine:read');
+    if (granted.has('engine:write')) return sql;
+    const violation = readOnlyViolation(sql);
+    if (violation !== null) {
+      throw new PluginError(
+        `plugin '${name}' may only run read-only queries (it lacks the 'engine:write' permission), and this statement is refused because ${violation}`,
+        { plugin: name, phase: 'permission' },
+      );
+    }
+    return wrapReadOnly(sql);
+  };
+
+  const bus = services.bus;
+  const namespace = `${name}:`;
+  const events = Object.freeze({
+    on(event: string, handler: EventHandler): void {
+      alive('events.on');
+      bus.on(event, handler);
+      subscriptions.push({ event, handler });
+    },
+    once(event: string, handler: EventHandler): void {
+      alive('events.once');
+      bus.once(event, handler);
+      subscriptions.push({ event, handler });
+    },
+    off(event: string, handler: EventHandler): void {
+      bus.off(event, handler);
+      const i = subscriptions.findIndex((s) => s.event === event && s.handler === handler);
+      if (i >= 0) subscriptions.splice(i, 1);
+    },
+    emit(event: string, data?: unknown): void {
+      alive('events.emit');
+      if (typeof event !== 'string' || !event.startsWith(namespace) || event.length === namespace.length) {
+        throw new PluginError(`plugin '${name}' may only emit events named '${namespace}<event>', not '${String(event)}'`, {
+          plugin: name,
+          phase: 'events',
+        });
+      }
+      if (!granted.has('events')) throw refuse(`emit '${event}'`, 'events');
+      bus.emit(event, data);
+    },
+  });
+
+  const context: PluginContext = Object.freeze({
+    name,
+    config: freeze(structuredCloneIfPlain(config ?? {}), true) as Readonly<Record<string, unknown>>,
+    permissions,
+    events,
+    logger: prefixedLogger(services.logger, name),
+    async query(sql: string, params?: readonly unknown[]) {
+      alive('query');
+      const statement = guard(sql);
+      return params === undefined ? engine().query(statement) : engine().query(statement, params);
+    },
+    async queryArrow(sql: string) {
+      alive('queryArrow');
+      const statement = guard(sql);
+      const e = engine();
+      if (typeof e.queryArrow !== 'function') {
+        throw new EngineError(`the attached engine has no queryArrow(); use query() instead`, { component: ownerOf(name) });
+      }
+      return e.queryArrow(statement);
+    },
+    async loadData(data: unknown, tableName: string, options?: unknown) {
+      alive('loadData');
+      if (!granted.has('engine:write')) throw refuse(`load data into '${tableName}'`, 'engine:write');
+      const e = engine();
+      if (typeof e.loadData !== 'function') {
+        throw new EngineError(`the attached engine has no loadData(); create the table with SQL instead`, { component: ownerOf(name) });
+      }
+      return e.loadData(data, tableName, options);
+    },
+    async allocate(size: number, type: string): Promise<ResourceHandleLike> {
+      alive('allocate');
+      if (!granted.has('resources')) throw refuse(`allocate ${size} bytes of '${type}'`, 'resources');
+      const resources = services.resources;
+      if (!resources) {
+        throw new PluginError(`plugin '${name}' asked for resources, but no ResourceManager is attached; use the plugin inside an orchestrator or pass \`resources\` to the PluginRegistry`, {
+          plugin: name,
+          phase: 'resources',
+        });
+      }
+      return resources.allocate(size, type, { owner: ownerOf(name) });
+    },
+    async free(handle: ResourceHandleLike): Promise<void> {
+      if (!services.resources) return;
+      await services.resources.free(handle);
+    },
+  });
+
+  return {
+    context,
+    async revoke() {
+      if (revoked) return;
+      revoked = true;
+      for (const { event, handler } of subscriptions.splice(0)) bus.off(event, handler);
+      if (services.resources) {
+        try {
+          await services.resources.freeAllOwnedBy(ownerOf(name));
+        } catch (error) {
+          services.logger.warn(`[plugin:${name}] freeing its resources failed: ${toError(error).message}`);
+        }
+      }
+    },
+  };
+}
+
+// The config section belongs to the ConfigManager: freeze a copy, never the original.
+function structuredCloneIfPlain(value: unknown): unknown {
+  try {
+    return structuredClone(value);
+  } catch {
+    return value;
+  }
+}

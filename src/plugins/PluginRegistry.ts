@@ -1,0 +1,834 @@
+/**
+ * The spec's PluginRegistry: registers plugins (atomically), resolves their
+ * dependencies, and runs each one's lifecycle as an actor of the plugin machine
+ * (systemId `plugin:<name>`). It answers every "what state is it in" from the
+ * actor's snapshot, never from a flag of its own.
+ *
+ * Standalone (`new PluginRegistry()`) it runs actors in a standalone host with
+ * its own EventBus; an orchestrator binds it with `attach(services)`, after
+ * which actors are children of the orchestrator's root actor.
+ */
+import type { ActorRefFrom, Subscription } from 'xstate';
+import semver from 'semver';
+import { ConfigError } from '../errors/ConfigError.js';
+import { LifecycleError } from '../errors/LifecycleError.js';
+import { PluginError } from '../errors/PluginError.js';
+import { ValidationError, type ValidationIssue, type ValidationResult } from '../errors/ValidationError.js';
+import { toError } from '../errors/DataPrismError.js';
+import { createEventBus, type EventBus } from '../events/EventBus.js';
+import type { Logger } from '../events/types.js';
+import { createStandaloneActorHost } from '../orchestrator/ActorHost.js';
+import type { ExecuteActionInput, PluginEmittedEvent, PluginHookInput, PluginMachineContext } from '../../machines/plugin.machine.js';
+import { checkConfigSection } from './configSchema.js';
+import { findCycle, formatCycle, topologicalOrder, transitiveDependents } from './dependencyGraph.js';
+import { createLimiter, type Limiter } from './limiter.js';
+import { createPluginContext, type PluginContextLease } from './PluginContext.js';
+import { providePluginMachine, type ProvidedPluginMachine } from './pluginActors.js';
+import { runInDependencyOrder } from './schedule.js';
+import { validatePlugin } from './validatePlugin.js';
+import { withTimeout } from './withTimeout.js';
+import type { DataPrismPlugin, EngineLike, InitializeReport, PluginInfo, PluginServices } from './types.js';
+
+/** Options of a standalone registry; an orchestrator replaces them with `attach`. */
+export interface PluginRegistryOptions extends Partial<Omit<PluginServices, 'engine'>> {
+  /** The engine plugins query, or a function returning it. Default: none (queries fail with EngineError). */
+  engine?: EngineLike | (() => EngineLike | undefined);
+  /** Config sections by plugin name, used when no ConfigManager is attached. Default `{}`. */
+  pluginConfig?: Record<string, unknown>;
+  /** Whether two plugins declaring the same action is an error or a warning. Default `'warn'`. */
+  actionConflicts?: 'warn' | 'error';
+}
+
+/** Default number of hooks running at once. */
+export const DEFAULT_MAX_CONCURRENCY = 4;
+/** Default time budget of a hook call, in ms. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+type PluginActor = ActorRefFrom<ProvidedPluginMachine>;
+
+interface Deferred {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  action: string;
+  params: unknown;
+}
+
+interface Entry {
+  readonly plugin: DataPrismPlugin;
+  readonly id: string;
+  readonly actor: PluginActor;
+  readonly actions: ReadonlySet<string>;
+  readonly timeoutMs: number;
+  readonly subscription: Subscription;
+  /** The context of the current start; set just before `initialize` runs. */
+  lease: PluginContextLease | undefined;
+  /** Requests sent to the actor and not yet answered, by requestId. */
+  readonly pending: Map<string, Deferred>;
+}
+
+const RUNNING_STATES = new Set(['initializing', 'initialized', 'executing']);
+const SETTLED_STATES = new Set(['loaded', 'initialized', 'error', 'disposed']);
+
+const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+export class PluginRegistry {
+  private services: PluginServices;
+  private pluginConfig: Record<string, unknown>;
+  private actionConflicts: 'warn' | 'error';
+  private machine: ProvidedPluginMachine;
+  private limiter: Limiter;
+  private readonly entries = new Map<string, Entry>();
+  /** dependency name → names of registered plugins that declare it (registered or not yet). */
+  private readonly declaredBy = new Map<string, Set<string>>();
+  /** Serializes initializeAll/shutdownAll so two calls never start the same plugin twice. */
+  private lifecycleChain: Promise<unknown> = Promise.resolve();
+  private requestSeq = 0;
+
+  /** A standalone registry: its own EventBus and actor host unless given. */
+  constructor(options: PluginRegistryOptions = {}) {
+    const bus = options.bus ?? createEventBus();
+    const logger = options.logger ?? silentLogger;
+    const engine = options.engine;
+    this.services = {
+      bus,
+      logger,
+      actors:
+        options.actors ??
+        createStandaloneActorHost({
+          bus,
+          onError: (error, id) => logger.error(`[plugins] actor ${id} failed: ${toError(error).message}`),
+        }),
+      engine: typeof engine === 'function' ? engine : engine ? () => engine : undefined,
+      resources: options.resources,
+      errors: options.errors,
+      config: options.config,
+      monitor: options.monitor,
+      maxConcurrency: options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    };
+    this.pluginConfig = options.pluginConfig ?? {};
+    this.actionConflicts = options.actionConflicts ?? 'warn';
+    this.limiter = createLimiter(this.services.maxConcurrency);
+    this.machine = this.provideMachine();
+  }
+
+  /**
+   * Binds the registry to an orchestrator's services (actor host, bus, engine,
+   * ErrorHandler, ...). Plugins registered before are moved to the new host and
+   * loaded again there; attaching after plugins started is refused.
+   */
+  async attach(services: PluginServices): Promise<void> {
+    const started = [...this.entries.values()].filter((e) => this.state(e) !== 'loaded' && this.state(e) !== 'error');
+    if (started.length > 0) {
+      throw new LifecycleError(
+        `cannot attach the plugin registry while plugins are running (${started.map((e) => e.plugin.name).join(', ')}); attach it before initializeAll()`,
+        { component: 'plugins', state: 'initialized' },
+      );
+    }
+    const plugins = [...this.entries.values()].map((e) => e.plugin);
+    for (const entry of [...this.entries.values()]) this.remove(entry);
+    this.services = { ...services };
+    if (services.maxConcurrency !== this.limiter.active + this.limiter.waiting) this.limiter = createLimiter(services.maxConcurrency);
+    this.machine = this.provideMachine();
+    for (const plugin of plugins) await this.register(plugin);
+  }
+
+  /** The services in use: the orchestrator's after `attach`, the registry's own before. */
+  getServices(): Readonly<PluginServices> {
+    return this.services;
+  }
+
+  /** The EventBus lifecycle events go to. */
+  getEventBus(): EventBus {
+    return this.services.bus;
+  }
+
+  /**
+   * Registers a plugin and loads it (its config section is checked against its
+   * `configSchema`). Atomic: if validation, conflicts, a dependency cycle or the
+   * load fails, nothing stays registered and the error lists every problem.
+   */
+  async register(plugin: DataPrismPlugin): Promise<void> {
+    const validation = validatePlugin(plugin);
+    if (!validation.valid) {
+      throw ValidationError.fromResult(`plugin '${describeName(plugin)}'`, validation, { component: 'plugins' });
+    }
+    const conflicts = this.checkConflicts(plugin);
+    if (!conflicts.valid) throw ValidationError.fromResult(`registering plugin '${plugin.name}'`, conflicts, { component: 'plugins' });
+    const cycle = this.cycleThrough(plugin);
+    if (cycle) {
+      throw new ValidationError(
+        `registering plugin '${plugin.name}' would close a dependency cycle: ${formatCycle(cycle)}; remove one of these dependencies`,
+        { component: 'plugins', issues: [{ path: 'dependencies', message: `cycle ${formatCycle(cycle)}` }] },
+      );
+    }
+    const entry = this.spawn(plugin);
+    entry.actor.send({ type: 'LOAD' });
+    const snapshot = await settled(entry.actor);
+    if (snapshot.value !== 'loaded') {
+      this.remove(entry);
+      throw toError(snapshot.context.lastError);
+    }
+  }
+
+  /**
+   * Disposes a plugin (through its actor) and removes it. Refused, with their
+   * names, while plugins that depend on it are running.
+   */
+  async unregister(name: string): Promise<void> {
+    const entry = this.require(name, 'unregister');
+    const active = [...(this.declaredBy.get(name) ?? [])].filter((d) => {
+      const e = this.entries.get(d);
+      return e !== undefined && RUNNING_STATES.has(this.state(e));
+    });
+    if (active.length > 0) {
+      throw new PluginError(
+        `cannot unregister plugin '${name}': running plugins depend on it (${active.join(', ')}); unregister those first`,
+        { plugin: name, phase: 'unregister' },
+      );
+    }
+    await this.dispose(entry);
+    this.remove(entry);
+  }
+
+  /** The registered plugin object, or null. */
+  get(name: string): DataPrismPlugin | null {
+    return this.entries.get(name)?.plugin ?? null;
+  }
+
+  /** True when a plugin of that name is registered. */
+  has(name: string): boolean {
+    return this.entries.has(name);
+  }
+
+  /** Every registered plugin with its state (from its actor), dependencies, dependents and counters. */
+  list(): PluginInfo[] {
+    const infos: PluginInfo[] = [];
+    for (const entry of this.entries.values()) {
+      const snapshot = entry.actor.getSnapshot();
+      const ctx: PluginMachineContext = snapshot.context;
+      const p = entry.plugin;
+      const info: PluginInfo = {
+        name: p.name,
+        version: p.version,
+        description: p.description,
+        state: String(snapshot.value),
+        dependencies: (p.dependencies ?? []).map((d) => ({ ...d })),
+        dependents: [...(this.declaredBy.get(p.name) ?? [])].filter((d) => this.entries.has(d)),
+        capabilities: [...p.capabilities],
+        permissions: [...(p.permissions ?? [])],
+        executionCount: ctx.executionCount,
+        activeExecutions: ctx.executions,
+        errorCount: ctx.errorCount,
+      };
+      if (ctx.lastError !== null) info.lastError = toError(ctx.lastError).message;
+      infos.push(info);
+    }
+    return infos;
+  }
+
+  /**
+   * Checks that every dependency of `plugin` is registered at a version in its
+   * range (optional ones only when present) and that no cycle runs through it.
+   * Throws a PluginError naming every missing or mismatched dependency, or the
+   * cycle's path (`a → b → c → a`).
+   */
+  async resolveDependencies(plugin: DataPrismPlugin): Promise<void> {
+    const problems: string[] = [];
+    for (const dep of plugin.dependencies ?? []) {
+      const found = this.entries.get(dep.name);
+      if (!found) {
+        if (!dep.optional) problems.push(`'${dep.name}' (${dep.range}) is not registered; register it first`);
+      } else if (!semver.satisfies(found.plugin.version, dep.range, { includePrerelease: true })) {
+        problems.push(`'${dep.name}' is at ${found.plugin.version}, which does not satisfy ${dep.range}`);
+      }
+    }
+    const cycle = this.cycleThrough(plugin);
+    if (cycle) problems.push(`dependency cycle ${formatCycle(cycle)}`);
+    if (problems.length > 0) {
+      throw new PluginError(`plugin '${plugin.name}' has unresolved dependencies: ${problems.join('; ')}`, {
+        plugin: plugin.name,
+        phase: 'resolve',
+      });
+    }
+  }
+
+  /**
+   * What registering `plugin` would clash with: a plugin of the same name, a
+   * registered dependency whose version is out of range, a registered plugin
+   * that needs another version of this one, and actions another plugin also
+   * declares (a warning unless `actionConflicts: 'error'`).
+   */
+  checkConflicts(plugin: DataPrismPlugin): ValidationResult {
+    const errors: ValidationIssue[] = [];
+    const warnings: ValidationIssue[] = [];
+    const existing = this.entries.get(plugin.name);
+    if (existing) {
+      errors.push({
+        path: 'name',
+        message: `a plugin named '${plugin.name}' (version ${existing.plugin.version}) is already registered; unregister it first or pick another name`,
+      });
+    }
+    (plugin.dependencies ?? []).forEach((dep, i) => {
+      const found = this.entries.get(dep.name);
+      if (found && !semver.satisfies(found.plugin.version, dep.range, { includePrerelease: true })) {
+        errors.push({
+          path: `dependencies[${i}]`,
+          message: `needs '${dep.name}' ${dep.range}, but version ${found.plugin.version} is registered`,
+        });
+      }
+    });
+    for (const dependentName of this.declaredBy.get(plugin.name) ?? []) {
+      const dependent = this.entries.get(dependentName);
+      const dep = dependent?.plugin.dependencies?.find((d) => d.name === plugin.name);
+      if (dep && !semver.satisfies(plugin.version, dep.range, { includePrerelease: true })) {
+        errors.push({
+          path: 'version',
+          message: `registered plugin '${dependentName}' needs '${plugin.name}' ${dep.range}, which ${plugin.version} does not satisfy`,
+        });
+      }
+    }
+    const clashes = this.actionClashes(plugin);
+    for (const [action, other] of clashes) {
+      const issue = {
+        path: 'capabilities',
+        message: `action '${action}' is also answered by plugin '${other}'; call it as execute('${plugin.name}', '${action}', ...)`,
+      };
+      if (this.actionConflicts === 'error') errors.push(issue);
+      else warnings.push(issue);
+    }
+    return { valid: errors.length === 0, errors, warnings };
+  }
+
+  /**
+   * Initializes every loaded plugin in dependency order: independent ones in
+   * parallel, up to `maxConcurrency`. A plugin that fails, or whose dependency is
+   * missing or failed, goes to `error` with a PluginError naming the cause; only
+   * the plugins that depend on it are affected. Resolves with what happened.
+   */
+  initializeAll(): Promise<InitializeReport> {
+    return this.serialized(() => this.initializeLoaded());
+  }
+
+  /**
+   * Disposes every plugin, dependents before their dependencies, and removes
+   * them. Completes even when dispose hooks throw or hang (their errors are
+   * reported to the ErrorHandler and as `plugin:error`).
+   */
+  shutdownAll(): Promise<void> {
+    return this.serialized(() => this.disposeAllInReverseOrder());
+  }
+
+  /**
+   * Runs `action` of plugin `name`, through its actor, bounded by
+   * `maxConcurrency` and the plugin's time budget. A plugin's failure rejects
+   * with a PluginError (phase 'execute', the action, the cause) and is reported
+   * to the ErrorHandler; it never crashes the host.
+   */
+  execute(name: string, action: string, params?: unknown): Promise<unknown> {
+    const entry = this.entries.get(name);
+    if (entry === undefined) {
+      return Promise.reject(
+        new PluginError(`no plugin named '${name}' is registered${this.knownNames()}; register it and call initializeAll() first`, {
+          plugin: name,
+          phase: 'execute',
+          action,
+        }),
+      );
+    }
+    if (!entry.actions.has(action)) {
+      return Promise.reject(
+        new PluginError(`plugin '${name}' has no action '${action}'; it answers: ${[...entry.actions].join(', ') || 'nothing'}`, {
+          plugin: name,
+          phase: 'execute',
+          action,
+        }),
+      );
+    }
+    const refusal = this.notReady(entry);
+    if (refusal) return Promise.reject(refusal);
+    return this.limiter.run(() => this.dispatch(entry, action, params));
+  }
+
+  /**
+   * Restarts a started plugin through its actor: dispose (its context revoked,
+   * its resources freed), then initialize from a clean state. Resolves once it is
+   * initialized again; rejects with the failure otherwise.
+   */
+  async restart(name: string): Promise<void> {
+    const entry = this.require(name, 'restart');
+    let snapshot = await settled(entry.actor);
+    if (snapshot.value === 'loaded') {
+      throw new LifecycleError(`plugin '${name}' was never started; call initializeAll() instead of restart()`, {
+        component: entry.id,
+        state: 'loaded',
+      });
+    }
+    const missing = (entry.plugin.dependencies ?? []).filter((d) => {
+      const e = this.entries.get(d.name);
+      if (!e) return !d.optional;
+      const state = this.state(e);
+      return state !== 'initialized' && state !== 'executing';
+    });
+    if (missing.length > 0) {
+      throw new PluginError(
+        `cannot restart plugin '${name}': its dependencies ${missing.map((d) => `'${d.name}'`).join(', ')} are not initialized; restart them first (dependentsOf() gives the order)`,
+        { plugin: name, phase: 'restart' },
+      );
+    }
+    entry.actor.send({ type: 'RESTART' });
+    snapshot = await waitForState(entry.actor, (s) => s.value === 'initialized' || s.value === 'error');
+    if (snapshot.value === 'error') throw toError(snapshot.context.lastError);
+  }
+
+  /** Every registered plugin that depends on `name`, directly or not, dependencies first. */
+  dependentsOf(name: string): string[] {
+    const all = transitiveDependents(name, (n) => this.registeredDependents(n));
+    return topologicalOrder(all, (n) => (this.entries.get(n)?.plugin.dependencies ?? []).map((d) => d.name)).order;
+  }
+
+  /** The state of a plugin's actor (`initialized`, `error`, ...), or undefined when not registered. */
+  stateOf(name: string): string | undefined {
+    const entry = this.entries.get(name);
+    return entry ? this.state(entry) : undefined;
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private provideMachine(): ProvidedPluginMachine {
+    return providePluginMachine({
+      load: (input) => this.loadHook(input),
+      initialize: (input) => this.initializeHook(input),
+      execute: (input) => this.executeHook(input),
+      dispose: (input) => this.disposeHook(input),
+    });
+  }
+
+  private configSection(name: string): unknown {
+    const fromManager = this.services.config?.get(`plugins.${name}`);
+    return fromManager ?? this.pluginConfig[name] ?? {};
+  }
+
+  private async loadHook({ name }: PluginHookInput): Promise<void> {
+    const entry = this.entries.get(name)!;
+    const schema = entry.plugin.configSchema;
+    if (!schema) return;
+    const issues = checkConfigSection(schema, this.configSection(name));
+    if (issues.length > 0) {
+      const detail = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+      const cause = new ConfigError(`config section 'plugins.${name}' does not match the plugin's configSchema: ${detail}`, {
+        key: `plugins.${name}`,
+      });
+      throw new PluginError(`plugin '${name}' cannot load: ${cause.message}; fix the config section`, { plugin: name, phase: 'load', cause });
+    }
+  }
+
+  private async initializeHook({ name }: PluginHookInput): Promise<void> {
+    const entry = this.entries.get(name)!;
+    await entry.lease?.revoke();
+    const lease = createPluginContext(entry.plugin, this.configSection(name), this.services);
+    entry.lease = lease;
+    try {
+      await withTimeout(() => entry.plugin.initialize(lease.context), entry.timeoutMs, `plugin:${name}.initialize`, entry.id);
+    } catch (error) {
+      throw hookError(name, 'initialize', error);
+    }
+  }
+
+  private executeHook({ name, action, params }: ExecuteActionInput): Promise<unknown> {
+    const entry = this.entries.get(name)!;
+    const context = entry.lease!.context;
+    const monitor = this.services.monitor;
+    const start = monitor ? performance.now() : 0;
+    return withTimeout(() => entry.plugin.execute(action, params, context), entry.timeoutMs, `plugin:${name}.execute(${action})`, entry.id).then(
+      (result) => {
+        if (monitor) monitor.recordMetric('plugin_execution_time', performance.now() - start);
+        return result;
+      },
+      (error: unknown) => {
+        if (monitor) monitor.recordMetric('plugin_execution_time', performance.now() - start);
+        throw hookError(name, 'execute', error, action);
+      },
+    );
+  }
+
+  private async disposeHook({ name }: PluginHookInput): Promise<void> {
+    const entry = this.entries.get(name)!;
+    const lease = entry.lease;
+    // A plugin that never reached initialize has nothing to dispose.
+    if (!lease) return;
+    entry.lease = undefined;
+    try {
+      await withTimeout(() => entry.plugin.dispose(), entry.timeoutMs, `plugin:${name}.dispose`, entry.id);
+    } catch (error) {
+      throw hookError(name, 'dispose', error);
+    } finally {
+      await lease.revoke();
+    }
+  }
+
+  private spawn(plugin: DataPrismPlugin): Entry {
+    const id = `plugin:${plugin.name}`;
+    const actor = this.services.actors.spawn(this.machine, {
+      id,
+      systemId: id,
+      input: { name: plugin.name, version: plugin.version },
+    }) as PluginActor;
+    const pending = new Map<string, Deferred>();
+    const entry: Entry = {
+      plugin,
+      id,
+      actor,
+      actions: new Set(plugin.capabilities),
+      timeoutMs: plugin.timeoutMs ?? this.services.timeoutMs,
+      lease: undefined,
+      pending,
+      subscription: actor.subscribe({
+        // Requests still waiting when the actor stops are answered, never left hanging.
+        complete: () => rejectAll(pending, plugin.name, 'stopped'),
+        error: () => rejectAll(pending, plugin.name, 'failed'),
+      }),
+    };
+    actor.on('plugin:executed', (e) => {
+      const d = pending.get(e.requestId);
+      if (d) {
+        pending.delete(e.requestId);
+        d.resolve(e.result);
+      }
+    });
+    actor.on('plugin:refused', (e) => {
+      const d = pending.get(e.requestId);
+      if (d) {
+        pending.delete(e.requestId);
+        d.reject(this.notReady(entry) ?? new LifecycleError(`plugin '${plugin.name}' could not take the request; retry`, { component: id }));
+      }
+    });
+    actor.on('plugin:error', (e) => this.onPluginError(entry, e));
+    this.entries.set(plugin.name, entry);
+    for (const dep of plugin.dependencies ?? []) {
+      const set = this.declaredBy.get(dep.name);
+      if (set) set.add(plugin.name);
+      else this.declaredBy.set(dep.name, new Set([plugin.name]));
+    }
+    return entry;
+  }
+
+  private remove(entry: Entry): void {
+    if (this.entries.get(entry.plugin.name) !== entry) return;
+    this.entries.delete(entry.plugin.name);
+    for (const dep of entry.plugin.dependencies ?? []) {
+      const set = this.declaredBy.get(dep.name);
+      set?.delete(entry.plugin.name);
+      if (set?.size === 0) this.declaredBy.delete(dep.name);
+    }
+    entry.subscription.unsubscribe();
+    rejectAll(entry.pending, entry.plugin.name, 'unregistered');
+    this.services.actors.stop(entry.id);
+    void entry.lease?.revoke();
+  }
+
+  private onPluginError(entry: Entry, event: Extract<PluginEmittedEvent, { type: 'plugin:error' }>): void {
+    const name = entry.plugin.name;
+    const error = toError(event.error);
+    let retry: (() => Promise<unknown>) | undefined;
+    let action: string | undefined;
+    if (event.requestId !== undefined) {
+      const d = entry.pending.get(event.requestId);
+      if (d) {
+        entry.pending.delete(event.requestId);
+        d.reject(error);
+        action = d.action;
+        const params = d.params;
+        retry = () => this.execute(name, d.action, params);
+      }
+    }
+    const errors = this.services.errors;
+    if (!errors) return;
+    const operation = event.phase;
+    const report = () =>
+      errors.handle(error, {
+        component: entry.id,
+        operation,
+        timestamp: Date.now(),
+        plugin: name,
+        metadata: action === undefined ? { phase: operation } : { action, phase: operation },
+        ...(retry ? { retry } : operation === 'initialize' ? { retry: () => this.restart(name) } : {}),
+      });
+    // The ErrorHandler is someone else's code: its failure is logged, never thrown into the actor.
+    try {
+      const result = report();
+      if (result && typeof (result as Promise<unknown>).then === 'function') {
+        (result as Promise<unknown>).then(undefined, (e: unknown) =>
+          this.services.logger.error(`[plugins] the ErrorHandler failed on an error of '${name}': ${toError(e).message}`),
+        );
+      }
+    } catch (e) {
+      this.services.logger.error(`[plugins] the ErrorHandler failed on an error of '${name}': ${toError(e).message}`);
+    }
+  }
+
+  private dispatch(entry: Entry, action: string, params: unknown): Promise<unknown> {
+    // The state may have changed while the request waited for a slot.
+    const refusal = this.notReady(entry);
+    if (refusal) return Promise.reject(refusal);
+    const requestId = (++this.requestSeq).toString(36);
+    return new Promise<unknown>((resolve, reject) => {
+      entry.pending.set(requestId, { resolve, reject, action, params });
+      entry.actor.send({ type: 'EXECUTE', requestId, action, params });
+    });
+  }
+
+  private notReady(entry: Entry): Error | undefined {
+    const state = this.state(entry);
+    if (state === 'initialized' || state === 'executing') return undefined;
+    const name = entry.plugin.name;
+    const what =
+      state === 'error'
+        ? `failed (${toError(entry.actor.getSnapshot().context.lastError).message}); restart it with registry.restart('${name}')`
+        : state === 'loaded'
+          ? 'not initialized yet; call registry.initializeAll() first'
+          : `${state}; wait for it to finish or register it again`;
+    return new LifecycleError(`plugin '${name}' is ${what}`, { component: entry.id, state });
+  }
+
+  private async initializeLoaded(): Promise<InitializeReport> {
+    const report: InitializeReport = { initialized: [], failed: [] };
+    // Plugins mid-load or mid-restart are waited for, so the candidate set is stable.
+    await Promise.all([...this.entries.values()].map((e) => settled(e.actor)));
+    const candidates = new Set<string>();
+    for (const entry of this.entries.values()) if (this.state(entry) === 'loaded') candidates.add(entry.plugin.name);
+    const failed = (name: string, error: Error) => {
+      report.failed.push({ name, error });
+      const entry = this.entries.get(name);
+      if (entry && this.state(entry) === 'loaded') entry.actor.send({ type: 'FAIL', phase: 'initialize', error });
+    };
+    // Dependencies that can never be satisfied fail their plugin before anything starts.
+    for (const name of [...candidates]) {
+      const problem = this.unsatisfiable(name, candidates);
+      if (problem) {
+        candidates.delete(name);
+        failed(name, problem);
+      }
+    }
+    const outcome = await runInDependencyOrder({
+      nodes: candidates,
+      prerequisitesOf: (name) => this.dependencyNames(name),
+      concurrency: this.services.maxConcurrency,
+      run: async (name) => {
+        const entry = this.entries.get(name);
+        if (!entry) return new PluginError(`plugin '${name}' was unregistered during initializeAll()`, { plugin: name, phase: 'initialize' });
+        entry.actor.send({ type: 'INITIALIZE' });
+        const snapshot = await waitForState(entry.actor, (s) => s.value !== 'initializing' && s.value !== 'loaded');
+        if (snapshot.value === 'initialized' || snapshot.value === 'executing') {
+          report.initialized.push(name);
+          return undefined;
+        }
+        const error = toError(snapshot.context.lastError);
+        report.failed.push({ name, error });
+        return error;
+      },
+      skip: (name, because) => {
+        const cause = report.failed.find((f) => f.name === because)?.error;
+        failed(
+          name,
+          new PluginError(
+            `plugin '${name}' was not initialized because its dependency '${because}' failed${cause ? `: ${cause.message}` : ''}; fix '${because}', then restart both`,
+            { plugin: name, phase: 'initialize', cause },
+          ),
+        );
+      },
+    });
+    for (const name of outcome.blocked) {
+      const cycle = findCycle(name, (n) => this.dependencyNames(n));
+      failed(
+        name,
+        new PluginError(
+          `plugin '${name}' cannot be initialized: ${cycle ? `dependency cycle ${formatCycle(cycle)}` : 'it waits on a dependency cycle'}; remove one of these dependencies`,
+          { plugin: name, phase: 'initialize' },
+        ),
+      );
+    }
+    return report;
+  }
+
+  /** Why `name` can never initialize now (a missing, mismatched or failed dependency), or undefined. */
+  private unsatisfiable(name: string, candidates: ReadonlySet<string>): PluginError | undefined {
+    const plugin = this.entries.get(name)!.plugin;
+    for (const dep of plugin.dependencies ?? []) {
+      const found = this.entries.get(dep.name);
+      if (!found) {
+        if (dep.optional) continue;
+        return new PluginError(
+          `plugin '${name}' needs plugin '${dep.name}' (${dep.range}), which is not registered; register it, or mark the dependency optional`,
+          { plugin: name, phase: 'initialize' },
+        );
+      }
+      if (!semver.satisfies(found.plugin.version, dep.range, { includePrerelease: true })) {
+        return new PluginError(`plugin '${name}' needs '${dep.name}' ${dep.range}, but ${found.plugin.version} is registered`, {
+          plugin: name,
+          phase: 'initialize',
+        });
+      }
+      const state = this.state(found);
+      if (!candidates.has(dep.name) && state !== 'initialized' && state !== 'executing') {
+        return new PluginError(
+          `plugin '${name}' was not initialized because its dependency '${dep.name}' is ${state}; restart '${dep.name}' first`,
+          { plugin: name, phase: 'initialize' },
+        );
+      }
+    }
+    return undefined;
+  }
+
+  private async disposeAllInReverseOrder(): Promise<void> {
+    await Promise.all([...this.entries.values()].map((e) => settled(e.actor)));
+    const names = new Set(this.entries.keys());
+    const outcome = await runInDependencyOrder({
+      nodes: names,
+      // Reverse order: a plugin waits for its dependents to be disposed.
+      prerequisitesOf: (name) => this.registeredDependents(name),
+      concurrency: this.services.maxConcurrency,
+      run: async (name) => {
+        const entry = this.entries.get(name);
+        if (!entry) return undefined;
+        await this.dispose(entry);
+        this.remove(entry);
+        return undefined;
+      },
+    });
+    // Only a cycle could block, and register refuses cycles; dispose the rest anyway.
+    await Promise.all(
+      outcome.blocked.map(async (name) => {
+        const entry = this.entries.get(name);
+        if (!entry) return;
+        await this.dispose(entry);
+        this.remove(entry);
+      }),
+    );
+  }
+
+  private async dispose(entry: Entry): Promise<void> {
+    let snapshot = await settled(entry.actor);
+    if (snapshot.status !== 'active' || snapshot.value === 'disposed') return;
+    entry.actor.send({ type: 'DISPOSE' });
+    snapshot = await waitForState(entry.actor, (s) => s.value === 'disposed');
+  }
+
+  private serialized<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lifecycleChain.then(fn, fn);
+    this.lifecycleChain = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private cycleThrough(plugin: DataPrismPlugin): string[] | null {
+    // With no registered plugin naming it as a dependency, no cycle can pass through it.
+    if ((this.declaredBy.get(plugin.name)?.size ?? 0) === 0) return null;
+    return findCycle(plugin.name, (n) =>
+      n === plugin.name ? (plugin.dependencies ?? []).map((d) => d.name) : this.dependencyNames(n),
+    );
+  }
+
+  private actionClashes(plugin: DataPrismPlugin): [string, string][] {
+    if (this.entries.size === 0) return [];
+    const clashes: [string, string][] = [];
+    for (const action of plugin.capabilities) {
+      for (const entry of this.entries.values()) {
+        if (entry.plugin.name !== plugin.name && entry.actions.has(action)) clashes.push([action, entry.plugin.name]);
+      }
+    }
+    return clashes;
+  }
+
+  /** Dependencies of a registered plugin that are registered too. */
+  private dependencyNames(name: string): string[] {
+    const deps = this.entries.get(name)?.plugin.dependencies;
+    if (!deps) return [];
+    const names: string[] = [];
+    for (const d of deps) if (this.entries.has(d.name)) names.push(d.name);
+    return names;
+  }
+
+  private registeredDependents(name: string): string[] {
+    const set = this.declaredBy.get(name);
+    if (!set) return [];
+    const names: string[] = [];
+    for (const d of set) if (this.entries.has(d)) names.push(d);
+    return names;
+  }
+
+  private require(name: string, phase: string): Entry {
+    const entry = this.entries.get(name);
+    if (!entry) {
+      throw new PluginError(`no plugin named '${name}' is registered${this.knownNames()}`, { plugin: name, phase });
+    }
+    return entry;
+  }
+
+  private knownNames(): string {
+    if (this.entries.size === 0) return ' (none is)';
+    if (this.entries.size > 10) return '';
+    return ` (registered: ${[...this.entries.keys()].join(', ')})`;
+  }
+
+  private state(entry: Entry): string {
+    return String(entry.actor.getSnapshot().value);
+  }
+}
+
+function describeName(plugin: unknown): string {
+  const name = (plugin as { name?: unknown } | null)?.name;
+  return typeof name === 'string' ? name : String(name);
+}
+
+/** Wraps a hook's failure in a PluginError naming the plugin, phase, action and cause. */
+function hookError(name: string, phase: string, error: unknown, action?: string): PluginError {
+  const cause = toError(error);
+  const where = action === undefined ? `${phase}` : `${phase}('${action}')`;
+  return new PluginError(`plugin '${name}' failed in ${where}: ${cause.message}`, {
+    plugin: name,
+    phase,
+    ...(action === undefined ? {} : { action }),
+    cause,
+  });
+}
+
+function rejectAll(pending: Map<string, Deferred>, name: string, why: string): void {
+  if (pending.size === 0) return;
+  const error = new LifecycleError(`plugin '${name}' was ${why} before it answered; register and initialize it again`, {
+    component: `plugin:${name}`,
+  });
+  for (const d of pending.values()) d.reject(error);
+  pending.clear();
+}
+
+type PluginSnapshot = ReturnType<PluginActor['getSnapshot']>;
+
+/** Resolves with the first snapshot (current or later) that satisfies `done`, or the last one if the actor stops. */
+function waitForState(actor: PluginActor, done: (s: PluginSnapshot) => boolean): Promise<PluginSnapshot> {
+  const current = actor.getSnapshot();
+  if (done(current) || current.status !== 'active') return Promise.resolve(current);
+  return new Promise((resolve) => {
+    let finished = false;
+    const finish = (s: PluginSnapshot) => {
+      if (finished) return;
+      finished = true;
+      subscription.unsubscribe();
+      resolve(s);
+    };
+    const subscription = actor.subscribe({
+      next: (s) => {
+        if (done(s) || s.status !== 'active') finish(s);
+      },
+      complete: () => finish(actor.getSnapshot()),
+      error: () => finish(actor.getSnapshot()),
+    });
+  });
+}
+
+/** Waits until no hook is running (loading, initializing, disposing) and no execution is in flight. */
+function settled(actor: PluginActor): Promise<PluginSnapshot> {
+  return waitForState(actor, (s) => SETTLED_STATES.has(String(s.value)));
+}

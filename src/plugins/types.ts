@@ -1,0 +1,207 @@
+/**
+ * The plugin contract and the small structural interfaces through which the
+ * plugin runtime reaches the rest of the system (engine, resources, errors,
+ * config, monitor). The real classes satisfy them structurally, so the plugin
+ * runtime depends on shapes, not on other components' modules.
+ */
+import type { EventBus } from '../events/EventBus.js';
+import type { EventHandler, Logger } from '../events/types.js';
+import type { ActorHost } from '../orchestrator/ActorHost.js';
+
+/** What a plugin may touch. Anything not granted is refused with a PluginError. */
+export type PluginPermission =
+  /** Run read-only SQL (`context.query`, `context.queryArrow`). */
+  | 'engine:read'
+  /** Run any SQL, including DDL/DML, and `context.loadData`. Implies nothing without `engine:read`. */
+  | 'engine:write'
+  /** Allocate memory through the ResourceManager (`context.allocate`). */
+  | 'resources'
+  /** Emit events under the plugin's own namespace (`<name>:*`). Subscribing needs no permission. */
+  | 'events';
+
+/** Every permission a plugin can declare. */
+export const PLUGIN_PERMISSIONS: readonly PluginPermission[] = ['engine:read', 'engine:write', 'resources', 'events'];
+
+/** One dependency of a plugin on another. */
+export interface PluginDependency {
+  /** The other plugin's name. */
+  name: string;
+  /** A semver range its version must satisfy, e.g. `^1.2.0`. */
+  range: string;
+  /** When true, a missing dependency is not an error; a present one must still satisfy `range`. Default false. */
+  optional?: boolean;
+}
+
+/** A JSON schema (draft-07 / 2019-09 as understood by ajv) of a plugin's config section. */
+export type JsonSchema = Record<string, unknown>;
+
+/**
+ * A plugin: data plus three hooks. The runtime calls `initialize` once per start,
+ * `execute` once per request (possibly several at a time), `dispose` once per stop.
+ */
+export interface DataPrismPlugin {
+  /** Unique name: letters, digits, `.`, `_`, `-`; used in events (`<name>:*`) and actor ids (`plugin:<name>`). */
+  readonly name: string;
+  /** Semver version, e.g. `1.0.0`. */
+  readonly version: string;
+  /** One sentence on what it does. */
+  readonly description: string;
+  /** Other plugins it needs, initialized before it. Default none. */
+  readonly dependencies?: readonly PluginDependency[];
+  /** The actions `execute` answers, e.g. `['create_chart', 'export']`. */
+  readonly capabilities: readonly string[];
+  /** What it may touch. Default none. */
+  readonly permissions?: readonly PluginPermission[];
+  /** Time budget of each hook call, in ms. Default: the registry's `timeoutMs`. */
+  readonly timeoutMs?: number;
+  /** JSON schema of its config section (`plugins.<name>`), checked when loading. Default: no check. */
+  readonly configSchema?: JsonSchema;
+  /** Prepares the plugin; `context` stays valid until `dispose` returns. */
+  initialize(context: PluginContext): void | Promise<void>;
+  /** Answers one action; `params` is whatever the caller passed. */
+  execute(action: string, params: unknown, context: PluginContext): unknown;
+  /** Releases what the plugin holds. Resources it allocated through the context are freed afterwards anyway. */
+  dispose(): void | Promise<void>;
+}
+
+/** The result of a query as the engine returns it. */
+export interface QueryResultLike {
+  /** Rows as plain objects. */
+  data: Record<string, unknown>[];
+  /** Column names (or descriptions) in order. */
+  columns?: readonly unknown[];
+  /** Timing and row counts, engine-defined. */
+  metadata?: unknown;
+}
+
+/** The engine as plugins need it (DataPrismEngine satisfies it). */
+export interface EngineLike {
+  query(sql: string, params?: readonly unknown[]): Promise<QueryResultLike>;
+  queryArrow?(sql: string): Promise<unknown>;
+  loadData?(data: unknown, tableName: string, options?: unknown): Promise<unknown>;
+}
+
+/** A handle returned by the ResourceManager. */
+export interface ResourceHandleLike {
+  id: string;
+  size: number;
+  type: string;
+}
+
+/** The ResourceManager as plugins need it. */
+export interface ResourcesLike {
+  allocate(size: number, type: string, options?: { owner?: string }): Promise<ResourceHandleLike>;
+  free(handle: ResourceHandleLike): Promise<void>;
+  freeAllOwnedBy(owner: string): Promise<unknown> | unknown;
+}
+
+/** The context handed to the ErrorHandler with a plugin's error. */
+export interface PluginErrorContext {
+  component: string;
+  operation: string;
+  timestamp: number;
+  plugin: string;
+  metadata?: Record<string, unknown>;
+  /** Runs the failed operation again. */
+  retry?: () => Promise<unknown>;
+}
+
+/** The ErrorHandler as the plugin runtime needs it. */
+export interface ErrorsLike {
+  handle(error: Error, context?: PluginErrorContext): Promise<unknown> | unknown;
+}
+
+/** The ConfigManager as the plugin runtime needs it. */
+export interface ConfigLike {
+  get(key: string, defaultValue?: unknown): unknown;
+}
+
+/** The PerformanceMonitor as the plugin runtime needs it. */
+export interface MonitorLike {
+  recordMetric(name: string, value: number): void;
+}
+
+/** Everything the plugin runtime uses from its host (an orchestrator, or the registry's own defaults). */
+export interface PluginServices {
+  /** Where plugin actors are spawned. */
+  actors: ActorHost;
+  /** Where lifecycle events and plugins' own events go. */
+  bus: EventBus;
+  /** The engine, looked up when a plugin queries (it may start after the registry). */
+  engine?(): EngineLike | undefined;
+  resources?: ResourcesLike;
+  errors?: ErrorsLike;
+  config?: ConfigLike;
+  monitor?: MonitorLike;
+  logger: Logger;
+  /** How many hooks run at once (initializations, executions). */
+  maxConcurrency: number;
+  /** Default time budget of each hook call, in ms. */
+  timeoutMs: number;
+}
+
+/** The event bus as a plugin sees it: subscribe to anything, emit only `<name>:*`. */
+export interface PluginEvents {
+  /** Subscribes to any event; removed automatically when the plugin is disposed. */
+  on(event: string, handler: EventHandler): void;
+  /** Removes a subscription made with `on` or `once`. */
+  off(event: string, handler: EventHandler): void;
+  /** Subscribes for one delivery. */
+  once(event: string, handler: EventHandler): void;
+  /** Emits `event`, which must start with `<name>:`; needs the `events` permission. */
+  emit(event: string, data?: unknown): void;
+}
+
+/** What a plugin gets in `initialize` and `execute`. */
+export interface PluginContext {
+  /** The plugin's name. */
+  readonly name: string;
+  /** Its config section (`plugins.<name>`), deeply frozen; `{}` when there is none. */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** Its permissions, as declared. */
+  readonly permissions: readonly PluginPermission[];
+  /** The event bus, namespaced for emitting. */
+  readonly events: PluginEvents;
+  /** A logger whose messages start with `[plugin:<name>]`. */
+  readonly logger: Logger;
+  /** Runs SQL: needs `engine:read`; statements that change anything also need `engine:write`. */
+  query(sql: string, params?: readonly unknown[]): Promise<QueryResultLike>;
+  /** Runs SQL and returns an Arrow table; same permissions as `query`. */
+  queryArrow(sql: string): Promise<unknown>;
+  /** Loads rows into a table through the engine: needs `engine:write`. */
+  loadData(data: unknown, tableName: string, options?: unknown): Promise<unknown>;
+  /** Allocates through the ResourceManager, owned by `plugin:<name>`: needs `resources`. */
+  allocate(size: number, type: string): Promise<ResourceHandleLike>;
+  /** Frees a handle from `allocate`. */
+  free(handle: ResourceHandleLike): Promise<void>;
+}
+
+/** What `registry.list()` reports about one plugin. */
+export interface PluginInfo {
+  name: string;
+  version: string;
+  description: string;
+  /** The actor's state: `loaded`, `initialized`, `executing`, `error`, ... */
+  state: string;
+  dependencies: PluginDependency[];
+  /** Registered plugins that declare this one as a dependency. */
+  dependents: string[];
+  capabilities: string[];
+  permissions: PluginPermission[];
+  /** Executions finished (successfully or not). */
+  executionCount: number;
+  /** Executions in flight. */
+  activeExecutions: number;
+  /** Errors seen in any phase. */
+  errorCount: number;
+  /** The last error's message, if any. */
+  lastError?: string;
+}
+
+/** What `initializeAll()` did. */
+export interface InitializeReport {
+  /** Plugins initialized by this call, in the order they finished. */
+  initialized: string[];
+  /** Plugins that failed, with their error (a failed dependency is named in the error). */
+  failed: { name: string; error: Error }[];
+}

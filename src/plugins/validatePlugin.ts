@@ -1,0 +1,118 @@
+/**
+ * Checks that a value is a well-formed DataPrismPlugin: every problem is listed
+ * with its field, so one call tells a plugin author everything to fix.
+ */
+import semver from 'semver';
+import type { ValidationIssue, ValidationResult } from '../errors/ValidationError.js';
+import { compileConfigSchema } from './configSchema.js';
+import { PLUGIN_PERMISSIONS, type DataPrismPlugin } from './types.js';
+
+/** Names end up in actor ids and event namespaces, so they stay simple. */
+export const PLUGIN_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+const HOOKS = ['initialize', 'execute', 'dispose'] as const;
+
+/** Validates `value` as a plugin. Never throws; `valid` is false when `errors` is not empty. */
+export function validatePlugin(value: unknown): ValidationResult {
+  const errors: ValidationIssue[] = [];
+  const warnings: ValidationIssue[] = [];
+  const issue = (path: string, message: string) => errors.push({ path, message });
+
+  if (typeof value !== 'object' || value === null) {
+    issue('', `a plugin must be an object, got ${value === null ? 'null' : typeof value}`);
+    return { valid: false, errors, warnings };
+  }
+  const p = value as Partial<Record<keyof DataPrismPlugin, unknown>>;
+
+  if (typeof p.name !== 'string' || !PLUGIN_NAME_PATTERN.test(p.name)) {
+    issue('name', `must be a non-empty string of letters, digits, '.', '_' or '-' starting with a letter or digit, got ${JSON.stringify(p.name)}`);
+  }
+  if (typeof p.version !== 'string' || semver.valid(p.version) === null) {
+    issue('version', `must be a semver version such as '1.0.0', got ${JSON.stringify(p.version)}`);
+  }
+  if (typeof p.description !== 'string') {
+    issue('description', `must be a string saying what the plugin does, got ${typeof p.description}`);
+  } else if (p.description.trim() === '') {
+    warnings.push({ path: 'description', message: 'is empty' });
+  }
+
+  checkDependencies(p.dependencies, typeof p.name === 'string' ? p.name : undefined, issue);
+  checkCapabilities(p.capabilities, issue);
+  checkPermissions(p.permissions, issue);
+
+  if (p.timeoutMs !== undefined && !(typeof p.timeoutMs === 'number' && p.timeoutMs > 0 && Number.isFinite(p.timeoutMs))) {
+    issue('timeoutMs', `must be a positive, finite number of milliseconds, got ${String(p.timeoutMs)}`);
+  }
+  if (p.configSchema !== undefined) {
+    if (typeof p.configSchema !== 'object' || p.configSchema === null || Array.isArray(p.configSchema)) {
+      issue('configSchema', 'must be a JSON schema object');
+    } else {
+      const compiled = compileConfigSchema(p.configSchema as Record<string, unknown>);
+      if (typeof compiled === 'string') issue('configSchema', `is not a valid JSON schema: ${compiled}`);
+    }
+  }
+  for (const hook of HOOKS) {
+    if (typeof p[hook] !== 'function') issue(hook, `must be a function (the plugin's ${hook} hook), got ${typeof p[hook]}`);
+  }
+  return { valid: errors.length === 0, errors, warnings };
+}
+
+function checkDependencies(deps: unknown, self: string | undefined, issue: (path: string, message: string) => void): void {
+  if (deps === undefined) return;
+  if (!Array.isArray(deps)) {
+    issue('dependencies', 'must be an array of { name, range, optional? }');
+    return;
+  }
+  const seen = new Set<string>();
+  deps.forEach((d: unknown, i) => {
+    const path = `dependencies[${i}]`;
+    if (typeof d !== 'object' || d === null) {
+      issue(path, 'must be an object { name, range, optional? }');
+      return;
+    }
+    const dep = d as Record<string, unknown>;
+    if (typeof dep.name !== 'string' || !PLUGIN_NAME_PATTERN.test(dep.name)) {
+      issue(`${path}.name`, `must be a plugin name, got ${JSON.stringify(dep.name)}`);
+    } else {
+      if (dep.name === self) issue(`${path}.name`, 'a plugin cannot depend on itself');
+      if (seen.has(dep.name)) issue(`${path}.name`, `'${dep.name}' is listed twice; merge the two entries`);
+      seen.add(dep.name);
+    }
+    if (typeof dep.range !== 'string' || semver.validRange(dep.range) === null) {
+      issue(`${path}.range`, `must be a semver range such as '^1.0.0', got ${JSON.stringify(dep.range)}`);
+    }
+    if (dep.optional !== undefined && typeof dep.optional !== 'boolean') {
+      issue(`${path}.optional`, `must be a boolean, got ${typeof dep.optional}`);
+    }
+  });
+}
+
+function checkCapabilities(caps: unknown, issue: (path: string, message: string) => void): void {
+  if (!Array.isArray(caps)) {
+    issue('capabilities', 'must be an array of the action names the plugin answers');
+    return;
+  }
+  const seen = new Set<string>();
+  caps.forEach((c: unknown, i) => {
+    if (typeof c !== 'string' || c.trim() === '') {
+      issue(`capabilities[${i}]`, `must be a non-empty action name, got ${JSON.stringify(c)}`);
+    } else if (seen.has(c)) {
+      issue(`capabilities[${i}]`, `action '${c}' is declared twice`);
+    } else {
+      seen.add(c);
+    }
+  });
+}
+
+function checkPermissions(perms: unknown, issue: (path: string, message: string) => void): void {
+  if (perms === undefined) return;
+  if (!Array.isArray(perms)) {
+    issue('permissions', `must be an array of ${PLUGIN_PERMISSIONS.join(', ')}`);
+    return;
+  }
+  perms.forEach((perm: unknown, i) => {
+    if (!PLUGIN_PERMISSIONS.includes(perm as never)) {
+      issue(`permissions[${i}]`, `unknown permission ${JSON.stringify(perm)}; use one of ${PLUGIN_PERMISSIONS.join(', ')}`);
+    }
+  });
+}
