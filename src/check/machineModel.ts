@@ -259,11 +259,11 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
         if (name === 'recovered') {
           if (next.recovered !== 1) problems.push(`error:recovered was emitted ${next.recovered} times (expected once)`);
           if (next.escalated !== 0) problems.push('error:escalated was emitted');
-          if (output?.success !== true) problems.push('output.success is not true');
+          if (output?.success !== true) problems.push(`the machine's output is ${describeOutput(output)}, not { success: true, ... }`);
         } else {
           if (next.recovered !== 0) problems.push(`error:recovered was emitted on a run that ended '${name}'`);
           if (name === 'escalated' && next.escalated !== 1) problems.push(`error:escalated was emitted ${next.escalated} times (expected once)`);
-          if (output?.success !== false) problems.push('output.success is not false');
+          if (output?.success !== false) problems.push(`the machine's output is ${describeOutput(output)}, not { success: false, ... }`);
         }
         if (problems.length > 0) add({ property: 'recovered-event-iff-recovered', message: `run ended '${name}': ${problems.join('; ')}` });
       }
@@ -448,6 +448,15 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
     machineStates: () => machineIds.size,
     machineTransitions: () => xstateCalls,
   };
+}
+
+function describeOutput(output: unknown): string {
+  if (output === undefined) return 'undefined (a machine-level `output` is needed: final-state outputs are not the machine\'s output)';
+  try {
+    return JSON.stringify(output);
+  } catch {
+    return String(output);
+  }
 }
 
 function delayEventLabel(event: EventObject): string {

@@ -1,0 +1,175 @@
+/**
+ * Deliberately broken recovery strategies: each looks plausible, follows the
+ * strategy shape closely enough to pass `defineRecoveryStrategy`, and has one bug
+ * that `dataprism check` finds with a counterexample:
+ *
+ * - `unboundedRetry` declares a bound of 3 but never checks it:        attempts-bounded
+ * - `missedEscalation` parks a permanent error in a non-final state:  final-reachable (deadlock)
+ * - `restartDisposed` restarts the plugin without asking its state,
+ *   and restarts again when the restart says the plugin is disposed:  no-restart-after-dispose
+ * - `impatientRetry` promises 100 ms between tries but retries at once: backoff-respected
+ *
+ * `dataprism check examples/strategies/broken.ts` exits 1 and prints each trace.
+ */
+import { assign, emit, fromPromise, setup } from 'xstate';
+import { defineRecoveryStrategy } from '../../src/errors/recovery/index.js';
+import type { RecoveryInput } from '../../src/errors/recovery/index.js';
+
+interface BrokenContext {
+  error: Error;
+  plugin: string | undefined;
+  attempts: number;
+  maxAttempts: number;
+}
+
+const types = {} as { context: BrokenContext; input: RecoveryInput; events: { type: 'SHUTDOWN' } };
+
+const context = ({ input }: { input: RecoveryInput }): BrokenContext => ({ error: input.error, plugin: input.plugin, attempts: 0, maxAttempts: 3 });
+
+const finals = (name: string) => ({
+  recovered: {
+    type: 'final' as const,
+    entry: emit(({ context: c }: { context: BrokenContext }) => ({ type: 'error:recovered' as const, error: c.error, recovery: name })),
+    output: ({ context: c }: { context: BrokenContext }) => ({ success: true, strategy: name, message: 'recovered', attempts: c.attempts }),
+  },
+  escalated: {
+    type: 'final' as const,
+    entry: emit(({ context: c }: { context: BrokenContext }) => ({ type: 'error:escalated' as const, error: c.error, recovery: name, reason: 'gave up' })),
+    output: ({ context: c }: { context: BrokenContext }) => ({ success: false, strategy: name, message: 'gave up', attempts: c.attempts }),
+  },
+});
+
+/** The machine's output is the output of the final state it ended in. */
+const output = ({ event }: { event: unknown }) => (event as { output?: unknown }).output;
+
+const attempt = fromPromise<unknown, { attempt: number }>(async () => {
+  throw new Error('the runtime provides `attempt`');
+});
+const restart = fromPromise<void, { plugin: string | undefined; dependents: string[] }>(async () => {
+  throw new Error('the runtime provides `restart`');
+});
+const countAttempt = assign({ attempts: ({ context: c }: { context: BrokenContext }) => c.attempts + 1 });
+
+/** Bug: "retry until it works" — the declared bound of 3 is never checked. */
+export const unboundedRetry = defineRecoveryStrategy({
+  name: 'unbounded_retry',
+  bound: 3,
+  minBackoffMs: 100,
+  machine: setup({ types, actors: { attempt }, delays: { backoff: 100 } }).createMachine({
+    id: 'unbounded_retry',
+    initial: 'waiting',
+    context,
+    output,
+    on: { SHUTDOWN: '.escalated' },
+    states: {
+      waiting: { after: { backoff: 'attempting' } },
+      attempting: {
+        entry: countAttempt,
+        invoke: { id: 'attempt', src: 'attempt', input: ({ context: c }) => ({ attempt: c.attempts }), onDone: 'recovered', onError: 'waiting' },
+      },
+      ...finals('unbounded_retry'),
+    },
+  }),
+});
+
+/** Bug: a permanent error goes to `gaveUp`, which is not final and has no way out. */
+export const missedEscalation = defineRecoveryStrategy({
+  name: 'missed_escalation',
+  bound: 3,
+  minBackoffMs: 100,
+  machine: setup({
+    types,
+    actors: { attempt },
+    delays: { backoff: 100 },
+    guards: {
+      permanent: ({ event }) => (event as { error?: { category?: unknown } }).error?.category === 'query',
+      canRetry: ({ context: c }) => c.attempts < c.maxAttempts,
+    },
+  }).createMachine({
+    id: 'missed_escalation',
+    initial: 'waiting',
+    context,
+    output,
+    states: {
+      waiting: { after: { backoff: 'attempting' }, on: { SHUTDOWN: 'escalated' } },
+      attempting: {
+        entry: countAttempt,
+        invoke: {
+          id: 'attempt',
+          src: 'attempt',
+          input: ({ context: c }) => ({ attempt: c.attempts }),
+          onDone: 'recovered',
+          onError: [{ guard: 'permanent', target: 'gaveUp' }, { guard: 'canRetry', target: 'waiting' }, { target: 'escalated' }],
+        },
+        on: { SHUTDOWN: 'escalated' },
+      },
+      // Meant to be `escalated`; nothing leaves this state, not even SHUTDOWN.
+      gaveUp: {},
+      ...finals('missed_escalation'),
+    },
+  }),
+});
+
+/** Bug: never looks at `input.pluginState`, and answers "plugin disposed" by restarting again. */
+export const restartDisposed = defineRecoveryStrategy({
+  name: 'restart_disposed',
+  bound: 3,
+  machine: setup({
+    types,
+    actors: { restart },
+    guards: { canRestart: ({ context: c }) => c.attempts < c.maxAttempts },
+  }).createMachine({
+    id: 'restart_disposed',
+    initial: 'restarting',
+    context,
+    output,
+    on: { SHUTDOWN: '.escalated' },
+    states: {
+      restarting: {
+        entry: countAttempt,
+        invoke: {
+          id: 'restart',
+          src: 'restart',
+          input: ({ context: c }) => ({ plugin: c.plugin, dependents: [] }),
+          onDone: 'recovered',
+          onError: [{ guard: 'canRestart', target: 'restarting', reenter: true }, { target: 'escalated' }],
+        },
+      },
+      ...finals('restart_disposed'),
+    },
+  }),
+});
+
+/** Bug: promises 100 ms between tries (`minBackoffMs`) but re-runs the operation at once. */
+export const impatientRetry = defineRecoveryStrategy({
+  name: 'impatient_retry',
+  bound: 3,
+  minBackoffMs: 100,
+  machine: setup({
+    types,
+    actors: { attempt },
+    delays: { backoff: 100 },
+    guards: { canRetry: ({ context: c }) => c.attempts < c.maxAttempts },
+  }).createMachine({
+    id: 'impatient_retry',
+    initial: 'waiting',
+    context,
+    output,
+    on: { SHUTDOWN: '.escalated' },
+    states: {
+      waiting: { after: { backoff: 'attempting' } },
+      attempting: {
+        entry: countAttempt,
+        invoke: {
+          id: 'attempt',
+          src: 'attempt',
+          input: ({ context: c }) => ({ attempt: c.attempts }),
+          onDone: 'recovered',
+          // Should go back to `waiting`; re-entering `attempting` skips the backoff.
+          onError: [{ guard: 'canRetry', target: 'attempting', reenter: true }, { target: 'escalated' }],
+        },
+      },
+      ...finals('impatient_retry'),
+    },
+  }),
+});
