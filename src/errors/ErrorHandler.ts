@@ -49,7 +49,7 @@ export interface ErrorHandlerOptions {
   strategies?: readonly RecoveryStrategy[];
   /** Replaces the default strategy of some categories (see recovery/policy.ts). */
   byCategory?: Partial<Record<ErrorCategory, RecoveryStrategy>>;
-  /** Restart intensity and mode of the `plugin_restart` a user's recover asks for. Default: 3 restarts in 60 s, one_for_one. */
+  /** Restart intensity and mode of `plugin_restart` (for plugin errors, and when a user's recover asks for it). Default: 3 restarts in 60 s, one_for_one. */
   restart?: RestartPluginParams;
   /** Defaults of the per-component circuit breakers. Default: threshold 5, openMs 30000. */
   breakers?: CircuitBreakerOptions;
@@ -93,11 +93,11 @@ export class DefaultErrorHandler implements ErrorHandler {
     this.enableRecovery = options.enableRecovery ?? true;
     this.history = new RingBuffer<ErrorReport>(options.historySize ?? 100);
     this.now = options.now ?? Date.now;
+    const restart = restartPluginStrategy(options.restart);
     this.policy = new RecoveryPolicy({
       ...(options.strategies ? { strategies: options.strategies } : {}),
-      ...(options.byCategory ? { byCategory: options.byCategory } : {}),
+      byCategory: { plugin: restart, ...options.byCategory },
     });
-    const restart = restartPluginStrategy(options.restart);
     this.userStrategies = new Map<string, RecoveryStrategy>([
       ['plugin_restart', restart],
       ['restart', restart],
