@@ -36,6 +36,46 @@ export interface ChartTransition {
 
 type Json = Record<string, unknown>;
 
+/** The parts of a live XState machine the chart needs. */
+export interface MachineLike {
+  toJSON(): unknown;
+  root?: unknown;
+}
+
+interface LiveStateNode {
+  id: string;
+  states?: Record<string, LiveStateNode>;
+  always?: { target?: { id: string }[] | undefined; guard?: unknown }[];
+}
+
+/**
+ * Builds the chart of a live machine: `machine.toJSON()`, plus the eventless
+ * (`always`) transitions, which toJSON leaves out, read from `machine.root`.
+ */
+export function chartFromMachine(machine: MachineLike): ChartNode | undefined {
+  const chart = chartFromMachineJson(machine.toJSON());
+  if (!chart || !isObject(machine.root)) return chart;
+  const byId = new Map<string, ChartNode>();
+  const index = (node: ChartNode) => {
+    byId.set(node.id, node);
+    node.states.forEach(index);
+  };
+  index(chart);
+  const walk = (node: LiveStateNode) => {
+    const target = byId.get(node.id);
+    if (target && Array.isArray(node.always)) {
+      for (const t of node.always) {
+        const transition: ChartTransition = { event: 'always', targets: (t.target ?? []).map((n) => n.id) };
+        if (t.guard !== undefined) transition.guarded = true;
+        target.transitions.push(transition);
+      }
+    }
+    for (const child of Object.values(node.states ?? {})) walk(child);
+  };
+  walk(machine.root as unknown as LiveStateNode);
+  return chart;
+}
+
 /** Builds the chart from `machine.toJSON()`; returns undefined when `json` is not one. */
 export function chartFromMachineJson(json: unknown): ChartNode | undefined {
   if (!isObject(json) || typeof json['id'] !== 'string') return undefined;
@@ -57,12 +97,6 @@ function fromNormalized(node: Json, parentPath: string | undefined): ChartNode {
     const transition: ChartTransition = { event: String(t['eventType'] ?? ''), targets };
     if (t['guard'] !== undefined && t['guard'] !== null) transition.guarded = true;
     transitions.push(transition);
-  }
-  const always = Array.isArray(node['always']) ? node['always'] : [];
-  for (const t of always) {
-    if (!isObject(t)) continue;
-    const targets = Array.isArray(t['target']) ? t['target'].map(targetId) : [];
-    transitions.push({ event: 'always', targets, ...(t['guard'] ? { guarded: true } : {}) });
   }
   const chart: ChartNode = {
     id,

@@ -16,7 +16,7 @@ export {
   type InspectionServerStats,
 } from './InspectionServer.js';
 export { safeSerialize, serializeError, type JsonValue, type SafeSerializeOptions, type SerializedError, type SerializedActorRef } from './safeSerialize.js';
-export { chartFromMachineJson, chartFromMachineConfig, type ChartNode, type ChartTransition } from './chartDefinition.js';
+export { chartFromMachine, chartFromMachineJson, chartFromMachineConfig, type ChartNode, type ChartTransition, type MachineLike } from './chartDefinition.js';
 export type { ReplayLimits } from './replayState.js';
 export type {
   ActorMessage,

@@ -6,7 +6,7 @@
  * snapshots and contexts are immutable values: a later transition makes new ones.
  */
 import type { AnyActorRef, InspectionEvent } from 'xstate';
-import { chartFromMachineConfig, chartFromMachineJson, type ChartNode } from './chartDefinition.js';
+import { chartFromMachine, chartFromMachineConfig, type ChartNode } from './chartDefinition.js';
 import { safeSerialize, serializeError, type JsonValue, type SafeSerializeOptions } from './safeSerialize.js';
 import type { ActorMessage, EventMessage, SnapshotMessage, UnnumberedMessage } from './protocol.js';
 
@@ -38,7 +38,7 @@ export function captureInspection(event: InspectionEvent): CapturedInspection | 
 
 interface MachineLike {
   id?: unknown;
-  config?: unknown;
+  root?: unknown;
   toJSON?: () => unknown;
 }
 
@@ -120,7 +120,7 @@ export class InspectionConverter {
     if (cached !== undefined) return cached ?? undefined;
     let chart: ChartNode | undefined;
     try {
-      chart = typeof logic.toJSON === 'function' ? chartFromMachineJson(logic.toJSON()) : undefined;
+      chart = typeof logic.toJSON === 'function' ? chartFromMachine(logic as { toJSON(): unknown; root?: unknown }) : undefined;
     } catch {
       chart = undefined;
     }
