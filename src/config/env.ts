@@ -16,7 +16,7 @@ import type { ConfigTree, JsonSchema } from './types.js';
 export const DEFAULT_ENV_PREFIX = 'DATAPRISM_';
 
 const normalise = (s: string) => s.toLowerCase().replace(/[_-]/g, '');
-const FORBIDDEN_NORMALISED = new Set([...FORBIDDEN_KEYS].map(normalise));
+const FORBIDDEN_NORMALISED = new Map([...FORBIDDEN_KEYS].map((k) => [normalise(k), k]));
 
 function camelCase(segment: string): string {
   return segment.toLowerCase().replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -46,10 +46,14 @@ export function readEnv(env: Record<string, string | undefined>, prefix: string,
     if (!name.startsWith(prefix) || raw === undefined || name.length === prefix.length) continue;
     const parts = name.slice(prefix.length).split('__');
     const segments: string[] = [];
+    // Forbidden keys first: `___PROTO__` also splits into empty parts, and the real problem is the key.
     for (const part of parts) {
-      if (FORBIDDEN_NORMALISED.has(normalise(part)) || FORBIDDEN_KEYS.has(part)) {
-        throw new ConfigError(`Environment variable ${name} names the forbidden key '${part}' (it could modify object prototypes); remove the variable`, { key: part, file: 'environment' });
+      const forbidden = FORBIDDEN_NORMALISED.get(normalise(part));
+      if (forbidden !== undefined) {
+        throw new ConfigError(`Environment variable ${name} names the forbidden key '${forbidden}' (it could modify object prototypes); remove the variable`, { key: forbidden, file: 'environment' });
       }
+    }
+    for (const part of parts) {
       if (part.replace(/_/g, '') === '') {
         throw new ConfigError(`Environment variable ${name} has an empty key segment; separate segments with exactly '__', e.g. ${prefix}ENGINE__THREADS`, { key: name, file: 'environment' });
       }
