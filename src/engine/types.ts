@@ -1,0 +1,209 @@
+/**
+ * The engine's public types: its options, what it asks of its host, and the
+ * shapes of query results, loads, table info, metrics and status.
+ */
+import type { Table } from 'apache-arrow';
+import type { Logger } from '../events/types.js';
+import type { EngineState } from '../../machines/engine.machine.js';
+
+export type { EngineState } from '../../machines/engine.machine.js';
+
+/** Where DuckDB runs. */
+export type EngineMode = 'worker' | 'blocking';
+
+/** URLs of a locally served DuckDB-WASM bundle (browser worker mode). Never a CDN. */
+export interface EngineBundle {
+  /** URL of `duckdb-eh.wasm` (or `duckdb-mvp.wasm`). */
+  mainModule: string;
+  /** URL of `duckdb-browser-eh.worker.js` (or the mvp worker). */
+  mainWorker: string;
+}
+
+/**
+ * How 64-bit and wider integer columns (BIGINT, UBIGINT, HUGEINT, DECIMAL(p, 0))
+ * arrive in `query()` rows:
+ * - `auto` (default): a column is `number` when every value in that result is a
+ *   safe integer (|v| ≤ 2^53 − 1), otherwise the whole column is `bigint`, so one
+ *   column never mixes the two;
+ * - `bigint`: always `bigint`.
+ */
+export type Int64Mode = 'auto' | 'bigint';
+
+/** The spec's `engineOptions`. Every field is optional. */
+export interface EngineOptions {
+  /**
+   * Where DuckDB runs. Default `'worker'`.
+   * - `worker`: the async API; in Node a `node:worker_threads` worker running
+   *   `duckdb-node-eh.worker.cjs`, in a browser a Web Worker from `bundles`.
+   *   Queries can be cancelled (`timeoutMs`), the caller's thread never blocks.
+   * - `blocking`: `@duckdb/duckdb-wasm/blocking` in the caller's thread (Node only):
+   *   lowest latency per query, but the thread is busy while DuckDB works.
+   */
+  mode?: EngineMode;
+  /** Browser only: URLs of the locally served bundle. Required in a browser; ignored in Node. */
+  bundles?: EngineBundle;
+  /** DuckDB's `memory_limit` in bytes. Default: DuckDB's own (about 3 GiB in WASM). */
+  memoryLimit?: number;
+  /**
+   * Time budget of one query in ms; a query still running then is cancelled and
+   * rejects with a TimeoutError. Default: no limit. See `DataPrismEngine.query`
+   * for what can be cancelled in each mode.
+   */
+  timeoutMs?: number;
+  /** At most this many queries/loads run at once; the rest wait in FIFO order. Default 4. */
+  maxConcurrency?: number;
+  /** DuckDB's `threads` setting. Default: DuckDB's own (1 without cross-origin isolation). */
+  threads?: number;
+  /** Extra DuckDB settings, each run as `SET name = value` after open. Default none. */
+  settings?: Record<string, string | number | boolean>;
+  /** How wide integers are returned; see `Int64Mode`. Default `'auto'`. */
+  int64?: Int64Mode;
+  /** Where the engine logs (open, close, worker messages). Default: silent. */
+  logger?: Logger;
+}
+
+/** One finished query, as reported to `EngineHost.onQuery`. */
+export interface QueryRecord {
+  /** The statement. */
+  sql: string;
+  /** Wall time from start (after queueing) to result, ms. */
+  durationMs: number;
+  /** Rows returned (0 on failure). */
+  rowCount: number;
+  /** Set when the query failed. */
+  error?: Error;
+}
+
+/** What the engine needs from whoever owns its lifecycle actor. */
+export interface EngineHost {
+  /** The engine actor's state, read from its snapshot (no lifecycle booleans on the class). */
+  state(): EngineState;
+  /** Called after every query (success or failure) — the orchestrator records `query_time` from it. Must be cheap. */
+  onQuery?(record: QueryRecord): void;
+  /** Routes engine.executePlugin to the plugin registry (set by the orchestrator). */
+  executePlugin?(name: string, action: string, params: unknown): Promise<unknown>;
+  /** Asks the lifecycle owner to close the engine (standalone: sends CLOSE and waits for `closed`). */
+  requestClose?(): Promise<void>;
+  /** Told when the engine died under its owner (e.g. the worker exited); the owner sends FAIL. */
+  onFailure?(error: Error): void;
+}
+
+/** A result column: its name and DuckDB's type name (`INTEGER`, `DECIMAL(10,3)`, `VARCHAR[]`, ...). */
+export interface ColumnInfo {
+  name: string;
+  type: string;
+}
+
+/** What `query()` returns. */
+export interface QueryResult<T = Record<string, unknown>> {
+  /** One object per row, keyed by column name. */
+  data: T[];
+  /** The result's columns, in order. */
+  columns: ColumnInfo[];
+  metadata: {
+    /** Rows in `data`. */
+    rowCount: number;
+    /** Time from start (after queueing) to converted rows, ms. */
+    executionTime: number;
+  };
+}
+
+/** A value a query parameter may take. */
+export type QueryParam = string | number | boolean | bigint | Date | null;
+
+/** Row objects, column arrays, CSV text, or an apache-arrow Table (see `loadData`). */
+export type LoadDataInput =
+  | readonly Record<string, unknown>[]
+  | Record<string, readonly unknown[]>
+  | { csv: string }
+  | string
+  | Table;
+
+/** Options of `loadData`. */
+export interface LoadDataOptions {
+  /**
+   * - `create` (default): the table must not exist yet (a clash is a ValidationError);
+   * - `replace`: drop the table if it exists, then create it;
+   * - `append`: insert into an existing table (created if missing).
+   */
+  mode?: 'create' | 'replace' | 'append';
+}
+
+/** What `loadData` returns. */
+export interface LoadDataResult {
+  tableName: string;
+  /** Rows inserted by this call. */
+  rowCount: number;
+  /** The table's columns after the load. */
+  columns: ColumnInfo[];
+}
+
+/** Statistics of one column in `processData`'s summary. */
+export interface ColumnSummary {
+  name: string;
+  /** DuckDB's type of the column. */
+  type: string;
+  /** Number of nulls. */
+  nulls: number;
+  /** Number of distinct non-null values (exact). */
+  distinct: number;
+  /** Smallest value (numbers, strings, dates), null when all values are null. */
+  min: unknown;
+  /** Largest value, null when all values are null. */
+  max: unknown;
+  /** Mean, for numeric columns only; otherwise null. */
+  mean: number | null;
+}
+
+/** What `processData` returns. */
+export interface DataSummary {
+  rowCount: number;
+  columns: ColumnSummary[];
+}
+
+/** One column of `getTableInfo`. */
+export interface TableColumnInfo extends ColumnInfo {
+  nullable: boolean;
+}
+
+/** What `getTableInfo` returns. */
+export interface TableInfo {
+  name: string;
+  columns: TableColumnInfo[];
+  rowCount: number;
+}
+
+/** Counters kept by the engine since it was constructed. */
+export interface EngineMetrics {
+  /** Queries that finished (succeeded or failed). */
+  queriesRun: number;
+  /** Queries that failed (including timeouts). */
+  queriesFailed: number;
+  /** Sum of query times, ms. */
+  totalExecutionTime: number;
+  /** totalExecutionTime / queriesRun, 0 before the first query. */
+  averageExecutionTime: number;
+  /** Rows inserted by loadData / processData. */
+  rowsLoaded: number;
+  /** Operations running now. */
+  inFlight: number;
+  /** Operations waiting for a slot. */
+  queued: number;
+}
+
+/** What `getStatus` returns. */
+export interface EngineStatus {
+  /** The engine actor's state. */
+  state: EngineState;
+  /** DuckDB's version, once it has been opened. */
+  version: string | undefined;
+  mode: EngineMode;
+  /** The memory_limit set, bytes; undefined when DuckDB's default is used. */
+  memoryLimit: number | undefined;
+  timeoutMs: number | undefined;
+  maxConcurrency: number;
+  /** Open DuckDB connections (one per concurrent slot, created on demand). */
+  connections: number;
+  inFlight: number;
+  queued: number;
+}
