@@ -34,7 +34,7 @@ export type { ErrorContext, ErrorHandler, ErrorReport, RecoveryResult, UserError
 /** Options of the default ErrorHandler. */
 export interface ErrorHandlerOptions {
   /** The user's handler (any subset of the methods), merged with the defaults. Default: none. */
-  user?: UserErrorHandler | Partial<ErrorHandler>;
+  user?: UserErrorHandler;
   /** Recover from errors (the orchestrator's `enableErrorRecovery`). Default true. */
   enableRecovery?: boolean;
   /** What recoveries act through (the orchestrator passes its own). Default: a standalone host. */
@@ -89,7 +89,7 @@ export class DefaultErrorHandler implements ErrorHandler {
   /** @param options see ErrorHandlerOptions; every field is optional. */
   constructor(options: ErrorHandlerOptions = {}) {
     this.options = options;
-    this.user = (options.user ?? {}) as UserErrorHandler;
+    this.user = options.user ?? {};
     this.enableRecovery = options.enableRecovery ?? true;
     this.history = new RingBuffer<ErrorReport>(options.historySize ?? 100);
     this.now = options.now ?? Date.now;
