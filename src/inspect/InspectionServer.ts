@@ -89,6 +89,8 @@ type Pending =
 
 /** Messages per WebSocket frame: bounds frame size when a burst queued thousands. */
 const FRAME_MESSAGES = 2000;
+/** Queue length that triggers a flush at once instead of at the end of the event-loop turn. */
+const FLUSH_SLICE = 256;
 
 /**
  * Starts the relay and resolves once it listens. Throws `ValidationError` for a bad
@@ -186,8 +188,10 @@ class Relay {
   }
 
   enqueue(item: Pending): void {
-    this.queue.push(item);
-    if (!this.flushScheduled) {
+    // A long synchronous or microtask-only burst never reaches setImmediate: flush in
+    // slices, so queued snapshots are serialized while still young (cheap to collect).
+    if (this.queue.push(item) >= FLUSH_SLICE) this.flush();
+    else if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => this.flush());
     }
