@@ -8,6 +8,7 @@
  */
 import { createBrowserInspector, createWebSocketInspector } from '@statelyai/inspect';
 import type { InspectionEvent, Observer } from 'xstate';
+import { ConfigError } from '../errors/ConfigError.js';
 
 /** Options of `createStatelyInspector`. */
 export interface StatelyInspectorOptions {
@@ -45,9 +46,19 @@ export function isBrowser(): boolean {
   return typeof scope.window === 'object' && scope.window !== null && typeof scope.document === 'object';
 }
 
-/** Creates the Stately inspector for the current platform; see `StatelyInspectorOptions` for defaults. */
+/**
+ * Creates the Stately inspector for the current platform; see `StatelyInspectorOptions`
+ * for defaults. Throws ConfigError when asked for a browser inspector where there is no window.
+ */
 export function createStatelyInspector(options: StatelyInspectorOptions = {}): StatelyInspector {
   const platform = options.platform ?? (isBrowser() ? 'browser' : 'node');
+  if (platform === 'browser' && !isBrowser()) {
+    // Stately's createBrowserInspector would hand back an adapter with no `inspect` at all.
+    throw new ConfigError(
+      "createStatelyInspector: platform 'browser' needs a window to open the inspector in; in Node use platform 'node' with a WebSocket relay (`dataprism visualize`, or createInspectorServer from @statelyai/inspect/server)",
+      { component: 'inspect' },
+    );
+  }
   const shared = {
     autoStart: options.autoStart ?? true,
     ...(options.sanitizeContext ? { sanitizeContext: options.sanitizeContext } : {}),

@@ -5,11 +5,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { assign, createActor, setup } from 'xstate';
-import { createWebSocketInspector } from '@statelyai/inspect';
 import { createEventBus } from '../../src/events/index.js';
-import { createInspectionServer, type InspectionServer } from '../../src/inspect/index.js';
+import { createInspectionServer, createStatelyInspector, type InspectionServer } from '../../src/inspect/index.js';
 import type { HelloMessage, RelayMessage, SnapshotMessage } from '../../src/inspect/protocol.js';
-import { ResourceError, ValidationError } from '../../src/errors/index.js';
+import { ConfigError, ResourceError, ValidationError } from '../../src/errors/index.js';
 
 const counter = setup({
   types: { context: {} as { count: number; lastError?: Error }, events: {} as { type: 'INC' } | { type: 'FAIL' } | { type: 'RESET' } },
@@ -183,11 +182,12 @@ describe('createInspectionServer', () => {
     expect(warnings.some((w) => w.includes('metrics() failed'))).toBe(true);
   });
 
-  it('accepts Stately inspection events from another process and forwards them', async () => {
+  it('accepts Stately inspection events from another process (createStatelyInspector in Node) and forwards them', async () => {
     server = await createInspectionServer({ port: 0, staticRoot: false });
     const client = await connect(server);
     sockets.push(client.socket);
-    const inspector = createWebSocketInspector({ url: server.wsUrl });
+    const inspector = createStatelyInspector({ url: server.wsUrl });
+    expect(inspector.platform).toBe('node');
     const actor = createActor(counter, { inspect: inspector.inspect }).start();
     actor.send({ type: 'INC' });
     try {
@@ -202,6 +202,10 @@ describe('createInspectionServer', () => {
       { event: 'INC', targets: ['counter.counting'] },
     ]);
     expect(client.messages.find((m) => m.kind === 'snapshot' && m.eventType === 'INC')).toMatchObject({ value: 'counting', context: { count: 1 } });
+  });
+
+  it('refuses a browser Stately inspector where there is no window', () => {
+    expect(() => createStatelyInspector({ platform: 'browser' })).toThrow(ConfigError);
   });
 
   it('serves the page and elkjs over HTTP, and 404s anything else', async () => {
