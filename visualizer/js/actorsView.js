@@ -6,6 +6,8 @@ import { el, formatValue } from './format.js';
 import { highlight, layoutChart, renderChart } from './statechart.js';
 
 const KINDS = ['orchestrator', 'engine', 'plugin', 'recovery'];
+/** Finished machine actors that keep their chart (the actor list keeps more). */
+const FINISHED_CHARTS = 6;
 
 /** The kind badge: orchestrator, engine, plugin, recovery, the machine's id, or `task` for non-machine helpers. */
 export function actorKind(actor) {
@@ -67,15 +69,28 @@ export function createActorsView({ list, grid, onSelect }) {
     row.dataset.status = actor.status;
   }
 
+  /** Machine actors that get a chart: every running one, the selected one, and the latest finished ones. */
+  function charted(store) {
+    const machines = [...store.actors.values()].filter((a) => a.definition);
+    const finished = machines
+      .filter((a) => a.status !== 'active' && a.sessionId !== store.selected)
+      .sort((a, b) => b.finishedAt - a.finishedAt)
+      .slice(0, FINISHED_CHARTS);
+    const shown = new Set(finished.map((a) => a.sessionId));
+    for (const a of machines) if (a.status === 'active' || a.sessionId === store.selected) shown.add(a.sessionId);
+    return shown;
+  }
+
   function syncCards(store) {
+    const shown = charted(store);
     for (const [sessionId, entry] of cards) {
-      if (!store.actors.has(sessionId)) {
+      if (!shown.has(sessionId)) {
         entry.card.remove();
         cards.delete(sessionId);
       }
     }
     for (const actor of store.actors.values()) {
-      if (!actor.definition || cards.has(actor.sessionId)) continue;
+      if (!shown.has(actor.sessionId) || cards.has(actor.sessionId)) continue;
       const card = el('article', 'chart-card');
       card.dataset.session = actor.sessionId;
       card.dataset.kind = actorKind(actor);
@@ -145,6 +160,7 @@ export function createActorsView({ list, grid, onSelect }) {
     },
     /** Moves the selection highlight. */
     select(store) {
+      if (store.selected && !cards.has(store.selected)) syncCards(store);
       for (const [sessionId, row] of rows) row.classList.toggle('selected', sessionId === store.selected);
       for (const [sessionId, entry] of cards) entry.card.classList.toggle('selected', sessionId === store.selected);
     },

@@ -24,6 +24,8 @@ export function shortEvent(type) {
   if (match) return `error: ${lastSegment(match[1])}`;
   match = /^xstate\.after\.([^.]+)\./.exec(type);
   if (match) return `after ${match[1]}`;
+  match = /^xstate\.snapshot\.(.+)$/.exec(type);
+  if (match) return `snapshot: ${lastSegment(match[1])}`;
   match = /^xstate\.done\.state\.(.+)$/.exec(type);
   if (match) return `done: ${lastSegment(match[1])}`;
   if (type === 'always') return 'always';
