@@ -16,7 +16,7 @@
 import { pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
 import { createActor, fromPromise, waitFor, type InspectionEvent, type Observer } from 'xstate';
-import { pluginMachine, type ExecuteActionInput, type ExecuteActionOutput } from '../machines/plugin.machine.js';
+import { pluginMachine, type ExecuteActionInput, type ExecuteActionOutput, type PluginHookInput } from '../machines/plugin.machine.js';
 import { createInspectionServer, type InspectionServer } from '../src/inspect/index.js';
 import { compareMs, formatTable, slowdown, type BenchRow } from './harness.js';
 
@@ -25,9 +25,9 @@ const EXECUTIONS = 10;
 
 const machine = pluginMachine.provide({
   actors: {
-    loadPlugin: fromPromise<void, unknown>(async () => undefined),
-    initializePlugin: fromPromise<void, unknown>(async () => undefined),
-    disposePlugin: fromPromise<void, unknown>(async () => undefined),
+    loadPlugin: fromPromise<void, PluginHookInput>(async () => undefined),
+    initializePlugin: fromPromise<void, PluginHookInput>(async () => undefined),
+    disposePlugin: fromPromise<void, PluginHookInput>(async () => undefined),
     executeAction: fromPromise<ExecuteActionOutput, ExecuteActionInput>(async ({ input }) => ({
       requestId: input.requestId,
       action: input.action,
@@ -149,6 +149,12 @@ export async function run(): Promise<BenchRow[]> {
       () => lifecycles((name) => createActor(machine, { input: input(name) })),
       21,
     );
+    // The same workload against itself: how far apart two identical runs land on this machine now.
+    const noise = await compareAlternating(
+      () => lifecycles((name) => createActor(machine, { input: input(name) })),
+      () => lifecycles((name) => createActor(machine, { input: input(name) })),
+      21,
+    );
     if (client.received() === 0) throw new Error('inspect bench: the relay sent nothing to its client; the "on" row would be meaningless');
 
     const perTransition = (ms: number) => (ms * 1000) / transitions;
@@ -170,6 +176,15 @@ export async function run(): Promise<BenchRow[]> {
         unit: 'µs/transition',
         higherIsBetter: false,
         target: 'ratio ≤ 1.02',
+      },
+      {
+        name: `noise floor: plain createActor vs itself, ${transitions} transitions`,
+        baselineName: 'plain createActor',
+        ours: perTransition(noise.ours),
+        baseline: perTransition(noise.baseline),
+        unit: 'µs/transition',
+        higherIsBetter: false,
+        target: 'information: the off row is only as precise as this',
       },
     ];
     rows[0]!.met = slowdown(rows[0]!) <= 3;
