@@ -97,6 +97,8 @@ export class ConfigManager {
   private defaults: ConfigTree;
   private values: ConfigTree = freeze({}, true);
   private effective: ConfigTree;
+  /** Values already looked up in `effective`, by key; cleared whenever `effective` is replaced. */
+  private readonly reads = new Map<string, unknown>();
   private compiled: CompiledSchema | undefined;
   private readonly listeners = new Set<ConfigChangeListener>();
   private readonly events: ConfigEventSink | undefined;
@@ -156,7 +158,12 @@ export class ConfigManager {
   get<K extends keyof KnownConfigValues>(key: K, defaultValue?: KnownConfigValues[K]): KnownConfigValues[K];
   get<T = unknown>(key: string, defaultValue?: T): T;
   get(key: string, defaultValue?: unknown): unknown {
-    const value = getIn(this.effective, parseKey(key));
+    // Options may be read per query: remember each key's value until the next change.
+    let value = this.reads.get(key);
+    if (value === undefined) {
+      value = getIn(this.effective, parseKey(key));
+      if (value !== undefined && this.reads.size < 10_000) this.reads.set(key, value);
+    }
     return value === undefined ? defaultValue : value;
   }
 
@@ -317,6 +324,7 @@ export class ConfigManager {
     const before = this.effective;
     this.defaults = nextDefaults;
     this.effective = freeze(mergeTrees(this.defaults, this.values), true);
+    this.reads.clear();
     this.notify(before, this.effective);
   }
 
@@ -374,6 +382,7 @@ export class ConfigManager {
     const before = this.effective;
     this.values = freeze(values, true);
     this.effective = freeze(mergeTrees(this.defaults, this.values), true);
+    this.reads.clear();
     this.notify(before, this.effective);
   }
 

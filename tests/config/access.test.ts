@@ -18,6 +18,20 @@ describe('get, set, has', () => {
     expect(config.has('plugins.viz.palette.secondary')).toBe(false);
   });
 
+  it('a value read before a change is not served stale after it', async () => {
+    const config = new ConfigManager();
+    expect(config.get('orchestrator.timeoutMs')).toBe(30_000);
+    config.set('orchestrator.timeoutMs', 10);
+    expect(config.get('orchestrator.timeoutMs')).toBe(10);
+    await config.load({ type: 'object', source: { orchestrator: { timeoutMs: 20 } } });
+    expect(config.get('orchestrator.timeoutMs')).toBe(20);
+    config.unset('orchestrator.timeoutMs');
+    expect(config.get('orchestrator.timeoutMs')).toBe(30_000);
+    expect(config.get('plugins.viz.width')).toBeUndefined();
+    config.registerSection('viz', { type: 'object' }, { width: 3 });
+    expect(config.get('plugins.viz.width')).toBe(3);
+  });
+
   it('returns defaultValue only when the key has no value', () => {
     const config = new ConfigManager();
     expect(config.get('app.theme', 'dark')).toBe('dark');
