@@ -5,10 +5,12 @@
  * States and events (strategy shape: see machines/recovery.machine.ts):
  *   deciding    -- no operation to re-run (input.hasOperation false) -> escalated  (emit error:escalated, reason 'no operation to retry')
  *   deciding    -- error not retryable (permanent category / retryable:false) -> escalated (emit error:escalated)
+ *   deciding    -- no backoff configured (initialDelayMs or maxDelayMs 0) -> attempting
  *   deciding    -- otherwise ------------------------------------> waiting
  *   waiting     -- after `backoff` -------------------------------> attempting
  *   attempting  -- (entry: attempts += 1) invoke `attempt`
  *   attempting  -- attempt resolved ------------------------------> recovered  (emit error:recovered; output.recovered = the result)
+ *   attempting  -- attempt rejected, attempts < maxAttempts and retryable, no backoff -> attempting (re-entered)
  *   attempting  -- attempt rejected, attempts < maxAttempts and retryable -> waiting (jitter generator advances)
  *   attempting  -- attempt rejected, otherwise -------------------> escalated  (emit error:escalated, reason names the last error)
  *   any non-final -- SHUTDOWN ------------------------------------> escalated  (reason 'shutdown')
@@ -16,9 +18,10 @@
  * The `backoff` delay is `min(maxDelayMs, initialDelayMs * factor^attempts)`, scaled by
  * a factor in `[1 - jitter, 1 + jitter]` drawn from a seeded generator kept in
  * context (`rng`), and capped at `maxDelayMs`. The machine is deterministic given its
- * input; its shortest possible wait is `retryMinBackoffMs(params)`.
+ * input; its shortest possible wait is `retryMinBackoffMs(params)`. With no backoff at all
+ * (a zero initial or maximum delay) it skips `waiting` rather than wait a timer tick.
  */
-import { assign, emit, fromPromise, setup, type AnyStateMachine } from 'xstate';
+import { and, assign, emit, fromPromise, setup, type AnyStateMachine } from 'xstate';
 import {
   baseContext,
   errorOf,
@@ -138,6 +141,7 @@ export function createRetryMachine(params: RetryParams = {}): AnyStateMachine {
       noOperation: ({ context }) => !context.hasOperation,
       notRetryable: ({ context }) => !isRetryable(context.error),
       canRetry: ({ context, event }) => context.attempts < context.maxAttempts && isRetryable((event as { error?: unknown }).error),
+      noBackoff: ({ context }) => context.initialDelayMs === 0 || context.maxDelayMs === 0,
     },
     delays: {
       backoff: ({ context }) => backoffDelay(context),
@@ -159,6 +163,7 @@ export function createRetryMachine(params: RetryParams = {}): AnyStateMachine {
         always: [
           { guard: 'noOperation', target: 'escalated', actions: 'recordNoOperation' },
           { guard: 'notRetryable', target: 'escalated', actions: 'recordNotRetryable' },
+          { guard: 'noBackoff', target: 'attempting' },
           { target: 'waiting' },
         ],
         on: { SHUTDOWN: { target: 'escalated', actions: 'recordShutdown' } },
@@ -175,6 +180,7 @@ export function createRetryMachine(params: RetryParams = {}): AnyStateMachine {
           input: ({ context }) => ({ operation: context.operation, attempt: context.attempts }),
           onDone: { target: 'recovered', actions: 'recordResult' },
           onError: [
+            { guard: and(['canRetry', 'noBackoff']), target: 'attempting', reenter: true, actions: 'recordFailure' },
             { guard: 'canRetry', target: 'waiting', actions: 'recordFailure' },
             { target: 'escalated', actions: 'recordGiveUp' },
           ],

@@ -33,6 +33,10 @@ export class AddressSpace {
   /** Places a block of `size` bytes first-fit; undefined when fewer than `size` bytes are free. */
   place(size: number): Block | undefined {
     if (size > this.capacity - this.used) return undefined;
+    const last = this.blocks[this.blocks.length - 1];
+    const tail = last === undefined ? 0 : last.offset + last.size;
+    // No holes below the tail: first fit is the tail itself (the common case, O(1)).
+    if (tail === this.used && this.capacity - tail >= size) return this.insert(this.blocks.length, tail, size);
     let end = 0;
     for (let i = 0; i < this.blocks.length; i++) {
       const block = this.blocks[i]!;

@@ -44,8 +44,6 @@ let managerSequence = 0;
 export class ResourceManager {
   private readonly space: AddressSpace;
   private readonly live = new Map<string, Live>();
-  /** Every handle this manager issued, live or freed: tells a double free from a foreign handle. */
-  private readonly issued = new WeakSet<ResourceHandle>();
   private readonly waiters: Waiter[] = [];
   private readonly prefix: string;
   private sequence = 0;
@@ -134,7 +132,7 @@ export class ResourceManager {
     const id = typeof handle === 'object' && handle !== null ? (handle as { id?: unknown }).id : undefined;
     const entry = typeof id === 'string' ? this.live.get(id) : undefined;
     if (entry === undefined || entry.handle !== handle) {
-      if (typeof handle === 'object' && handle !== null && this.issued.has(handle)) {
+      if (entry === undefined && typeof handle === 'object' && handle !== null && this.issuedId(id)) {
         throw new ResourceError(`Handle ${String(id)} ('${handle.type}', ${handle.size} bytes) was freed already: free each handle once.`, { component: 'resources' });
       }
       throw new ResourceError(
@@ -250,6 +248,16 @@ export class ResourceManager {
     return this.releaseAll();
   }
 
+  /**
+   * Whether this manager issued the id (ids are its prefix and a sequence number):
+   * tells a double free from a foreign handle without keeping every handle ever issued.
+   */
+  private issuedId(id: unknown): boolean {
+    if (typeof id !== 'string' || !id.startsWith(this.prefix)) return false;
+    const n = Number(id.slice(this.prefix.length));
+    return Number.isInteger(n) && n >= 1 && n <= this.sequence;
+  }
+
   private grant(size: number, type: string, owner: string | undefined): ResourceHandle | undefined {
     const block = this.space.place(size);
     if (block === undefined) return undefined;
@@ -259,8 +267,9 @@ export class ResourceManager {
         : { id: this.prefix + ++this.sequence, size, type, owner, allocatedAt: this.now() },
     );
     this.live.set(handle.id, { handle, block });
-    this.issued.add(handle);
-    this.bus?.emit('resource:allocated', owner === undefined ? { type, size, id: handle.id } : { type, size, id: handle.id, owner });
+    if (this.announces('resource:allocated')) {
+      this.bus!.emit('resource:allocated', owner === undefined ? { type, size, id: handle.id } : { type, size, id: handle.id, owner });
+    }
     this.monitorInstance?.check(this.space.allocated, this.space.capacity);
     return handle;
   }
@@ -269,10 +278,18 @@ export class ResourceManager {
     const { handle } = entry;
     this.live.delete(handle.id);
     this.space.release(entry.block);
-    this.bus?.emit(
-      'resource:freed',
-      handle.owner === undefined ? { type: handle.type, size: handle.size, id: handle.id } : { type: handle.type, size: handle.size, id: handle.id, owner: handle.owner },
-    );
+    if (this.announces('resource:freed')) {
+      this.bus!.emit(
+        'resource:freed',
+        handle.owner === undefined ? { type: handle.type, size: handle.size, id: handle.id } : { type: handle.type, size: handle.size, id: handle.id, owner: handle.owner },
+      );
+    }
+  }
+
+  /** Whether anyone listens to `event` (directly or via the wildcard), so the hot path builds no payload for nobody. */
+  private announces(event: string): boolean {
+    const bus = this.bus;
+    return bus !== undefined && (bus.hasListeners(event) || bus.hasListeners('*'));
   }
 
   private enqueue(size: number, type: string, owner: string | undefined, timeoutMs: number): Promise<ResourceHandle> {

@@ -42,6 +42,19 @@ describe('retry strategy', () => {
     expect(runtime.active).toBe(0);
   });
 
+  it('with no backoff re-attempts at once (re-entering attempting) and still stops at its bound', async () => {
+    const { bus } = recordingBus();
+    const runtime = new RecoveryRuntime(fakeHost(bus));
+    const { calls, operation } = flaky(2);
+    const outcome = await runtime.run(retryStrategy({ maxAttempts: 3, initialDelayMs: 0 }), { error: new Error('x'), category: 'transient', component: 'engine', retry: operation });
+    expect(outcome).toMatchObject({ success: true, attempts: 3 });
+    expect(calls.count).toBe(3);
+    const never = flaky(Infinity);
+    const failed = await runtime.run(retryStrategy({ maxAttempts: 4, initialDelayMs: 0 }), { error: new Error('x'), category: 'transient', component: 'engine', retry: never.operation });
+    expect(failed).toMatchObject({ success: false, attempts: 4 });
+    expect(never.calls.count).toBe(4);
+  });
+
   it('escalates after maxAttempts, naming the last error, and reports plugin:error for a plugin', async () => {
     const { bus, named } = recordingBus();
     const runtime = new RecoveryRuntime(fakeHost(bus));

@@ -54,8 +54,16 @@ class NoOperationError extends Error {
   }
 }
 
+/** A recovery in progress: its request, and whether a step produced a value. */
+interface Running {
+  request: RecoveryRequest;
+  produced: boolean;
+}
+
 export class RecoveryRuntime {
   private readonly restartLogs = new Map<string, number[]>();
+  private readonly running = new Map<string, Running>();
+  private readonly machines = new WeakMap<RecoveryStrategy, AnyStateMachine>();
   private readonly live = new Map<string, AnyActorRef>();
   private sequence = 0;
   private readonly now: () => number;
@@ -86,10 +94,12 @@ export class RecoveryRuntime {
 
   /** Runs `strategy` for `request` as one actor and resolves with its result; never rejects. */
   async run(strategy: RecoveryStrategy, request: RecoveryRequest): Promise<RecoveryOutcome> {
-    const observed = { produced: false };
-    const machine = this.prepare(strategy, request, observed);
+    const machine = this.prepared(strategy);
     const input = this.inputFor(request);
     const id = `recovery:${++this.sequence}`;
+    const running: Running = { request, produced: false };
+    // Registered under its id before it starts: its side-effect actors find it from there.
+    this.running.set(id, running);
     let output: RecoveryOutput;
     try {
       const actor = this.host.actors.spawn(machine, { id, input });
@@ -101,6 +111,7 @@ export class RecoveryRuntime {
       this.host.bus?.emit('error:escalated', { error: request.error, recovery: strategy.name, reason });
     } finally {
       this.live.delete(id);
+      this.running.delete(id);
       this.host.actors.stop(id);
     }
     if (!output.success && request.plugin !== undefined) {
@@ -112,7 +123,7 @@ export class RecoveryRuntime {
       strategy: output.strategy,
       message: output.message,
       attempts: output.attempts,
-      produced: output.success && observed.produced,
+      produced: output.success && running.produced,
     };
     if (output.recovered !== undefined) outcome.recovered = output.recovered;
     return outcome;
@@ -143,15 +154,22 @@ export class RecoveryRuntime {
     return input;
   }
 
-  /** The strategy's machine with its side-effect actors supplied (stages recursively). */
-  private prepare(strategy: RecoveryStrategy, request: RecoveryRequest, observed: { produced: boolean }): AnyStateMachine {
+  /**
+   * The strategy's machine with its side-effect actors supplied (stages recursively),
+   * built once per strategy: `provide` builds a whole machine, too costly per error.
+   * The actors find the request they serve through their recovery's id.
+   */
+  private prepared(strategy: RecoveryStrategy): AnyStateMachine {
+    const cached = this.machines.get(strategy);
+    if (cached) return cached;
     const host = this.host;
     const actors: Record<string, unknown> = {
-      attempt: fromPromise(async () => {
-        const retry = request.retry;
+      attempt: fromPromise(async ({ self }) => {
+        const running = this.runningFor(self);
+        const retry = running.request.retry;
         if (retry === undefined) throw new NoOperationError();
         const value = strategy.breaker ? await strategy.breaker.execute(retry) : await retry();
-        observed.produced = true;
+        running.produced = true;
         return value;
       }),
       restart: fromPromise<void, RestartRequest>(async ({ input }) => {
@@ -165,17 +183,29 @@ export class RecoveryRuntime {
       cleanup: fromPromise(async () => {
         await host.cleanupResources();
       }),
-      fallback: fromPromise(async ({ input }: { input: { error: Error } }) => {
+      fallback: fromPromise(async ({ input, self }: { input: { error?: Error } | undefined; self: AnyActorRef }) => {
+        const running = this.runningFor(self);
         if (!strategy.fallback) throw new Error(`strategy '${strategy.name}' invokes a fallback but defines no fallback function`);
-        const value = await strategy.fallback(input?.error ?? request.error);
-        observed.produced = true;
+        const value = await strategy.fallback(input?.error ?? running.request.error);
+        running.produced = true;
         return value;
       }),
     };
     strategy.stages?.forEach((stage, i) => {
-      actors[`stage${i}`] = this.prepare(stage, request, observed);
+      actors[`stage${i}`] = this.prepared(stage);
     });
-    return strategy.machine.provide({ actors: actors as never });
+    const machine = strategy.machine.provide({ actors: actors as never });
+    this.machines.set(strategy, machine);
+    return machine;
+  }
+
+  /** The running recovery an invoked actor belongs to: the nearest ancestor registered by `run`. */
+  private runningFor(self: AnyActorRef): Running {
+    for (let ref: AnyActorRef | undefined = self._parent; ref !== undefined; ref = ref._parent) {
+      const running = this.running.get(ref.id);
+      if (running) return running;
+    }
+    throw new LifecycleError('a recovery step ran outside a recovery started by this runtime', { component: 'errors' });
   }
 
   private async restartOne(plugin: string): Promise<void> {
