@@ -92,6 +92,10 @@ interface Loaded {
   variables?: Map<string, string>;
 }
 
+/**
+ * The configuration of every component: dotted-key access, sources, atomic
+ * saves, JSON Schema validation, frozen snapshots and change notifications.
+ */
 export class ConfigManager {
   private readonly sections = new Map<string, JsonSchema>();
   private defaults: ConfigTree;

@@ -40,6 +40,10 @@ interface Cell {
 
 const NO_TIMER_DISTRIBUTION = undefined;
 
+/**
+ * Collects timers, histograms, counters and gauges, checks thresholds and
+ * writes reports. Cheap enough to call per query and per event; see the file header.
+ */
 export class PerformanceMonitor {
   private readonly timers = new Map<string, Distribution>();
   private readonly histograms = new Map<string, Distribution>();

@@ -97,3 +97,20 @@ describe('enable, disable, reset', () => {
     expect(monitor.checkThresholds()).toEqual([]);
   });
 });
+
+describe('countEvents', () => {
+  it('counts every event of a real EventBus by name until stopped', async () => {
+    const { createEventBus } = await import('../../src/events/index.js');
+    const { countEvents } = await import('../../src/monitor/index.js');
+    const bus = createEventBus();
+    const monitor = new PerformanceMonitor();
+    const stop = countEvents(monitor, bus);
+    bus.emit('plugin:loaded', { name: 'viz', version: '1.0.0' });
+    bus.emit('plugin:loaded', { name: 'map', version: '1.0.0' });
+    bus.emit('engine:ready', { version: '1.32' });
+    stop();
+    bus.emit('engine:ready', { version: '1.32' });
+    expect(monitor.getMetrics().counters).toEqual({ 'events.plugin:loaded': 2, 'events.engine:ready': 1 });
+    expect(bus.hasListeners('*')).toBe(false);
+  });
+});
