@@ -13,18 +13,21 @@
  *   loaded       --FAIL-->              error         emits plugin:error {name, phase, error}
  *                                                     (the runtime's verdict, e.g. a failed dependency)
  *   loaded       --DISPOSE-->           disposing     emits plugin:disposing {name}
- *   initializing --done(initializePlugin)--> initialized  emits plugin:initialized {name}
+ *   initializing --done(initializePlugin)--> initialized  spawns the `executeAction` actor
+ *                                       (id `executor`), emits plugin:initialized {name}
  *   initializing --error-->             error         emits plugin:error {name, phase:'initialize', error}
- *   initialized  --EXECUTE-->           executing     spawns executeAction child `exec:<requestId>`,
+ *   initialized  --EXECUTE-->           executing     forwards the request to `executor`,
  *                                                     emits plugin:executing {name, action, requestId}
  *   executing    --EXECUTE-->           executing     same: several executions may be in flight
- *   executing    --done(exec:<id>)-->   executing, or initialized when it was the last one,
+ *   executing    --EXECUTION.DONE-->    executing, or initialized when it was the last one,
  *                                       or disposing when a DISPOSE/RESTART was deferred;
  *                                                     emits plugin:executed {name, action, result, requestId}
- *   executing    --error(exec:<id>)-->  same targets; emits plugin:error {name, phase:'execute', error, requestId}
+ *   executing    --EXECUTION.FAILED-->  same targets; emits plugin:error {name, phase:'execute', error, requestId}
  *   executing    --DISPOSE|RESTART-->   executing     deferred until the in-flight executions end
- *   initialized  --RESTART-->           disposing     emits plugin:disposing {name} (restarting)
- *   initialized  --DISPOSE-->           disposing     emits plugin:disposing {name}
+ *   initialized  --RESTART-->           disposing     stops the executor, emits plugin:disposing {name}
+ *                                                     (restarting)
+ *   initialized  --DISPOSE-->           disposing     stops the executor, emits plugin:disposing {name}
+ *   initialized|executing --error(executor)--> error  emits plugin:error {name, phase:'execute', error}
  *   error        --RESTART-->           disposing     emits plugin:disposing {name} (restarting)
  *   error        --DISPOSE-->           disposing     emits plugin:disposing {name}
  *   disposing    --done(disposePlugin)--> initializing when restarting (emits plugin:initializing),
@@ -35,12 +38,15 @@
  *                                       a request that arrives too early or too late is
  *                                       answered, never left waiting
  *
- * Concurrency: executions are spawned children, one per request, counted in
+ * Concurrency: one `executor` actor, spawned when the plugin is initialized and
+ * stopped when it leaves for `disposing`, takes every request; requests in flight are counted in
  * `context.executions`. `initialized` means none is in flight, `executing` means
- * at least one is. Each request is one event in (EXECUTE) and one out
- * (plugin:executed or plugin:error carrying the same requestId), so any
- * interleaving of requests is still a path of this machine. Finished children
- * are stopped at once, so the snapshot never grows.
+ * at least one is. Each request is one event in (EXECUTE), one back from the
+ * executor (EXECUTION.DONE or EXECUTION.FAILED) and one emitted (plugin:executed
+ * or plugin:error, with the same requestId), so any interleaving of requests is
+ * a path of this machine. No actor is created per request (that would cost more
+ * than the hook itself on the hot path), and the snapshot never grows.
+ * The executor is stopped on every way out of initialized/executing.
  *
  * Failure policy: a failing or timed-out load/initialize hook moves the plugin to
  * `error` (restart or dispose it from there). A failing or timed-out execute
@@ -49,10 +55,10 @@
  * reported but does not stop the disposal or the restart: the runtime still
  * frees everything the plugin owned, so the next start is from a clean state.
  * Timeouts are enforced inside the hook actors (they reject with a
- * TimeoutError), so no state can wait forever. Every invoke and every spawned
- * child has an error transition: the actor never enters XState's `error` status.
+ * TimeoutError), so no state can wait forever. Every invoke and the executor have
+ * an error transition: the actor never enters XState's `error` status.
  */
-import { assign, emit, fromPromise, setup, stopChild, type DoneActorEvent, type ErrorActorEvent } from 'xstate';
+import { assign, emit, fromCallback, fromPromise, sendTo, setup, spawnChild, stopChild, type ActorRefFrom } from 'xstate';
 
 /** What the runtime gives each plugin actor. */
 export interface PluginMachineInput {
@@ -60,22 +66,7 @@ export interface PluginMachineInput {
   version: string;
 }
 
-/** Input of the `executeAction` child spawned per request. */
-export interface ExecuteActionInput {
-  name: string;
-  requestId: string;
-  action: string;
-  params: unknown;
-}
-
-/** Output of the `executeAction` child. */
-export interface ExecuteActionOutput {
-  requestId: string;
-  action: string;
-  result: unknown;
-}
-
-/** Input of the load/initialize/dispose hook actors. */
+/** Input of the load/initialize/dispose hook actors and of the executor. */
 export interface PluginHookInput {
   name: string;
   version: string;
@@ -101,10 +92,24 @@ export interface PluginMachineContext {
   restarting: boolean;
 }
 
+/** A request for one action; the executor answers it with EXECUTION.DONE or EXECUTION.FAILED. */
+export interface ExecuteEvent {
+  type: 'EXECUTE';
+  requestId: string;
+  action: string;
+  params: unknown;
+}
+
+/** What the executor sends back for each request. */
+export type ExecutionEvent =
+  | { type: 'EXECUTION.DONE'; requestId: string; action: string; result: unknown }
+  | { type: 'EXECUTION.FAILED'; requestId: string; action: string; error: unknown };
+
 export type PluginMachineEvent =
   | { type: 'LOAD' }
   | { type: 'INITIALIZE' }
-  | { type: 'EXECUTE'; requestId: string; action: string; params: unknown }
+  | ExecuteEvent
+  | ExecutionEvent
   | { type: 'RESTART' }
   | { type: 'DISPOSE' }
   | { type: 'FAIL'; phase: string; error: unknown };
@@ -122,22 +127,65 @@ export type PluginEmittedEvent =
   | { type: 'plugin:error'; name: string; phase: string; error: unknown; requestId?: string }
   | { type: 'plugin:refused'; name: string; action: string; requestId: string };
 
-/** The id prefix of execution children: `exec:<requestId>`. */
-export const EXECUTION_ID_PREFIX = 'exec:';
+/** The lifecycle state names (the machine's top-level states). */
+export type PluginStateName =
+  | 'registered'
+  | 'loading'
+  | 'loaded'
+  | 'initializing'
+  | 'initialized'
+  | 'executing'
+  | 'disposing'
+  | 'disposed'
+  | 'error';
+
+/** The state name of a plugin actor's snapshot value. */
+export function pluginStateName(value: unknown): PluginStateName {
+  return String(value) as PluginStateName;
+}
 
 // Placeholders: the runtime provides the real hook actors. They fail loudly, so a
 // machine run without `provide` ends in `error` instead of pretending to work.
-function notProvided<TOutput, TInput>(name: string) {
-  return fromPromise<TOutput, TInput>(() => Promise.reject(new Error(`plugin machine: actor '${name}' was not provided`)));
+function notProvided(name: string) {
+  return fromPromise<void, PluginHookInput>(() => Promise.reject(new Error(`plugin machine: actor '${name}' was not provided`)));
 }
 
-function requestIdOf(actorId: string): string {
-  return actorId.startsWith(EXECUTION_ID_PREFIX) ? actorId.slice(EXECUTION_ID_PREFIX.length) : actorId;
-}
+const missingExecutor = fromCallback<ExecuteEvent, PluginHookInput>(({ sendBack, receive }) => {
+  receive((event) =>
+    sendBack({
+      type: 'EXECUTION.FAILED',
+      requestId: event.requestId,
+      action: event.action,
+      error: new Error("plugin machine: actor 'executeAction' was not provided"),
+    }),
+  );
+});
 
-// A finished execution: stop its child first, then count, then tell the caller.
-const FINISH = ['stopExecution', 'finishExecutionCount', 'emitExecuted'] as const;
-const FAIL_EXECUTION = ['stopExecution', 'failExecutionCount', 'emitExecutionError'] as const;
+type Execution = Extract<PluginMachineEvent, { type: 'EXECUTION.DONE' | 'EXECUTION.FAILED' }>;
+
+/** The executor's id among the plugin actor's children. */
+export const EXECUTOR_ID = 'executor';
+
+// A finished execution: count it and answer it, then leave `executing` if it was the
+// last one (for `disposing` when a DISPOSE or RESTART waited for it).
+const FINISH = ['countExecution', 'emitExecutionResult'] as const;
+const FINISHED = [
+  { guard: 'lastExecutionThenRestart', target: 'disposing', actions: [...FINISH, 'stopExecutor', 'startRestart'] },
+  { guard: 'lastExecutionThenDispose', target: 'disposing', actions: [...FINISH, 'stopExecutor'] },
+  { guard: 'lastExecution', target: 'initialized', actions: FINISH },
+  { actions: FINISH },
+] as const;
+// The executor itself failed (it should not: it catches every hook error): the plugin
+// goes to `error`, and the runtime answers the requests that were in flight.
+const EXECUTOR_FAILED = {
+  target: 'error',
+  actions: [
+    'stopExecutor',
+    'dropExecutions',
+    { type: 'fail', params: ({ event }: { event: { error?: unknown } }) => ({ error: event.error }) },
+    { type: 'emitError', params: ({ event }: { event: { error?: unknown } }) => ({ phase: 'execute', error: event.error }) },
+  ],
+} as const;
 
 export const pluginMachine = setup({
   types: {
@@ -147,13 +195,14 @@ export const pluginMachine = setup({
     emitted: {} as PluginEmittedEvent,
   },
   actors: {
-    loadPlugin: notProvided<void, PluginHookInput>('loadPlugin'),
-    initializePlugin: notProvided<void, PluginHookInput>('initializePlugin'),
-    executeAction: notProvided<ExecuteActionOutput, ExecuteActionInput>('executeAction'),
-    disposePlugin: notProvided<void, PluginHookInput>('disposePlugin'),
+    loadPlugin: notProvided('loadPlugin'),
+    initializePlugin: notProvided('initializePlugin'),
+    executeAction: missingExecutor,
+    disposePlugin: notProvided('disposePlugin'),
   },
   guards: {
     isRestarting: ({ context }) => context.restarting,
+    idle: ({ context }) => context.executions === 0,
     lastExecutionThenRestart: ({ context }) => context.executions === 1 && context.pending === 'restart',
     lastExecutionThenDispose: ({ context }) => context.executions === 1 && context.pending === 'dispose',
     lastExecution: ({ context }) => context.executions === 1,
@@ -165,11 +214,12 @@ export const pluginMachine = setup({
     emitInitialized: emit(({ context }) => ({ type: 'plugin:initialized' as const, name: context.name })),
     emitDisposing: emit(({ context }) => ({ type: 'plugin:disposing' as const, name: context.name })),
     emitDisposed: emit(({ context }) => ({ type: 'plugin:disposed' as const, name: context.name })),
-    /** Records and emits a hook failure; `phase` names the hook. */
+    /** Records a hook failure. */
     fail: assign(({ context }, params: { error: unknown }) => ({
       lastError: params.error,
       errorCount: context.errorCount + 1,
     })),
+    /** Emits a hook failure; `phase` names the hook. */
     emitError: emit(({ context }, params: { phase: string; error: unknown }) => ({
       type: 'plugin:error' as const,
       name: context.name,
@@ -178,52 +228,38 @@ export const pluginMachine = setup({
     })),
     startRestart: assign({ restarting: true, pending: 'none' as PendingRequest }),
     endRestart: assign({ restarting: false }),
-    spawnExecution: assign(({ context, event, spawn }) => {
-      if (event.type !== 'EXECUTE') return {};
-      spawn('executeAction', {
-        id: EXECUTION_ID_PREFIX + event.requestId,
-        input: { name: context.name, requestId: event.requestId, action: event.action, params: event.params },
-      });
-      return { executions: context.executions + 1 };
+    /** Starts the executor that serves requests while the plugin is initialized. */
+    spawnExecutor: spawnChild('executeAction', {
+      id: EXECUTOR_ID,
+      input: ({ context }) => ({ name: context.name, version: context.version }),
     }),
+    stopExecutor: stopChild(EXECUTOR_ID),
+    dropExecutions: assign({ executions: 0 }),
+    acceptExecution: assign(({ context }) => ({ executions: context.executions + 1 })),
+    forwardExecution: sendTo(EXECUTOR_ID, ({ event }) => event as ExecuteEvent),
     emitExecuting: emit(({ context, event }) => {
-      const e = event as Extract<PluginMachineEvent, { type: 'EXECUTE' }>;
+      const e = event as ExecuteEvent;
       return { type: 'plugin:executing' as const, name: context.name, action: e.action, requestId: e.requestId };
     }),
-    /** Stops a finished execution child, so the snapshot does not keep it. */
-    stopExecution: stopChild(({ event }) => (event as unknown as DoneActorEvent).actorId),
-    finishExecutionCount: assign(({ context }) => ({
-      executions: context.executions - 1,
-      executionCount: context.executionCount + 1,
-    })),
-    failExecutionCount: assign(({ context, event }) => ({
-      executions: context.executions - 1,
-      executionCount: context.executionCount + 1,
-      errorCount: context.errorCount + 1,
-      lastError: (event as unknown as ErrorActorEvent).error,
-    })),
-    emitExecuted: emit(({ context, event }) => {
-      const output = (event as unknown as DoneActorEvent<ExecuteActionOutput>).output;
-      return {
-        type: 'plugin:executed' as const,
-        name: context.name,
-        action: output.action,
-        result: output.result,
-        requestId: output.requestId,
-      };
+    countExecution: assign(({ context, event }) => {
+      const e = event as Execution;
+      return e.type === 'EXECUTION.DONE'
+        ? { executions: context.executions - 1, executionCount: context.executionCount + 1 }
+        : {
+            executions: context.executions - 1,
+            executionCount: context.executionCount + 1,
+            errorCount: context.errorCount + 1,
+            lastError: e.error,
+          };
     }),
-    emitExecutionError: emit(({ context, event }) => {
-      const e = event as unknown as ErrorActorEvent;
-      return {
-        type: 'plugin:error' as const,
-        name: context.name,
-        phase: 'execute',
-        error: e.error,
-        requestId: requestIdOf(e.actorId),
-      };
+    emitExecutionResult: emit(({ context, event }) => {
+      const e = event as Execution;
+      return e.type === 'EXECUTION.DONE'
+        ? { type: 'plugin:executed' as const, name: context.name, action: e.action, result: e.result, requestId: e.requestId }
+        : { type: 'plugin:error' as const, name: context.name, phase: 'execute', error: e.error, requestId: e.requestId };
     }),
     emitRefused: emit(({ context, event }) => {
-      const e = event as Extract<PluginMachineEvent, { type: 'EXECUTE' }>;
+      const e = event as ExecuteEvent;
       return { type: 'plugin:refused' as const, name: context.name, action: e.action, requestId: e.requestId };
     }),
     deferDispose: assign({ pending: 'dispose' as PendingRequest }),
@@ -242,7 +278,7 @@ export const pluginMachine = setup({
     restarting: false,
   }),
   initial: 'registered',
-  // Only `initialized` and `executing` accept work; everywhere else a request is refused at once.
+  // Only `running` accepts work; everywhere else a request is refused at once.
   on: { EXECUTE: { actions: 'emitRefused' } },
   states: {
     // The runtime sends LOAD once it listens to the actor, so no emitted event is lost.
@@ -282,7 +318,7 @@ export const pluginMachine = setup({
       invoke: {
         src: 'initializePlugin',
         input: ({ context }) => ({ name: context.name, version: context.version }),
-        onDone: { target: 'initialized', actions: 'emitInitialized' },
+        onDone: { target: 'initialized', actions: ['spawnExecutor', 'emitInitialized'] },
         onError: {
           target: 'error',
           actions: [
@@ -294,28 +330,20 @@ export const pluginMachine = setup({
     },
     initialized: {
       on: {
-        EXECUTE: { target: 'executing', actions: ['spawnExecution', 'emitExecuting'] },
-        RESTART: { target: 'disposing', actions: 'startRestart' },
-        DISPOSE: 'disposing',
+        EXECUTE: { target: 'executing', actions: ['acceptExecution', 'forwardExecution', 'emitExecuting'] },
+        RESTART: { target: 'disposing', actions: ['stopExecutor', 'startRestart'] },
+        DISPOSE: { target: 'disposing', actions: 'stopExecutor' },
+        'xstate.error.actor.executor': EXECUTOR_FAILED,
       },
     },
     executing: {
       on: {
-        EXECUTE: { actions: ['spawnExecution', 'emitExecuting'] },
-        DISPOSE: { actions: 'deferDispose' },
+        EXECUTE: { actions: ['acceptExecution', 'forwardExecution', 'emitExecuting'] },
+        'EXECUTION.DONE': FINISHED,
+        'EXECUTION.FAILED': FINISHED,
         RESTART: { actions: 'deferRestart' },
-        'xstate.done.actor.*': [
-          { guard: 'lastExecutionThenRestart', target: 'disposing', actions: [...FINISH, 'startRestart'] },
-          { guard: 'lastExecutionThenDispose', target: 'disposing', actions: FINISH },
-          { guard: 'lastExecution', target: 'initialized', actions: FINISH },
-          { actions: FINISH },
-        ],
-        'xstate.error.actor.*': [
-          { guard: 'lastExecutionThenRestart', target: 'disposing', actions: [...FAIL_EXECUTION, 'startRestart'] },
-          { guard: 'lastExecutionThenDispose', target: 'disposing', actions: FAIL_EXECUTION },
-          { guard: 'lastExecution', target: 'initialized', actions: FAIL_EXECUTION },
-          { actions: FAIL_EXECUTION },
-        ],
+        DISPOSE: { actions: 'deferDispose' },
+        'xstate.error.actor.executor': EXECUTOR_FAILED,
       },
     },
     disposing: {
@@ -359,3 +387,6 @@ export const pluginMachine = setup({
     },
   },
 });
+
+/** A running plugin actor. */
+export type PluginActorRef = ActorRefFrom<typeof pluginMachine>;

@@ -18,7 +18,7 @@ import { toError } from '../errors/DataPrismError.js';
 import { createEventBus, type EventBus } from '../events/EventBus.js';
 import type { Logger } from '../events/types.js';
 import { createStandaloneActorHost } from '../orchestrator/ActorHost.js';
-import type { ExecuteActionInput, PluginEmittedEvent, PluginHookInput, PluginMachineContext } from '../../machines/plugin.machine.js';
+import { pluginStateName, type ExecuteEvent, type PluginEmittedEvent, type PluginHookInput, type PluginMachineContext } from '../../machines/plugin.machine.js';
 import { checkConfigSection } from './configSchema.js';
 import { findCycle, formatCycle, topologicalOrder, transitiveDependents } from './dependencyGraph.js';
 import { createLimiter, type Limiter } from './limiter.js';
@@ -67,7 +67,7 @@ interface Entry {
 }
 
 const RUNNING_STATES = new Set(['initializing', 'initialized', 'executing']);
-const SETTLED_STATES = new Set(['loaded', 'initialized', 'error', 'disposed']);
+const SETTLED_STATES = new Set<string>(['loaded', 'initialized', 'error', 'disposed']);
 
 const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -212,7 +212,7 @@ export class PluginRegistry {
         name: p.name,
         version: p.version,
         description: p.description,
-        state: String(snapshot.value),
+        state: pluginStateName(snapshot.value),
         dependencies: (p.dependencies ?? []).map((d) => ({ ...d })),
         dependents: [...(this.declaredBy.get(p.name) ?? [])].filter((d) => this.entries.has(d)),
         capabilities: [...p.capabilities],
@@ -377,7 +377,10 @@ export class PluginRegistry {
       );
     }
     entry.actor.send({ type: 'RESTART' });
-    snapshot = await waitForState(entry.actor, (s) => s.value === 'initialized' || s.value === 'error');
+    snapshot = await waitForState(entry.actor, (s) => {
+      const state = pluginStateName(s.value);
+      return state === 'initialized' || state === 'error';
+    });
     if (snapshot.value === 'error') throw toError(snapshot.context.lastError);
   }
 
@@ -399,7 +402,7 @@ export class PluginRegistry {
     return providePluginMachine({
       load: (input) => this.loadHook(input),
       initialize: (input) => this.initializeHook(input),
-      execute: (input) => this.executeHook(input),
+      execute: (name, request) => this.executeHook(name, request),
       dispose: (input) => this.disposeHook(input),
     });
   }
@@ -435,7 +438,7 @@ export class PluginRegistry {
     }
   }
 
-  private executeHook({ name, action, params }: ExecuteActionInput): Promise<unknown> {
+  private executeHook(name: string, { action, params }: ExecuteEvent): Promise<unknown> {
     const entry = this.entries.get(name)!;
     const context = entry.lease!.context;
     const monitor = this.services.monitor;
@@ -542,6 +545,8 @@ export class PluginRegistry {
         retry = () => this.execute(name, d.action, params);
       }
     }
+    // The executor itself failed: the requests it held will never be answered.
+    if (event.requestId === undefined && event.phase === 'execute') rejectAll(entry.pending, name, 'failed');
     const errors = this.services.errors;
     if (!errors) return;
     const operation = event.phase;
@@ -602,14 +607,6 @@ export class PluginRegistry {
       const entry = this.entries.get(name);
       if (entry && this.state(entry) === 'loaded') entry.actor.send({ type: 'FAIL', phase: 'initialize', error });
     };
-    // Dependencies that can never be satisfied fail their plugin before anything starts.
-    for (const name of [...candidates]) {
-      const problem = this.unsatisfiable(name, candidates);
-      if (problem) {
-        candidates.delete(name);
-        failed(name, problem);
-      }
-    }
     const outcome = await runInDependencyOrder({
       nodes: candidates,
       prerequisitesOf: (name) => this.dependencyNames(name),
@@ -617,9 +614,16 @@ export class PluginRegistry {
       run: async (name) => {
         const entry = this.entries.get(name);
         if (!entry) return new PluginError(`plugin '${name}' was unregistered during initializeAll()`, { plugin: name, phase: 'initialize' });
+        // Checked when its turn comes: by then every dependency in this run has finished.
+        const problem = this.unsatisfiable(name, candidates);
+        if (problem) {
+          failed(name, problem);
+          return problem;
+        }
         entry.actor.send({ type: 'INITIALIZE' });
         const snapshot = await waitForState(entry.actor, (s) => s.value !== 'initializing' && s.value !== 'loaded');
-        if (snapshot.value === 'initialized' || snapshot.value === 'executing') {
+        const state = pluginStateName(snapshot.value);
+        if (state === 'initialized' || state === 'executing') {
           report.initialized.push(name);
           return undefined;
         }
@@ -726,8 +730,9 @@ export class PluginRegistry {
   private cycleThrough(plugin: DataPrismPlugin): string[] | null {
     // With no registered plugin naming it as a dependency, no cycle can pass through it.
     if ((this.declaredBy.get(plugin.name)?.size ?? 0) === 0) return null;
+    // Declared names, registered or not: the edge back to `plugin` is to a name not registered yet.
     return findCycle(plugin.name, (n) =>
-      n === plugin.name ? (plugin.dependencies ?? []).map((d) => d.name) : this.dependencyNames(n),
+      (n === plugin.name ? plugin.dependencies ?? [] : this.entries.get(n)?.plugin.dependencies ?? []).map((d) => d.name),
     );
   }
 
@@ -774,7 +779,7 @@ export class PluginRegistry {
   }
 
   private state(entry: Entry): string {
-    return String(entry.actor.getSnapshot().value);
+    return pluginStateName(entry.actor.getSnapshot().value);
   }
 }
 
@@ -830,5 +835,5 @@ function waitForState(actor: PluginActor, done: (s: PluginSnapshot) => boolean):
 
 /** Waits until no hook is running (loading, initializing, disposing) and no execution is in flight. */
 function settled(actor: PluginActor): Promise<PluginSnapshot> {
-  return waitForState(actor, (s) => SETTLED_STATES.has(String(s.value)));
+  return waitForState(actor, (s) => SETTLED_STATES.has(pluginStateName(s.value)));
 }

@@ -4,7 +4,7 @@
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { ValidationIssue } from '../errors/ValidationError.js';
-import type { JsonSchema } from './types.js';
+import type { PluginConfigSchema } from './types.js';
 
 // One ajv instance: compiling is the expensive part and ajv caches by schema.
 let ajv: Ajv | undefined;
@@ -15,7 +15,7 @@ function instance(): Ajv {
 }
 
 /** Compiles `schema`, or returns the compiler's complaint as a string. */
-export function compileConfigSchema(schema: JsonSchema): ValidateFunction | string {
+export function compileConfigSchema(schema: PluginConfigSchema): ValidateFunction | string {
   try {
     return instance().compile(schema);
   } catch (error) {
@@ -24,7 +24,7 @@ export function compileConfigSchema(schema: JsonSchema): ValidateFunction | stri
 }
 
 /** Every way `section` violates `schema`, as issues rooted at `config`. */
-export function checkConfigSection(schema: JsonSchema, section: unknown): ValidationIssue[] {
+export function checkConfigSection(schema: PluginConfigSchema, section: unknown): ValidationIssue[] {
   const validate = compileConfigSchema(schema);
   if (typeof validate === 'string') return [{ path: 'configSchema', message: `does not compile: ${validate}` }];
   if (validate(section)) return [];

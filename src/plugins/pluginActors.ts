@@ -3,14 +3,15 @@
  * `initializePlugin`, `executeAction`, `disposePlugin`) from the runtime's hook
  * functions. The machine stays pure; this is where its side effects come from.
  */
-import { fromPromise } from 'xstate';
-import { pluginMachine, type ExecuteActionInput, type ExecuteActionOutput, type PluginHookInput } from '../../machines/plugin.machine.js';
+import { fromCallback, fromPromise } from 'xstate';
+import { pluginMachine, type ExecuteEvent, type PluginHookInput } from '../../machines/plugin.machine.js';
 
 /** The side effects behind the machine's hook actors, each keyed by plugin name. */
 export interface PluginHooks {
   load(input: PluginHookInput): Promise<void>;
   initialize(input: PluginHookInput): Promise<void>;
-  execute(input: ExecuteActionInput): Promise<unknown>;
+  /** Runs one request; resolves with the action's result or rejects with its (already wrapped) error. */
+  execute(name: string, request: ExecuteEvent): Promise<unknown>;
   dispose(input: PluginHookInput): Promise<void>;
 }
 
@@ -20,9 +21,22 @@ export function providePluginMachine(hooks: PluginHooks) {
     actors: {
       loadPlugin: fromPromise<void, PluginHookInput>(({ input }) => hooks.load(input)),
       initializePlugin: fromPromise<void, PluginHookInput>(({ input }) => hooks.initialize(input)),
-      executeAction: fromPromise<ExecuteActionOutput, ExecuteActionInput>(({ input }) =>
-        hooks.execute(input).then((result) => ({ requestId: input.requestId, action: input.action, result })),
-      ),
+      // One executor per running plugin: each request in, one EXECUTION.* event back.
+      executeAction: fromCallback<ExecuteEvent, PluginHookInput>(({ input, receive, sendBack }) => {
+        receive((request) => {
+          const { requestId, action } = request;
+          let running: Promise<unknown>;
+          try {
+            running = hooks.execute(input.name, request);
+          } catch (error) {
+            running = Promise.reject(error);
+          }
+          running.then(
+            (result) => sendBack({ type: 'EXECUTION.DONE', requestId, action, result }),
+            (error: unknown) => sendBack({ type: 'EXECUTION.FAILED', requestId, action, error }),
+          );
+        });
+      }),
       disposePlugin: fromPromise<void, PluginHookInput>(({ input }) => hooks.dispose(input)),
     },
   });

@@ -33,7 +33,7 @@ export interface PluginDependency {
 }
 
 /** A JSON schema (draft-07 / 2019-09 as understood by ajv) of a plugin's config section. */
-export type JsonSchema = Record<string, unknown>;
+export type PluginConfigSchema = Record<string, unknown>;
 
 /**
  * A plugin: data plus three hooks. The runtime calls `initialize` once per start,
@@ -55,7 +55,7 @@ export interface DataPrismPlugin {
   /** Time budget of each hook call, in ms. Default: the registry's `timeoutMs`. */
   readonly timeoutMs?: number;
   /** JSON schema of its config section (`plugins.<name>`), checked when loading. Default: no check. */
-  readonly configSchema?: JsonSchema;
+  readonly configSchema?: PluginConfigSchema;
   /** Prepares the plugin; `context` stays valid until `dispose` returns. */
   initialize(context: PluginContext): void | Promise<void>;
   /** Answers one action; `params` is whatever the caller passed. */

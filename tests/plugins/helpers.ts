@@ -34,7 +34,8 @@ export function dep(name: string, range = '^1.0.0', optional = false): PluginDep
 export function recordEvents(bus: EventBus): { log: string[]; payloads: { type: string; data: Record<string, unknown> }[] } {
   const log: string[] = [];
   const payloads: { type: string; data: Record<string, unknown> }[] = [];
-  bus.on('*', (data: Record<string, unknown> | undefined, type: string) => {
+  bus.on('*', (raw: unknown, type: string) => {
+    const data = raw as Record<string, unknown> | undefined;
     log.push(`${type} ${String(data?.name ?? '')}`);
     payloads.push({ type, data: data ?? {} });
   });
