@@ -110,3 +110,29 @@ describe('defineRecoveryStrategy', () => {
     expect(() => defineRecoveryStrategy({ name: 'bad2', machine: noOnError })).toThrow(/needs an onError/);
   });
 });
+
+describe('retry builder', () => {
+  it('builds immutable retry strategies and chains fallbacks', async () => {
+    const { retry } = await import('../../src/errors/recovery/index.js');
+    const base = retry().attempts(2);
+    const fast = base.constant(1);
+    expect(base.build()).toMatchObject({ name: 'retry', bound: 2, minBackoffMs: 80 });
+    expect(fast.build()).toMatchObject({ bound: 2, minBackoffMs: 1 });
+    expect(retry().exponential({ initialDelayMs: 50, jitter: 0.5 }).build().minBackoffMs).toBe(25);
+    expect(() => retry().attempts(0).build()).toThrow(ValidationError);
+
+    const { bus } = recordingBus();
+    let calls = 0;
+    const outcome = await new RecoveryRuntime(fakeHost(bus)).run(fast.named('quick').orElse(fallbackStrategy('default')), {
+      error: new Error('x'),
+      category: 'transient',
+      component: 'engine',
+      retry: async () => {
+        calls++;
+        throw new Error('down');
+      },
+    });
+    expect(calls).toBe(2);
+    expect(outcome).toMatchObject({ success: true, strategy: 'quick+fallback', recovered: 'default' });
+  });
+});

@@ -7,3 +7,4 @@ export * from './policy.js';
 export * from './RecoveryRuntime.js';
 export * from './standaloneHost.js';
 export type { RecoveryInput, RecoveryOutput, RecoveryEmitted } from '../../../machines/recovery.machine.js';
+export * from './builder.js';
