@@ -51,6 +51,9 @@ export class CircuitBreaker {
 
   /** Reports that an allowed operation succeeded. */
   recordSuccess(): void {
+    const snapshot = this.actor.getSnapshot();
+    // Closed with no failures counted: SUCCESS would change nothing, so the hot path skips the transition.
+    if (snapshot.value === 'closed' && snapshot.context.failures === 0) return;
     this.actor.send({ type: 'SUCCESS' });
   }
 
