@@ -1,0 +1,639 @@
+/**
+ * The DuckDB-WASM engine behind `orchestrator.getEngine()`: SQL queries with
+ * typed rows, Arrow results, columnar loads, table introspection and metrics.
+ *
+ * Its lifecycle is not on this class: an engine actor (machines/engine.machine.ts)
+ * calls `open()` and `terminate()`, and every public method asks the actor's
+ * snapshot (through `host.state()`) whether the engine is `ready`.
+ *
+ * Concurrency: at most `maxConcurrency` operations run at once (FIFO beyond
+ * that), each on its own DuckDB connection from a small pool. DuckDB-WASM runs
+ * one statement step at a time on its single thread, so connections add no
+ * parallelism — but a long statement runs in slices, and a short one on another
+ * connection is answered between two slices instead of after the long one.
+ */
+import { tableFromIPC, tableToIPC, Table } from 'apache-arrow';
+import { DataPrismError } from '../errors/DataPrismError.js';
+import { EngineError } from '../errors/EngineError.js';
+import { LifecycleError } from '../errors/LifecycleError.js';
+import { ValidationError } from '../errors/ValidationError.js';
+import { ConcurrencyLimiter } from '../util/ConcurrencyLimiter.js';
+import { withTimeout } from '../util/withTimeout.js';
+import type { DuckDBBackend } from './backend.js';
+import { columnsOf, tableToRows } from './convert.js';
+import { shortSql, toQueryError } from './duckdbErrors.js';
+import { columnsToTable, rowsToTable } from './ingest.js';
+import { quoteIdentifier, quoteLiteral } from './sql.js';
+import { summarySql, readSummary } from './summary.js';
+import type {
+  DataSummary,
+  EngineHost,
+  EngineMetrics,
+  EngineOptions,
+  EngineStatus,
+  LoadDataInput,
+  LoadDataOptions,
+  LoadDataResult,
+  QueryParam,
+  QueryResult,
+  TableInfo,
+} from './types.js';
+
+/** Set when a running statement's time budget ran out. */
+interface Cancellation {
+  cancelled: boolean;
+}
+
+let tempCounter = 0;
+
+export class DataPrismEngine {
+  private readonly options: EngineOptions;
+  private readonly host: EngineHost;
+  private readonly limiter: ConcurrencyLimiter;
+  private backend: DuckDBBackend | undefined;
+  private opening: Promise<{ version: string }> | undefined;
+  private version: string | undefined;
+  private readonly freeConnections: number[] = [];
+  private connectionCount = 0;
+  private readonly metrics = { queriesRun: 0, queriesFailed: 0, totalExecutionTime: 0, rowsLoaded: 0 };
+
+  /**
+   * `options`: the spec's engineOptions (see EngineOptions for each default).
+   * `host`: who owns the lifecycle actor; the engine reads its state from it.
+   */
+  constructor(options: EngineOptions = {}, host: EngineHost) {
+    validateOptions(options);
+    this.options = { ...options };
+    this.host = host;
+    this.limiter = new ConcurrencyLimiter(options.maxConcurrency ?? 4);
+  }
+
+  // ── lifecycle: called by the engine actor, not by users ──────────────────────
+
+  /**
+   * Instantiates DuckDB-WASM (worker or blocking), switches extension autoloading
+   * off (offline it would hang), applies memory_limit, threads and settings, and
+   * resolves with DuckDB's version (`v1.4.3`). Called by the engine actor.
+   */
+  open(): Promise<{ version: string }> {
+    this.opening ??= this.doOpen();
+    return this.opening;
+  }
+
+  /**
+   * Closes every connection and terminates DuckDB (its worker too, so the process
+   * can exit). Waits for an open still in flight first. Idempotent. Called by the
+   * engine actor; operations still running reject with an EngineError.
+   */
+  async terminate(): Promise<void> {
+    const opening = this.opening;
+    this.opening = undefined;
+    if (opening) await opening.catch(() => undefined);
+    const backend = this.backend;
+    this.backend = undefined;
+    if (!backend) return;
+    const connections = this.freeConnections.splice(0);
+    this.connectionCount = 0;
+    backend.hold();
+    await Promise.allSettled(connections.map((conn) => backend.disconnect(conn)));
+    await backend.terminate();
+    this.options.logger?.debug('DuckDB engine terminated');
+  }
+
+  private async doOpen(): Promise<{ version: string }> {
+    const mode = this.options.mode ?? 'worker';
+    const started = performance.now();
+    let backend: DuckDBBackend;
+    try {
+      backend =
+        mode === 'blocking'
+          ? await (await import('./BlockingBackend.js')).BlockingBackend.start({ logger: this.options.logger })
+          : await (await import('./WorkerBackend.js')).WorkerBackend.start({
+              bundles: this.options.bundles,
+              logger: this.options.logger,
+              onCrash: (error) => this.host.onFailure?.(error),
+            });
+    } catch (error) {
+      this.opening = undefined;
+      throw error instanceof DataPrismError
+        ? error
+        : new EngineError(`DuckDB-WASM could not start in ${mode} mode: ${messageOf(error)}`, { cause: error });
+    }
+    try {
+      backend.hold();
+      const conn = await backend.connect();
+      this.connectionCount = 1;
+      await backend.runQuery(conn, this.settingsSql());
+      this.version = await backend.getVersion();
+      this.freeConnections.push(conn);
+      this.backend = backend;
+      backend.release();
+    } catch (error) {
+      this.opening = undefined;
+      this.connectionCount = 0;
+      this.freeConnections.length = 0;
+      await backend.terminate().catch(() => undefined);
+      throw error instanceof DataPrismError
+        ? error
+        : new EngineError(`DuckDB-WASM started but could not be configured: ${messageOf(error)}; check engineOptions.settings`, {
+            cause: error,
+          });
+    }
+    this.options.logger?.debug(`DuckDB ${this.version} ready in ${mode} mode after ${Math.round(performance.now() - started)} ms`);
+    return { version: this.version };
+  }
+
+  private settingsSql(): string {
+    // SET GLOBAL so that every pooled connection sees the same settings.
+    const statements = ['SET GLOBAL autoload_known_extensions = false', 'SET GLOBAL autoinstall_known_extensions = false'];
+    const { memoryLimit, threads, settings } = this.options;
+    if (memoryLimit !== undefined) statements.push(`SET GLOBAL memory_limit = ${quoteLiteral(`${Math.floor(memoryLimit)}B`)}`);
+    if (threads !== undefined) statements.push(`SET GLOBAL threads = ${Math.floor(threads)}`);
+    for (const [name, value] of Object.entries(settings ?? {})) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+        throw new ValidationError(`engineOptions.settings has an invalid setting name '${name}'; use DuckDB's setting names`, {
+          issues: [{ path: `engineOptions.settings.${name}`, message: 'not a setting name' }],
+        });
+      }
+      const literal = typeof value === 'string' ? quoteLiteral(value) : String(value);
+      statements.push(`SET GLOBAL ${name} = ${literal}`);
+    }
+    return statements.join(';\n');
+  }
+
+  // ── queries ──────────────────────────────────────────────────────────────────
+
+  /**
+   * Runs `sql` and returns its rows as objects (see convert.ts for the JS type of
+   * each DuckDB type), its columns and timing. `params` bind `?` / `$1`
+   * placeholders through a prepared statement (strings, numbers, booleans, null,
+   * bigint — sent as a number when safe, else as its decimal string — and Date,
+   * sent as an ISO string).
+   *
+   * With `timeoutMs` set, a statement still running after that many ms (counted
+   * from when it starts, not while it queues) rejects with a TimeoutError and is
+   * cancelled; the engine answers the next query. Cancellation happens between
+   * DuckDB's execution slices (about 100 ms) in both modes. Statements with
+   * `params` cannot be cancelled (DuckDB-WASM runs prepared statements in one
+   * step): they still reject at the deadline, but their connection stays busy
+   * until they finish.
+   *
+   * Errors: QueryError with DuckDB's message and the SQL; MemoryError when DuckDB
+   * runs out of memory; LifecycleError before the engine is ready.
+   */
+  async query<T = Record<string, unknown>>(sql: string, params?: readonly QueryParam[]): Promise<QueryResult<T>> {
+    this.assertReady('query');
+    checkSql(sql);
+    const started = performance.now();
+    let table: Table | undefined;
+    try {
+      table = await this.runStatement(sql, params);
+      const data = tableToRows<T>(table, this.options.int64 ?? 'auto');
+      const executionTime = performance.now() - started;
+      this.record(sql, executionTime, data.length);
+      return { data, columns: columnsOf(table.schema), metadata: { rowCount: data.length, executionTime } };
+    } catch (error) {
+      throw this.recordFailure(sql, started, error);
+    }
+  }
+
+  /** Like `query`, but returns the result as an apache-arrow Table (columnar, no conversion). */
+  async queryArrow(sql: string, params?: readonly QueryParam[]): Promise<Table> {
+    this.assertReady('queryArrow');
+    checkSql(sql);
+    const started = performance.now();
+    try {
+      const table = await this.runStatement(sql, params);
+      this.record(sql, performance.now() - started, table.numRows);
+      return table;
+    } catch (error) {
+      throw this.recordFailure(sql, started, error);
+    }
+  }
+
+  private runStatement(sql: string, params: readonly QueryParam[] | undefined): Promise<Table> {
+    const encoded = params && params.length > 0 ? encodeParams(params) : undefined;
+    return this.limiter.run(async () => {
+      const lease = await this.lease();
+      const cancellation: Cancellation = { cancelled: false };
+      const execution = this.execute(lease.backend, lease.conn, sql, encoded, cancellation).finally(lease.release);
+      const parts = await withTimeout(execution, this.options.timeoutMs, {
+        operation: 'query',
+        hint: 'raise timeoutMs, add filters or LIMIT, or pre-aggregate',
+        onTimeout: () => {
+          cancellation.cancelled = true;
+          if (!encoded) return lease.backend.cancelPending(lease.conn);
+          return undefined;
+        },
+      });
+      return tableFromIPC(parts.length === 1 ? parts[0]! : parts);
+    });
+  }
+
+  /** Runs one statement on `conn`; resolves with the result's IPC bytes once DuckDB is done with it. */
+  private async execute(
+    backend: DuckDBBackend,
+    conn: number,
+    sql: string,
+    params: unknown[] | undefined,
+    cancellation: Cancellation,
+  ): Promise<Uint8Array[]> {
+    try {
+      if (params) {
+        const statement = await backend.prepare(conn, sql);
+        try {
+          return [await backend.runPrepared(conn, statement, params)];
+        } finally {
+          await backend.closePrepared(conn, statement).catch(() => undefined);
+        }
+      }
+      // Without a time budget there is nothing to cancel: one round trip is cheapest.
+      if (this.options.timeoutMs === undefined && backend.mode === 'worker') return [await backend.runQuery(conn, sql)];
+      let header = await backend.startPending(conn, sql);
+      while (header === null) {
+        if (cancellation.cancelled) throw new EngineError('cancelled');
+        // In blocking mode this is the only moment timers (the deadline) can fire.
+        if (backend.mode === 'blocking') await new Promise<void>((resolve) => setImmediate(resolve));
+        if (cancellation.cancelled) {
+          await backend.cancelPending(conn);
+          throw new EngineError('cancelled');
+        }
+        header = await backend.pollPending(conn);
+      }
+      const parts = [header];
+      for (;;) {
+        const chunk = await backend.fetchResults(conn);
+        if (chunk === null) continue;
+        if (chunk.length === 0) break;
+        parts.push(chunk);
+      }
+      return parts;
+    } catch (error) {
+      throw toQueryError(error, sql);
+    }
+  }
+
+  // ── loading ──────────────────────────────────────────────────────────────────
+
+  /**
+   * Loads `data` into the table `tableName` (always quoted: any string is a name).
+   * `data` may be:
+   * - an array of row objects (columns: the union of their keys),
+   * - column arrays `{ col: [...] | TypedArray }` of equal length,
+   * - an apache-arrow Table (from this package's `apache-arrow` import),
+   * - CSV text, as `{ csv: '...' }` or a plain string (header and types detected).
+   *
+   * Row objects and columns are built into Arrow vectors from typed arrays (see
+   * ingest.ts for the inferred types) and inserted as Arrow IPC bytes — no JSON.
+   * `options.mode`: `create` (default; an existing table is a ValidationError),
+   * `replace`, or `append`. Resolves with the table, rows inserted and columns.
+   * Loads are not subject to `timeoutMs` (an insert cannot be cancelled midway).
+   */
+  async loadData(data: LoadDataInput, tableName: string, options: LoadDataOptions = {}): Promise<LoadDataResult> {
+    this.assertReady('loadData');
+    if (typeof tableName !== 'string' || tableName.length === 0) {
+      throw new ValidationError('loadData needs a table name: a non-empty string', {
+        issues: [{ path: 'tableName', message: 'missing or empty' }],
+      });
+    }
+    quoteIdentifier(tableName);
+    const mode = options.mode ?? 'create';
+    if (mode !== 'create' && mode !== 'replace' && mode !== 'append') {
+      throw new ValidationError(`loadData mode must be 'create', 'replace' or 'append', got '${String(mode)}'`, {
+        issues: [{ path: 'options.mode', message: 'invalid' }],
+      });
+    }
+    const source = toSource(data);
+    const rowCount = await this.limiter.run(async () => {
+      const lease = await this.lease();
+      try {
+        return await this.insert(lease.backend, lease.conn, source, tableName, mode);
+      } finally {
+        lease.release();
+      }
+    });
+    this.metrics.rowsLoaded += rowCount;
+    const info = await this.getTableInfo(tableName);
+    return { tableName, rowCount, columns: info.columns.map(({ name, type }) => ({ name, type })) };
+  }
+
+  private async insert(
+    backend: DuckDBBackend,
+    conn: number,
+    source: { ipc: Uint8Array; rows: number } | { csv: string },
+    tableName: string,
+    mode: 'create' | 'replace' | 'append',
+  ): Promise<number> {
+    const exists = await this.tableExists(backend, conn, tableName);
+    if (exists && mode === 'create') {
+      throw new ValidationError(
+        `table '${tableName}' already exists; pass { mode: 'replace' } to overwrite it or { mode: 'append' } to add rows`,
+        { issues: [{ path: 'tableName', message: 'exists' }] },
+      );
+    }
+    try {
+      if (exists && mode === 'replace') await backend.runQuery(conn, `DROP TABLE ${quoteIdentifier(tableName)}`);
+      const create = !exists || mode === 'replace';
+      if ('ipc' in source) {
+        await backend.insertArrowIPC(conn, source.ipc, { name: tableName, create });
+        return source.rows;
+      }
+      const before = create ? 0 : await this.countRows(backend, conn, tableName);
+      const file = `dataprism_load_${Date.now().toString(36)}_${++tempCounter}.csv`;
+      await backend.registerFileText(file, source.csv);
+      try {
+        await backend.insertCSV(conn, file, { name: tableName, create });
+      } finally {
+        await backend.dropFile(file).catch(() => undefined);
+      }
+      return (await this.countRows(backend, conn, tableName)) - before;
+    } catch (error) {
+      throw toQueryError(error, `loadData into ${quoteIdentifier(tableName)}`, 'loadData');
+    }
+  }
+
+  private async tableExists(backend: DuckDBBackend, conn: number, tableName: string): Promise<boolean> {
+    const bytes = await backend.runQuery(
+      conn,
+      `SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = ${quoteLiteral(tableName)} AND schema_name = current_schema() AND database_name = current_database()`,
+    );
+    return (tableFromIPC(bytes).getChildAt(0)?.get(0) as number) > 0;
+  }
+
+  private async countRows(backend: DuckDBBackend, conn: number, tableName: string): Promise<number> {
+    const bytes = await backend.runQuery(conn, `SELECT count(*)::DOUBLE AS n FROM ${quoteIdentifier(tableName)}`);
+    return tableFromIPC(bytes).getChildAt(0)?.get(0) as number;
+  }
+
+  /**
+   * Summarises `data` (any `loadData` input): loads it into a uniquely named
+   * table, computes per column its type, nulls, exact distinct count, min, max
+   * and (numeric columns) mean, and drops the table again — also when something
+   * fails. Returns `{ rowCount, columns }`.
+   */
+  async processData(data: LoadDataInput): Promise<DataSummary> {
+    this.assertReady('processData');
+    const tableName = `__dataprism_process_${Date.now().toString(36)}_${++tempCounter}`;
+    try {
+      const loaded = await this.loadData(data, tableName);
+      const result = await this.query(summarySql(tableName, loaded.columns));
+      return readSummary(result.data[0] ?? {}, loaded.columns);
+    } finally {
+      await this.dropQuietly(tableName);
+    }
+  }
+
+  private async dropQuietly(tableName: string): Promise<void> {
+    if (!this.backend) return;
+    await this.limiter
+      .run(async () => {
+        const lease = await this.lease();
+        try {
+          await lease.backend.runQuery(lease.conn, `DROP TABLE IF EXISTS ${quoteIdentifier(tableName)}`);
+        } finally {
+          lease.release();
+        }
+      })
+      .catch((error: unknown) => this.options.logger?.warn(`could not drop temporary table ${tableName}: ${messageOf(error)}`));
+  }
+
+  // ── introspection ────────────────────────────────────────────────────────────
+
+  /** Names of the tables in the current schema, sorted. */
+  async listTables(): Promise<string[]> {
+    this.assertReady('listTables');
+    const result = await this.query<{ table_name: string }>(
+      'SELECT table_name FROM duckdb_tables() WHERE schema_name = current_schema() AND database_name = current_database() ORDER BY table_name',
+    );
+    return result.data.map((r) => r.table_name);
+  }
+
+  /** Columns (name, DuckDB type, nullability) and row count of `tableName`; ValidationError if it does not exist. */
+  async getTableInfo(tableName: string): Promise<TableInfo> {
+    this.assertReady('getTableInfo');
+    const columns = await this.query<{ name: string; type: string; nullable: boolean }>(
+      `SELECT column_name AS name, data_type AS type, is_nullable AS nullable FROM duckdb_columns()
+       WHERE table_name = ? AND schema_name = current_schema() AND database_name = current_database() ORDER BY column_index`,
+      [tableName],
+    );
+    if (columns.data.length === 0) {
+      throw new ValidationError(`table '${tableName}' does not exist; listTables() shows the tables there are`, {
+        issues: [{ path: 'tableName', message: 'no such table' }],
+      });
+    }
+    const count = await this.query<{ n: number }>(`SELECT count(*) AS n FROM ${quoteIdentifier(tableName)}`);
+    return { name: tableName, columns: columns.data, rowCount: Number(count.data[0]!.n) };
+  }
+
+  /** Counters since construction; available in every state. */
+  getMetrics(): EngineMetrics {
+    const { queriesRun, queriesFailed, totalExecutionTime, rowsLoaded } = this.metrics;
+    return {
+      queriesRun,
+      queriesFailed,
+      totalExecutionTime,
+      averageExecutionTime: queriesRun === 0 ? 0 : totalExecutionTime / queriesRun,
+      rowsLoaded,
+      inFlight: this.limiter.active,
+      queued: this.limiter.pending,
+    };
+  }
+
+  /** The engine's state (from its actor), version, mode and limits; available in every state. */
+  getStatus(): EngineStatus {
+    return {
+      state: this.host.state(),
+      version: this.version,
+      mode: this.options.mode ?? 'worker',
+      memoryLimit: this.options.memoryLimit,
+      timeoutMs: this.options.timeoutMs,
+      maxConcurrency: this.limiter.maxConcurrency,
+      connections: this.connectionCount,
+      inFlight: this.limiter.active,
+      queued: this.limiter.pending,
+    };
+  }
+
+  /**
+   * Asks the engine's owner to close it. For an engine from `createEngine()` this
+   * sends CLOSE to its actor and resolves once it is `closed`. Inside an
+   * orchestrator the orchestrator owns the engine: call `orchestrator.shutdown()`
+   * (this throws a LifecycleError saying so).
+   */
+  async close(): Promise<void> {
+    if (!this.host.requestClose) {
+      throw new LifecycleError('this engine belongs to an orchestrator; call orchestrator.shutdown() to close it', {
+        state: this.host.state(),
+        component: 'engine',
+      });
+    }
+    await this.host.requestClose();
+  }
+
+  /**
+   * Runs `action` of the plugin `name` through the orchestrator's plugin registry.
+   * LifecycleError when no registry is attached (a standalone engine).
+   */
+  async executePlugin(name: string, action: string, params?: unknown): Promise<unknown> {
+    this.assertReady('executePlugin');
+    if (!this.host.executePlugin) {
+      throw new LifecycleError(
+        `cannot run plugin '${name}': this engine has no plugin registry; use orchestrator.getEngine() from an initialized orchestrator`,
+        { state: this.host.state(), component: 'engine' },
+      );
+    }
+    return this.host.executePlugin(name, action, params);
+  }
+
+  // ── internals ────────────────────────────────────────────────────────────────
+
+  private assertReady(operation: string): void {
+    const state = this.host.state();
+    if (state === 'ready' && this.backend) return;
+    const why =
+      state === 'idle' || state === 'starting'
+        ? 'it has not started; call orchestrator.initialize() first (or use createEngine())'
+        : state === 'restarting'
+          ? 'it is restarting; retry when it is ready again'
+          : state === 'failed'
+            ? 'it failed; restart it or initialize a new orchestrator'
+            : 'it was shut down; call orchestrator.initialize() first (or create a new engine)';
+    throw new LifecycleError(`engine.${operation}() needs a ready engine, but the engine is '${state}': ${why}`, {
+      state,
+      component: 'engine',
+    });
+  }
+
+  /** A pooled connection for one operation; `release` returns it. */
+  private async lease(): Promise<{ backend: DuckDBBackend; conn: number; release: () => void }> {
+    const backend = this.backend;
+    if (!backend) throw new EngineError('the engine was closed while the operation waited; initialize it again');
+    backend.hold();
+    let conn = this.freeConnections.pop();
+    if (conn === undefined) {
+      try {
+        conn = await backend.connect();
+      } catch (error) {
+        backend.release();
+        throw error;
+      }
+      this.connectionCount++;
+    }
+    const leased = conn;
+    return {
+      backend,
+      conn: leased,
+      release: () => {
+        backend.release();
+        // A connection of a terminated backend is gone with it.
+        if (this.backend === backend) this.freeConnections.push(leased);
+      },
+    };
+  }
+
+  private record(sql: string, durationMs: number, rowCount: number): void {
+    this.metrics.queriesRun++;
+    this.metrics.totalExecutionTime += durationMs;
+    this.host.onQuery?.({ sql, durationMs, rowCount });
+  }
+
+  private recordFailure(sql: string, started: number, error: unknown): DataPrismError {
+    const typed = toQueryError(error, sql);
+    const durationMs = performance.now() - started;
+    this.metrics.queriesRun++;
+    this.metrics.queriesFailed++;
+    this.metrics.totalExecutionTime += durationMs;
+    this.host.onQuery?.({ sql: shortSql(sql), durationMs, rowCount: 0, error: typed });
+    return typed;
+  }
+}
+
+function checkSql(sql: unknown): void {
+  if (typeof sql !== 'string' || sql.trim().length === 0) {
+    throw new ValidationError('query needs SQL text: a non-empty string', { issues: [{ path: 'sql', message: 'missing or empty' }] });
+  }
+}
+
+function validateOptions(options: EngineOptions): void {
+  const issues: { path: string; message: string }[] = [];
+  const positive = (key: keyof EngineOptions, integer: boolean) => {
+    const v = options[key];
+    if (v === undefined) return;
+    if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
+      issues.push({ path: `engineOptions.${key}`, message: `must be a positive ${integer ? 'integer' : 'number'}, got ${String(v)}` });
+    }
+  };
+  positive('memoryLimit', false);
+  positive('timeoutMs', false);
+  positive('maxConcurrency', true);
+  positive('threads', true);
+  if (options.mode !== undefined && options.mode !== 'worker' && options.mode !== 'blocking') {
+    issues.push({ path: 'engineOptions.mode', message: `must be 'worker' or 'blocking', got '${String(options.mode)}'` });
+  }
+  if (options.int64 !== undefined && options.int64 !== 'auto' && options.int64 !== 'bigint') {
+    issues.push({ path: 'engineOptions.int64', message: `must be 'auto' or 'bigint', got '${String(options.int64)}'` });
+  }
+  if (issues.length > 0) throw ValidationError.fromResult('engineOptions', { valid: false, errors: issues, warnings: [] }, { component: 'engine' });
+}
+
+/** Parameters as duckdb-wasm sends them (JSON): bigint and Date become numbers or strings DuckDB casts back. */
+function encodeParams(params: readonly QueryParam[]): unknown[] {
+  return params.map((p, i) => {
+    if (p === null || typeof p === 'string' || typeof p === 'boolean') return p;
+    if (typeof p === 'number') {
+      if (!Number.isFinite(p)) {
+        throw new ValidationError(`parameter ${i + 1} is ${p}, which cannot be bound; use NULL or write it in the SQL ('NaN'::DOUBLE)`, {
+          issues: [{ path: `params[${i}]`, message: 'not finite' }],
+        });
+      }
+      return p;
+    }
+    if (typeof p === 'bigint') return Number.isSafeInteger(Number(p)) ? Number(p) : p.toString();
+    if (p instanceof Date) return p.toISOString();
+    throw new ValidationError(`parameter ${i + 1} has type ${typeof p}; bind strings, numbers, booleans, bigints, Dates or null`, {
+      issues: [{ path: `params[${i}]`, message: 'unsupported type' }],
+    });
+  });
+}
+
+function toSource(data: LoadDataInput): { ipc: Uint8Array; rows: number } | { csv: string } {
+  if (typeof data === 'string') return { csv: data };
+  if (data instanceof Table) return { ipc: tableToIPCStream(data), rows: data.numRows };
+  if (Array.isArray(data)) {
+    const table = rowsToTable(data as Record<string, unknown>[]);
+    return { ipc: tableToIPCStream(table), rows: table.numRows };
+  }
+  if (data !== null && typeof data === 'object') {
+    if ('csv' in data && typeof (data as { csv: unknown }).csv === 'string' && Object.keys(data).length === 1) {
+      return { csv: (data as { csv: string }).csv };
+    }
+    if ('schema' in data && 'batches' in data) {
+      throw new ValidationError(
+        'this Arrow Table comes from another copy of apache-arrow; build it with the apache-arrow this package depends on, or pass rows or columns',
+        { issues: [{ path: 'data', message: 'foreign Arrow Table' }] },
+      );
+    }
+    const columns = data as Record<string, unknown>;
+    for (const [name, column] of Object.entries(columns)) {
+      if (!Array.isArray(column) && !ArrayBuffer.isView(column)) {
+        throw new ValidationError(`column '${name}' is not an array; column data looks like { ${name}: [...] }`, {
+          issues: [{ path: name, message: 'not an array' }],
+        });
+      }
+    }
+    const table = columnsToTable(columns as Record<string, ArrayLike<unknown>>);
+    return { ipc: tableToIPCStream(table), rows: table.numRows };
+  }
+  throw new ValidationError('loadData takes row objects, column arrays, an Arrow Table, or CSV text', {
+    issues: [{ path: 'data', message: `unsupported ${data === null ? 'null' : typeof data}` }],
+  });
+}
+
+function tableToIPCStream(table: Table): Uint8Array {
+  return tableToIPC(table, 'stream');
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+

@@ -1,0 +1,64 @@
+/**
+ * The narrow surface the engine needs from DuckDB-WASM, implemented twice: over
+ * the async worker API (`WorkerBackend`) and over the in-process blocking API
+ * (`BlockingBackend`). Everything crosses as bytes (Arrow IPC) and numeric
+ * handles, so no Arrow object from duckdb-wasm's own copy of apache-arrow ever
+ * reaches the engine (instances from two module copies do not mix).
+ */
+import type { EngineMode } from './types.js';
+
+/** How an Arrow IPC stream is inserted. */
+export interface InsertOptions {
+  /** Table name (unquoted: DuckDB quotes it). */
+  name: string;
+  /** Create the table (true) or append to an existing one (false). */
+  create: boolean;
+}
+
+/** How a registered CSV file is inserted. */
+export interface CsvInsertOptions extends InsertOptions {
+  /** First line holds column names. Default detected. */
+  header?: boolean;
+  /** Field separator. Default detected. */
+  delimiter?: string;
+}
+
+export interface DuckDBBackend {
+  readonly mode: EngineMode;
+  /** DuckDB's version string (`v1.4.3`). */
+  getVersion(): Promise<string>;
+  /** Opens a connection; returns its handle. */
+  connect(): Promise<number>;
+  /** Closes a connection. */
+  disconnect(conn: number): Promise<void>;
+  /** Runs a statement to completion; returns the whole result as an Arrow IPC file. Not cancellable. */
+  runQuery(conn: number, sql: string): Promise<Uint8Array>;
+  /** Starts a cancellable statement; returns the result's schema (IPC stream header) once done, or null while running. */
+  startPending(conn: number, sql: string): Promise<Uint8Array | null>;
+  /** Runs the pending statement a while longer (about 100 ms); header or null as above. */
+  pollPending(conn: number): Promise<Uint8Array | null>;
+  /** Cancels the pending statement of `conn`. */
+  cancelPending(conn: number): Promise<boolean>;
+  /** The next IPC record batch of a finished pending statement; empty at the end, null to retry. */
+  fetchResults(conn: number): Promise<Uint8Array | null>;
+  /** Prepares a statement; returns its handle. */
+  prepare(conn: number, sql: string): Promise<number>;
+  /** Runs a prepared statement with parameters (JSON-serialisable values); whole result as IPC. */
+  runPrepared(conn: number, statement: number, params: readonly unknown[]): Promise<Uint8Array>;
+  /** Releases a prepared statement. */
+  closePrepared(conn: number, statement: number): Promise<void>;
+  /** Inserts an Arrow IPC stream. The buffer may be transferred (unusable afterwards). */
+  insertArrowIPC(conn: number, ipc: Uint8Array, options: InsertOptions): Promise<void>;
+  /** Inserts a registered CSV file. */
+  insertCSV(conn: number, fileName: string, options: CsvInsertOptions): Promise<void>;
+  /** Registers `text` as a virtual file. */
+  registerFileText(name: string, text: string): Promise<void>;
+  /** Removes a virtual file. */
+  dropFile(name: string): Promise<void>;
+  /** Marks the start of engine work (keeps a Node worker referenced while any is in flight). */
+  hold(): void;
+  /** Marks the end of engine work. */
+  release(): void;
+  /** Ends DuckDB and frees its memory (and thread). Idempotent. */
+  terminate(): Promise<void>;
+}

@@ -1,0 +1,533 @@
+/**
+ * Arrow results → plain row objects, column by column: each column's buffers are
+ * read once with typed-array access (no per-row proxies, no per-value `get`), then
+ * the rows are assembled. The JS types chosen for DuckDB types:
+ *
+ * | DuckDB                               | JS                                                    |
+ * |--------------------------------------|-------------------------------------------------------|
+ * | NULL (any type)                      | `null`                                                |
+ * | BOOLEAN                              | `boolean`                                             |
+ * | TINYINT…INTEGER, UTINYINT…UINTEGER   | `number`                                              |
+ * | FLOAT, DOUBLE                        | `number`                                              |
+ * | BIGINT, UBIGINT, HUGEINT, DECIMAL(p,0)| `number` if every value of the column in this result is a safe integer, else the whole column is `bigint` (`int64: 'bigint'`: always `bigint`) |
+ * | DECIMAL(p,s), s > 0                  | `number` (the nearest double) if every unscaled value is below 2^53, else the whole column is `string` with exact digits (`int64: 'bigint'`: always `string`) |
+ * | VARCHAR, UUID, ENUM, JSON            | `string`                                              |
+ * | DATE                                 | `Date` at UTC midnight                                |
+ * | TIMESTAMP[_S/_MS/_NS], TIMESTAMPTZ   | `Date` (millisecond precision)                        |
+ * | TIME                                 | `string` `HH:MM:SS[.ffffff]`                          |
+ * | INTERVAL                             | `{ months, days, micros }` (numbers)                  |
+ * | BLOB, BIT                            | `Uint8Array` (a copy)                                 |
+ * | LIST, ARRAY                          | array of converted values                             |
+ * | STRUCT                               | object of converted fields                            |
+ * | MAP                                  | `Map` (keys may be any type)                          |
+ * | UNION                                | the converted value of the active member              |
+ */
+import { DataType, makeVector, Type, type Data, type Field, type Schema, type Table, type Vector } from 'apache-arrow';
+import type { ColumnInfo, Int64Mode } from './types.js';
+
+const TWO_32 = 4294967296;
+const MS_PER_DAY = 86_400_000;
+const decoder = new TextDecoder();
+
+/** Converts every row of `table` to an object keyed by column name. */
+export function tableToRows<T = Record<string, unknown>>(table: Table, int64: Int64Mode = 'auto'): T[] {
+  const n = table.numRows;
+  const fields = table.schema.fields;
+  const names = fields.map((f) => f.name);
+  const columns: unknown[][] = [];
+  for (let c = 0; c < fields.length; c++) columns.push(convertVector(table.getChildAt(c)!, int64));
+  return assembleRows<T>(names, columns, n);
+}
+
+/** Converts one column (all chunks) to an array of JS values. */
+export function convertVector(vector: Vector, int64: Int64Mode = 'auto'): unknown[] {
+  if (vector.data.length === 1) return convertData(vector.data[0]!, int64);
+  const out: unknown[] = [];
+  for (const data of vector.data) {
+    const part = convertData(data, int64);
+    for (let i = 0; i < part.length; i++) out.push(part[i]);
+  }
+  // Chunks decided number-vs-bigint each on their own; one column must not mix them.
+  return unifyWide(out, vector.type);
+}
+
+function assembleRows<T>(names: readonly string[], columns: readonly unknown[][], n: number): T[] {
+  const rows = new Array<T>(n);
+  const width = names.length;
+  // Building each row as a literal of the same shape keeps one hidden class for all rows.
+  if (width === 1) {
+    const [a] = names as [string];
+    const ca = columns[0]!;
+    for (let i = 0; i < n; i++) rows[i] = { [a]: ca[i] } as T;
+    return rows;
+  }
+  for (let i = 0; i < n; i++) {
+    const row: Record<string, unknown> = {};
+    for (let c = 0; c < width; c++) row[names[c]!] = columns[c]![i];
+    rows[i] = row as T;
+  }
+  return rows;
+}
+
+function isNullAt(data: Data, i: number): boolean {
+  const bitmap = data.nullBitmap;
+  if (!bitmap || bitmap.length === 0) return false;
+  const bit = data.offset + i;
+  return (bitmap[bit >> 3]! & (1 << (bit & 7))) === 0;
+}
+
+/** Converts one chunk. */
+function convertData(data: Data, int64: Int64Mode): unknown[] {
+  const n = data.length;
+  const type = data.type as DataType;
+  const hasNulls = data.nullCount > 0;
+  switch (type.typeId) {
+    case Type.Null:
+      return new Array<null>(n).fill(null);
+    case Type.Bool: {
+      const out = new Array<unknown>(n);
+      const values = data.values as Uint8Array;
+      for (let i = 0; i < n; i++) {
+        if (hasNulls && isNullAt(data, i)) out[i] = null;
+        else {
+          const bit = data.offset + i;
+          out[i] = (values[bit >> 3]! & (1 << (bit & 7))) !== 0;
+        }
+      }
+      return out;
+    }
+    case Type.Int:
+    case Type.Float: {
+      const values = data.values as ArrayLike<number | bigint>;
+      if (values instanceof BigInt64Array || values instanceof BigUint64Array) return convertInt64(data, values, int64);
+      if ((type as { precision?: number }).precision === 0) return convertFloat16(data);
+      const out = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) out[i] = hasNulls && isNullAt(data, i) ? null : values[i];
+      return out;
+    }
+    case Type.Decimal:
+      return convertDecimal(data, int64);
+    case Type.Utf8:
+    case Type.LargeUtf8:
+      return convertUtf8(data);
+    case Type.Binary:
+    case Type.LargeBinary: {
+      const offsets = data.valueOffsets as ArrayLike<number | bigint>;
+      const values = data.values as Uint8Array;
+      const out = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) {
+        out[i] = hasNulls && isNullAt(data, i) ? null : values.slice(Number(offsets[i]), Number(offsets[i + 1]));
+      }
+      return out;
+    }
+    case Type.FixedSizeBinary: {
+      const width = (type as unknown as { byteWidth: number }).byteWidth;
+      const values = data.values as Uint8Array;
+      const out = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) out[i] = hasNulls && isNullAt(data, i) ? null : values.slice(i * width, (i + 1) * width);
+      return out;
+    }
+    case Type.Date: {
+      const out = new Array<unknown>(n);
+      const values = data.values as Int32Array;
+      const isDay = (type as unknown as { unit: number }).unit === 0;
+      if (isDay) {
+        for (let i = 0; i < n; i++) out[i] = hasNulls && isNullAt(data, i) ? null : new Date(values[i]! * MS_PER_DAY);
+      } else {
+        // Date64 arrives as pairs of 32-bit words (milliseconds).
+        const words = int32Words(data.values as ArrayBufferView);
+        for (let i = 0; i < n; i++) out[i] = hasNulls && isNullAt(data, i) ? null : new Date(int64At(words, i));
+      }
+      return out;
+    }
+    case Type.Timestamp: {
+      const unit = (type as unknown as { unit: number }).unit;
+      // TimeUnit: SECOND 0, MILLISECOND 1, MICROSECOND 2, NANOSECOND 3.
+      const toMs = unit === 0 ? 1000 : unit === 1 ? 1 : unit === 2 ? 1e-3 : 1e-6;
+      const words = int32Words(data.values as ArrayBufferView);
+      const out = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) {
+        if (hasNulls && isNullAt(data, i)) out[i] = null;
+        else out[i] = new Date(Math.floor(int64At(words, i) * toMs));
+      }
+      return out;
+    }
+    case Type.Time: {
+      const unit = (type as unknown as { unit: number }).unit;
+      const bitWidth = (type as unknown as { bitWidth: number }).bitWidth;
+      const out = new Array<unknown>(n);
+      const words = bitWidth === 64 ? int32Words(data.values as ArrayBufferView) : undefined;
+      const values32 = data.values as Int32Array;
+      const toMicros = unit === 0 ? 1e6 : unit === 1 ? 1e3 : unit === 2 ? 1 : 1e-3;
+      for (let i = 0; i < n; i++) {
+        if (hasNulls && isNullAt(data, i)) out[i] = null;
+        else out[i] = formatTime(Math.round((words ? int64At(words, i) : values32[i]!) * toMicros));
+      }
+      return out;
+    }
+    case Type.Interval:
+      return convertInterval(data);
+    case Type.Duration: {
+      const unit = (type as unknown as { unit: number }).unit;
+      const toMicros = unit === 0 ? 1e6 : unit === 1 ? 1e3 : unit === 2 ? 1 : 1e-3;
+      const words = int32Words(data.values as ArrayBufferView);
+      const out = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) {
+        out[i] = hasNulls && isNullAt(data, i) ? null : { months: 0, days: 0, micros: int64At(words, i) * toMicros };
+      }
+      return out;
+    }
+    case Type.Dictionary: {
+      const dictionary = (data as unknown as { dictionary?: Vector }).dictionary;
+      const keys = data.values as ArrayLike<number | bigint>;
+      const decoded = dictionary ? convertVector(dictionary, int64) : [];
+      const out = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) out[i] = hasNulls && isNullAt(data, i) ? null : decoded[Number(keys[i])];
+      return out;
+    }
+    case Type.List: {
+      const offsets = data.valueOffsets as ArrayLike<number | bigint>;
+      const child = convertData(data.children[0]!, int64);
+      const out = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) {
+        out[i] = hasNulls && isNullAt(data, i) ? null : child.slice(Number(offsets[i]), Number(offsets[i + 1]));
+      }
+      return out;
+    }
+    case Type.FixedSizeList: {
+      const size = (type as unknown as { listSize: number }).listSize;
+      const child = convertData(data.children[0]!, int64);
+      const out = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) out[i] = hasNulls && isNullAt(data, i) ? null : child.slice(i * size, (i + 1) * size);
+      return out;
+    }
+    case Type.Struct: {
+      const fields = (type as unknown as { children: Field[] }).children;
+      const children = data.children.map((c) => convertData(c, int64));
+      const out = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) {
+        if (hasNulls && isNullAt(data, i)) {
+          out[i] = null;
+          continue;
+        }
+        const row: Record<string, unknown> = {};
+        for (let c = 0; c < fields.length; c++) row[fields[c]!.name] = children[c]![i];
+        out[i] = row;
+      }
+      return out;
+    }
+    case Type.Map: {
+      const offsets = data.valueOffsets as ArrayLike<number>;
+      const entries = data.children[0]!;
+      const keys = convertData(entries.children[0]!, int64);
+      const values = convertData(entries.children[1]!, int64);
+      const out = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) {
+        if (hasNulls && isNullAt(data, i)) {
+          out[i] = null;
+          continue;
+        }
+        const map = new Map<unknown, unknown>();
+        for (let j = offsets[i]!; j < offsets[i + 1]!; j++) map.set(keys[j], values[j]);
+        out[i] = map;
+      }
+      return out;
+    }
+    default:
+      return convertGeneric(data);
+  }
+}
+
+/** Unions and anything rarer: read through Arrow's own getters, then normalise. */
+function convertGeneric(data: Data): unknown[] {
+  const out = new Array<unknown>(data.length);
+  const vector = makeVectorOf(data);
+  for (let i = 0; i < data.length; i++) out[i] = normalise(vector.get(i));
+  return out;
+}
+
+function makeVectorOf(data: Data): Vector {
+  return makeVector(data);
+}
+
+function normalise(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value;
+  if (typeof value !== 'object') return value;
+  if (value instanceof Uint8Array) return value.slice();
+  const withJSON = value as { toJSON?: () => unknown; toArray?: () => unknown[] };
+  if (typeof withJSON.toArray === 'function' && !(value instanceof Map)) return Array.from(withJSON.toArray(), normalise);
+  if (typeof withJSON.toJSON === 'function') return withJSON.toJSON();
+  return value;
+}
+
+function convertInt64(data: Data, values: BigInt64Array | BigUint64Array, int64: Int64Mode): unknown[] {
+  const n = data.length;
+  const hasNulls = data.nullCount > 0;
+  const out = new Array<unknown>(n);
+  if (int64 === 'auto') {
+    // Two 32-bit words avoid a BigInt per value; exact while |v| < 2^53.
+    const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+    const unsigned = values instanceof BigUint64Array;
+    let safe = true;
+    for (let i = 0; i < n; i++) {
+      if (hasNulls && isNullAt(data, i)) {
+        out[i] = null;
+        continue;
+      }
+      const lo = words[2 * i]! >>> 0;
+      const hi = unsigned ? words[2 * i + 1]! >>> 0 : words[2 * i + 1]!;
+      // |v| < 2^53 exactly when the high word is within ±2^21.
+      if (hi >= 0x200000 || hi < -0x200000) {
+        safe = false;
+        break;
+      }
+      out[i] = hi * TWO_32 + lo;
+    }
+    if (safe) return out;
+  }
+  for (let i = 0; i < n; i++) out[i] = hasNulls && isNullAt(data, i) ? null : values[i]!;
+  return out;
+}
+
+function convertFloat16(data: Data): unknown[] {
+  const vector = makeVectorOf(data);
+  const out = new Array<unknown>(data.length);
+  for (let i = 0; i < data.length; i++) out[i] = vector.get(i) ?? null;
+  return out;
+}
+
+function convertDecimal(data: Data, int64: Int64Mode): unknown[] {
+  const n = data.length;
+  const hasNulls = data.nullCount > 0;
+  const type = data.type as unknown as { scale: number; bitWidth: number };
+  const scale = type.scale;
+  const words = data.values as Uint32Array;
+  const stride = (type.bitWidth ?? 128) / 32;
+  const out = new Array<unknown>(n);
+  if (int64 === 'auto') {
+    const divisor = 10 ** scale;
+    let small = true;
+    for (let i = 0; i < n; i++) {
+      if (hasNulls && isNullAt(data, i)) {
+        out[i] = null;
+        continue;
+      }
+      const v = smallDecimalAt(words, i * stride, stride);
+      if (v === undefined) {
+        small = false;
+        break;
+      }
+      out[i] = scale === 0 ? v : v / divisor;
+    }
+    if (small) return out;
+  }
+  for (let i = 0; i < n; i++) {
+    if (hasNulls && isNullAt(data, i)) {
+      out[i] = null;
+      continue;
+    }
+    const big = bigDecimalAt(words, i * stride, stride);
+    out[i] = scale === 0 ? big : formatScaled(big, scale);
+  }
+  return out;
+}
+
+/** The unscaled value as a number when it is a safe integer, else undefined. */
+function smallDecimalAt(words: Uint32Array, at: number, stride: number): number | undefined {
+  const lo = words[at]!;
+  const hi = words[at + 1]!;
+  let upperZero = true;
+  let upperOnes = true;
+  for (let k = 2; k < stride; k++) {
+    const w = words[at + k]!;
+    if (w !== 0) upperZero = false;
+    if (w !== 0xffffffff) upperOnes = false;
+  }
+  if (upperZero && hi < 0x200000) return hi * TWO_32 + lo;
+  if (upperOnes && hi >= 0xffe00000) {
+    // Two's complement of a small negative value.
+    return -((~hi >>> 0) * TWO_32 + (~lo >>> 0) + 1);
+  }
+  return undefined;
+}
+
+function bigDecimalAt(words: Uint32Array, at: number, stride: number): bigint {
+  let value = 0n;
+  for (let k = stride - 1; k >= 0; k--) value = (value << 32n) | BigInt(words[at + k]!);
+  return BigInt.asIntN(stride * 32, value);
+}
+
+function formatScaled(value: bigint, scale: number): string {
+  const negative = value < 0n;
+  const digits = (negative ? -value : value).toString().padStart(scale + 1, '0');
+  return `${negative ? '-' : ''}${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`;
+}
+
+function convertUtf8(data: Data): unknown[] {
+  const n = data.length;
+  const hasNulls = data.nullCount > 0;
+  const offsets = data.valueOffsets as ArrayLike<number | bigint>;
+  const bytes = data.values as Uint8Array;
+  const out = new Array<unknown>(n);
+  const wide = typeof offsets[0] === 'bigint';
+  for (let i = 0; i < n; i++) {
+    if (hasNulls && isNullAt(data, i)) {
+      out[i] = null;
+      continue;
+    }
+    const start = wide ? Number(offsets[i]) : (offsets[i] as number);
+    const end = wide ? Number(offsets[i + 1]) : (offsets[i + 1] as number);
+    out[i] = decodeUtf8(bytes, start, end);
+  }
+  return out;
+}
+
+/** Short ASCII strings are far cheaper to build by char code than through TextDecoder. */
+function decodeUtf8(bytes: Uint8Array, start: number, end: number): string {
+  const length = end - start;
+  if (length === 0) return '';
+  if (length <= 24) {
+    let s = '';
+    for (let i = start; i < end; i++) {
+      const b = bytes[i]!;
+      if (b >= 0x80) return decoder.decode(bytes.subarray(start, end));
+      s += String.fromCharCode(b);
+    }
+    return s;
+  }
+  return decoder.decode(bytes.subarray(start, end));
+}
+
+function convertInterval(data: Data): unknown[] {
+  const n = data.length;
+  const hasNulls = data.nullCount > 0;
+  const unit = (data.type as unknown as { unit: number }).unit;
+  const words = int32Words(data.values as ArrayBufferView);
+  const out = new Array<unknown>(n);
+  for (let i = 0; i < n; i++) {
+    if (hasNulls && isNullAt(data, i)) {
+      out[i] = null;
+      continue;
+    }
+    if (unit === 2) {
+      // MONTH_DAY_NANO: int32 months, int32 days, int64 nanoseconds.
+      const at = i * 4;
+      out[i] = { months: words[at]!, days: words[at + 1]!, micros: Math.round(int64At(words, i * 2 + 1) / 1000) };
+    } else if (unit === 1) {
+      // DAY_TIME: int32 days, int32 milliseconds.
+      out[i] = { months: 0, days: words[i * 2]!, micros: words[i * 2 + 1]! * 1000 };
+    } else {
+      // YEAR_MONTH: int32 months.
+      out[i] = { months: words[i]!, days: 0, micros: 0 };
+    }
+  }
+  return out;
+}
+
+function int32Words(view: ArrayBufferView): Int32Array {
+  return new Int32Array(view.buffer, view.byteOffset, view.byteLength >> 2);
+}
+
+/** The i-th little-endian int64 of `words` as a number (exact below 2^53). */
+function int64At(words: Int32Array, i: number): number {
+  return words[2 * i + 1]! * TWO_32 + (words[2 * i]! >>> 0);
+}
+
+function formatTime(micros: number): string {
+  const h = Math.floor(micros / 3_600_000_000);
+  const m = Math.floor((micros % 3_600_000_000) / 60_000_000);
+  const s = Math.floor((micros % 60_000_000) / 1_000_000);
+  const frac = micros % 1_000_000;
+  const base = `${pad2(h)}:${pad2(m)}:${pad2(s)}`;
+  return frac === 0 ? base : `${base}.${String(frac).padStart(6, '0').replace(/0+$/, '')}`;
+}
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/** Makes a column that mixes number and bigint all bigint (chunks decide separately). */
+function unifyWide(values: unknown[], type: DataType): unknown[] {
+  if (type.typeId !== Type.Int && type.typeId !== Type.Decimal) return values;
+  let hasBig = false;
+  let hasNumber = false;
+  let hasString = false;
+  for (const v of values) {
+    if (typeof v === 'bigint') hasBig = true;
+    else if (typeof v === 'number') hasNumber = true;
+    else if (typeof v === 'string') hasString = true;
+  }
+  if (hasBig && hasNumber) return values.map((v) => (typeof v === 'number' ? BigInt(v) : v));
+  if (hasString && hasNumber) {
+    // A decimal column split into numbers and exact strings: strings for all. Numbers here were exact.
+    const scale = (type as unknown as { scale: number }).scale;
+    return values.map((v) => (typeof v === 'number' ? v.toFixed(scale) : v));
+  }
+  return values;
+}
+
+/** DuckDB's type name for an Arrow field (as DuckDB exports them). */
+export function duckdbTypeName(type: DataType): string {
+  const t = type as unknown as Record<string, unknown>;
+  switch (type.typeId) {
+    case Type.Null:
+      return 'NULL';
+    case Type.Bool:
+      return 'BOOLEAN';
+    case Type.Int: {
+      const bits = t.bitWidth as number;
+      const signed = t.isSigned as boolean;
+      const name = bits === 8 ? 'TINYINT' : bits === 16 ? 'SMALLINT' : bits === 32 ? 'INTEGER' : 'BIGINT';
+      return signed ? name : `U${name}`;
+    }
+    case Type.Float:
+      return t.precision === 1 ? 'FLOAT' : t.precision === 0 ? 'HALF_FLOAT' : 'DOUBLE';
+    case Type.Decimal:
+      return `DECIMAL(${String(t.precision)},${String(t.scale)})`;
+    case Type.Utf8:
+    case Type.LargeUtf8:
+      return 'VARCHAR';
+    case Type.Binary:
+    case Type.LargeBinary:
+    case Type.FixedSizeBinary:
+      return 'BLOB';
+    case Type.Date:
+      return 'DATE';
+    case Type.Timestamp: {
+      const unit = t.unit as number;
+      const base = unit === 0 ? 'TIMESTAMP_S' : unit === 1 ? 'TIMESTAMP_MS' : unit === 3 ? 'TIMESTAMP_NS' : 'TIMESTAMP';
+      return t.timezone ? 'TIMESTAMP WITH TIME ZONE' : base;
+    }
+    case Type.Time:
+      return 'TIME';
+    case Type.Interval:
+    case Type.Duration:
+      return 'INTERVAL';
+    case Type.Dictionary:
+      return duckdbTypeName(t.dictionary as DataType);
+    case Type.List:
+      return `${duckdbTypeName((t.children as Field[])[0]!.type)}[]`;
+    case Type.FixedSizeList:
+      return `${duckdbTypeName((t.children as Field[])[0]!.type)}[${String(t.listSize)}]`;
+    case Type.Struct:
+      return `STRUCT(${(t.children as Field[]).map((f) => `${quoteName(f.name)} ${duckdbTypeName(f.type)}`).join(', ')})`;
+    case Type.Map: {
+      const entries = (t.children as Field[])[0]!.type as unknown as { children: Field[] };
+      return `MAP(${duckdbTypeName(entries.children[0]!.type)}, ${duckdbTypeName(entries.children[1]!.type)})`;
+    }
+    case Type.Union:
+      return `UNION(${(t.children as Field[]).map((f) => `${quoteName(f.name)} ${duckdbTypeName(f.type)}`).join(', ')})`;
+    default:
+      return String(type);
+  }
+}
+
+function quoteName(name: string): string {
+  return /^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`;
+}
+
+/** The columns of a result schema. */
+export function columnsOf(schema: Schema): ColumnInfo[] {
+  return schema.fields.map((f) => ({ name: f.name, type: duckdbTypeName(f.type) }));
+}

@@ -1,0 +1,7 @@
+/** The engine component's public API. */
+export { DataPrismEngine } from './DataPrismEngine.js';
+export { createEngine, type CreateEngineHooks } from './createEngine.js';
+export { provideEngineMachine, type ProvidedEngineMachine } from './provideEngineMachine.js';
+export { quoteIdentifier, quoteLiteral } from './sql.js';
+export { engineMachine, engineStateOf, type EngineContext, type EngineEvent, type EngineEmitted } from '../../machines/engine.machine.js';
+export type * from './types.js';

@@ -1,0 +1,58 @@
+/**
+ * Races a promise against a time budget. When the budget runs out the result
+ * rejects with a TimeoutError and `onTimeout` runs (to cancel the work, e.g. a
+ * DuckDB query); the work's late outcome is ignored.
+ */
+import { TimeoutError } from '../errors/TimeoutError.js';
+
+export interface WithTimeoutOptions {
+  /** What is running, for the error: `query`, `loadData`, ... */
+  operation: string;
+  /** The component named in the error. Default `engine`. */
+  component?: string;
+  /** Called once when the budget runs out, e.g. to cancel the work. Its errors are ignored. */
+  onTimeout?: () => unknown;
+  /** Extra words for the error message, saying what to do. Default: raise timeoutMs or make the work smaller. */
+  hint?: string;
+}
+
+/**
+ * Resolves with `work`'s value, or rejects with a TimeoutError after `timeoutMs`.
+ * A missing, zero, negative or infinite `timeoutMs` means no limit.
+ */
+export function withTimeout<T>(work: Promise<T>, timeoutMs: number | undefined, options: WithTimeoutOptions): Promise<T> {
+  if (timeoutMs === undefined || !(timeoutMs > 0) || !Number.isFinite(timeoutMs)) return work;
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      if (settled) return;
+      settled = true;
+      try {
+        const cancelled = options.onTimeout?.();
+        if (cancelled instanceof Promise) cancelled.catch(() => undefined);
+      } catch {
+        // Cancelling is best effort: the caller already gets the TimeoutError.
+      }
+      reject(
+        new TimeoutError(
+          `${options.operation} did not finish within ${timeoutMs} ms and was cancelled; ${options.hint ?? 'raise timeoutMs or make the work smaller'}`,
+          { timeoutMs, operation: options.operation, component: options.component ?? 'engine' },
+        ),
+      );
+    }, timeoutMs);
+    work.then(
+      (value) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
