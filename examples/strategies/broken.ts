@@ -48,7 +48,6 @@ const attempt = fromPromise<unknown, { attempt: number }>(async () => {
 const restart = fromPromise<void, { plugin: string | undefined; dependents: string[] }>(async () => {
   throw new Error('the runtime provides `restart`');
 });
-const countAttempt = assign({ attempts: ({ context: c }: { context: BrokenContext }) => c.attempts + 1 });
 
 /** Bug: "retry until it works" — the declared bound of 3 is never checked. */
 export const unboundedRetry = defineRecoveryStrategy({
@@ -64,7 +63,7 @@ export const unboundedRetry = defineRecoveryStrategy({
     states: {
       waiting: { after: { backoff: 'attempting' } },
       attempting: {
-        entry: countAttempt,
+        entry: assign({ attempts: ({ context: c }) => c.attempts + 1 }),
         invoke: { id: 'attempt', src: 'attempt', input: ({ context: c }) => ({ attempt: c.attempts }), onDone: 'recovered', onError: 'waiting' },
       },
       ...finals('unbounded_retry'),
@@ -93,7 +92,7 @@ export const missedEscalation = defineRecoveryStrategy({
     states: {
       waiting: { after: { backoff: 'attempting' }, on: { SHUTDOWN: 'escalated' } },
       attempting: {
-        entry: countAttempt,
+        entry: assign({ attempts: ({ context: c }) => c.attempts + 1 }),
         invoke: {
           id: 'attempt',
           src: 'attempt',
@@ -126,7 +125,7 @@ export const restartDisposed = defineRecoveryStrategy({
     on: { SHUTDOWN: '.escalated' },
     states: {
       restarting: {
-        entry: countAttempt,
+        entry: assign({ attempts: ({ context: c }) => c.attempts + 1 }),
         invoke: {
           id: 'restart',
           src: 'restart',
@@ -159,7 +158,7 @@ export const impatientRetry = defineRecoveryStrategy({
     states: {
       waiting: { after: { backoff: 'attempting' } },
       attempting: {
-        entry: countAttempt,
+        entry: assign({ attempts: ({ context: c }) => c.attempts + 1 }),
         invoke: {
           id: 'attempt',
           src: 'attempt',
