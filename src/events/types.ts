@@ -54,6 +54,12 @@ export interface OrchestratorEvents {
   'error:reported': { error: Error; category: string; component: string; operation?: string };
   /** A recovery gave up and handed the error on. */
   'error:escalated': { error: Error; recovery: string; reason: string };
+  /** A circuit breaker opened after `failures` consecutive failures: calls are refused until it half-opens. */
+  'circuit:opened': { name: string; failures: number };
+  /** A circuit breaker lets one trial call through. */
+  'circuit:halfOpen': { name: string };
+  /** A circuit breaker closed again after a successful trial. */
+  'circuit:closed': { name: string };
   /** Resource usage crossed a high-water mark. */
   'resource:highWater': { mark: number; allocated: number; total: number };
 }

@@ -1,0 +1,354 @@
+/**
+ * DataPrismOrchestrator: the spec's main class, a thin facade over the
+ * orchestrator actor (machines/orchestrator.machine.ts). It builds the
+ * components, supplies the machine's side effects with `provide()`, forwards
+ * what the machine emits to the EventBus, and answers lifecycle questions from
+ * the actor's snapshot — never from flags of its own.
+ */
+import { createActor, fromPromise, waitFor, type Actor, type AnyActorRef } from 'xstate';
+import { orchestratorMachine, orchestratorState, type OrchestratorState } from '../../machines/orchestrator.machine.js';
+import type { EngineState } from '../../machines/engine.machine.js';
+import { ConfigManager } from '../config/ConfigManager.js';
+import { DataPrismEngine } from '../engine/DataPrismEngine.js';
+import { provideEngineMachine } from '../engine/provideEngineMachine.js';
+import { quoteIdentifier } from '../engine/sql.js';
+import type { EngineOptions, QueryRecord } from '../engine/types.js';
+import { EngineError } from '../errors/EngineError.js';
+import { LifecycleError } from '../errors/LifecycleError.js';
+import { toError } from '../errors/DataPrismError.js';
+import { createErrorHandler, type DefaultErrorHandler } from '../errors/ErrorHandler.js';
+import type { RecoveryHost } from '../errors/recovery/types.js';
+import { DefaultEventBus, type EventBus } from '../events/EventBus.js';
+import type { Logger } from '../events/types.js';
+import { PerformanceMonitor } from '../monitor/PerformanceMonitor.js';
+import { countEvents } from '../monitor/countEvents.js';
+import { PluginRegistry } from '../plugins/PluginRegistry.js';
+import { ResourceManager } from '../resources/ResourceManager.js';
+import type { ActorHost } from './ActorHost.js';
+import { createOrchestratorActorHost } from './OrchestratorActorHost.js';
+import type { OrchestratorOptions, ResolvedOrchestratorOptions } from './options.js';
+
+const PLUGIN_OWNER = 'plugin:';
+/** Plugin states whose resources `ResourceManager.cleanup()` may reclaim. */
+const INACTIVE_PLUGIN_STATES = new Set(['disposed', 'error', undefined]);
+
+export class DataPrismOrchestrator {
+  private readonly actor: Actor<typeof orchestratorMachine>;
+  private readonly bus: EventBus;
+  private readonly config: ConfigManager;
+  private readonly engine: DataPrismEngine;
+  private readonly registry: PluginRegistry;
+  private readonly resources: ResourceManager;
+  private readonly monitor: PerformanceMonitor;
+  private readonly errors: DefaultErrorHandler;
+  private readonly actors: ActorHost;
+  private readonly logger: Logger;
+  private readonly settings: ResolvedOrchestratorOptions;
+  /** The attach of the plugin registry to this orchestrator, awaited before plugins start. */
+  private readonly registryAttached: Promise<void>;
+
+  constructor(options: OrchestratorOptions = {}) {
+    this.logger = options.logger ?? console;
+    this.config = ConfigManager.fromOptions(
+      options,
+      options.config instanceof ConfigManager ? options.config : new ConfigManager(),
+    );
+    const settings = this.config.orchestratorConfig();
+    this.settings = {
+      enablePlugins: settings.enablePlugins,
+      maxConcurrency: settings.maxConcurrency,
+      memoryLimit: settings.memoryLimit,
+      timeoutMs: settings.timeoutMs,
+      enableEventLogging: settings.enableEventLogging,
+      enableErrorRecovery: settings.enableErrorRecovery,
+    };
+
+    this.bus = options.eventBus ?? new DefaultEventBus();
+    this.setUpEventLogging();
+    this.monitor = new PerformanceMonitor();
+    countEvents(this.monitor, this.bus);
+
+    this.engine = new DataPrismEngine(this.engineOptions(options.engineOptions), {
+      state: () => this.engineState(),
+      onQuery: (record) => this.recordQuery(record),
+      executePlugin: (name, action, params) => this.executePlugin(name, action, params),
+      requestClose: () => this.shutdown(),
+      onFailure: (error) => this.engineActor()?.send({ type: 'FAIL', error }),
+    });
+
+    this.actor = createActor(
+      orchestratorMachine.provide({
+        actors: {
+          engine: provideEngineMachine(this.engine),
+          initializePlugins: fromPromise(() => this.startPlugins()),
+          shutdownComponents: fromPromise(() => this.stopComponents()),
+        },
+        actions: {
+          reportChildError: (_, params) => this.reportChildError(params.id, params.error),
+        },
+      }),
+      { systemId: 'orchestrator', inspect: options.inspect },
+    );
+    // What the machine emits reaches users' handlers after the transition, never
+    // inside it: a handler may then call back into the orchestrator freely.
+    this.actor.on('*', ({ type, ...payload }) => {
+      queueMicrotask(() => this.bus.emit(type, payload));
+    });
+    this.actor.subscribe({ error: (error) => this.logger.error('[orchestrator] the orchestrator actor failed', error) });
+    this.actor.start();
+    this.actors = createOrchestratorActorHost(this.actor as unknown as AnyActorRef, this.bus);
+
+    this.resources = new ResourceManager({
+      memoryLimit: this.settings.memoryLimit,
+      bus: this.bus,
+      logger: this.logger,
+      isOwnerActive: (owner) => !owner.startsWith(PLUGIN_OWNER) || !INACTIVE_PLUGIN_STATES.has(this.registry.stateOf(owner.slice(PLUGIN_OWNER.length))),
+      dropTemporaryTables: () => this.dropTemporaryTables(),
+      engineMemory: () => this.measureEngineMemory(),
+    });
+    this.bus.on('resource:allocated', () => this.monitor.setGauge('memory_usage', this.resources.getUsage().allocated));
+    this.bus.on('resource:freed', () => this.monitor.setGauge('memory_usage', this.resources.getUsage().allocated));
+
+    const recoveryHost: RecoveryHost = {
+      actors: this.actors,
+      restartPlugin: (name) => this.registry.restart(name),
+      dependentsOf: (name) => this.registry.dependentsOf(name),
+      pluginState: (name) => this.registry.stateOf(name),
+      cleanupResources: async () => {
+        await this.resources.cleanup();
+      },
+      bus: this.bus,
+      logger: this.logger,
+    };
+    this.errors = createErrorHandler({
+      user: options.errorHandler,
+      enableRecovery: this.settings.enableErrorRecovery,
+      host: recoveryHost,
+      bus: this.bus,
+      logger: this.logger,
+      strategies: options.recoveryStrategies,
+    });
+    if (this.bus instanceof DefaultEventBus) {
+      this.bus.setHandlerErrorSink((error, event) => {
+        this.errors.handle(error, { component: 'events', operation: `handler:${event}` }).catch((e: unknown) => {
+          this.logger.error('[orchestrator] handling an event handler error failed', e);
+        });
+      });
+    }
+
+    this.registry = options.pluginRegistry ?? new PluginRegistry();
+    this.registryAttached = this.registry.attach({
+      actors: this.actors,
+      bus: this.bus,
+      engine: () => (this.engineState() === 'ready' ? this.engine : undefined),
+      resources: this.resources,
+      errors: this.errors,
+      config: this.config,
+      monitor: this.monitor,
+      logger: this.logger,
+      maxConcurrency: this.settings.maxConcurrency,
+      timeoutMs: this.settings.timeoutMs,
+    });
+    // A failed attach is reported when plugins are first used (initialize/register), never unobserved.
+    this.registryAttached.catch(() => {});
+  }
+
+  /**
+   * Starts the engine (and initializes registered plugins when `enablePlugins`).
+   * Idempotent and safe to call concurrently: every caller waits for the same
+   * start. Rejects with an EngineError when the engine cannot start (a later
+   * call tries again), and with a LifecycleError after `shutdown()`.
+   */
+  async initialize(): Promise<void> {
+    const state = this.getState();
+    if (state === 'ready' || state === 'degraded') return;
+    if (state === 'shuttingDown' || state === 'shutdown') {
+      throw new LifecycleError('the orchestrator has been shut down; create a new DataPrismOrchestrator to start again', { state });
+    }
+    this.actor.send({ type: 'INITIALIZE' });
+    const snapshot = await waitFor(this.actor, (s) => {
+      const next = orchestratorState(s.value);
+      return next !== 'initializing' && next !== 'idle';
+    });
+    const outcome = orchestratorState(snapshot.value);
+    if (outcome === 'failed') {
+      const cause = snapshot.context.error;
+      throw new EngineError(`the engine failed to start: ${cause?.message ?? 'unknown error'}; fix the cause and call initialize() again`, {
+        cause,
+      });
+    }
+    if (outcome === 'shuttingDown' || outcome === 'shutdown') {
+      throw new LifecycleError('shutdown() was called while the orchestrator was initializing', { state: outcome });
+    }
+  }
+
+  /**
+   * Disposes every plugin (reverse dependency order), stops recoveries, frees every
+   * resource and closes the engine. Idempotent and safe to call at any time,
+   * including during `initialize()`; resolves once nothing is left running.
+   */
+  async shutdown(): Promise<void> {
+    for (;;) {
+      if (this.actor.getSnapshot().status === 'done') return;
+      this.actor.send({ type: 'SHUTDOWN' });
+      const snapshot = await waitFor(this.actor, (s) => s.status === 'done' || orchestratorState(s.value) === 'failed');
+      if (snapshot.status === 'done') return;
+      // A start that failed while we asked: the engine is closed now; finish from `failed`.
+    }
+  }
+
+  /** The lifecycle state, read from the orchestrator actor. */
+  getState(): OrchestratorState {
+    return orchestratorState(this.actor.getSnapshot().value);
+  }
+
+  /** Components that failed and have not recovered (empty unless `degraded`). */
+  getDegradedComponents(): readonly string[] {
+    return this.actor.getSnapshot().context.degraded;
+  }
+
+  /** The DataPrism engine. Throws a LifecycleError before `initialize()` has completed. */
+  getEngine(): DataPrismEngine {
+    const state = this.getState();
+    if (state === 'idle' || state === 'initializing' || state === 'failed') {
+      throw new LifecycleError(`the engine is not available while the orchestrator is '${state}'; await orchestrator.initialize() first`, {
+        state,
+      });
+    }
+    return this.engine;
+  }
+
+  /** The plugin registry. */
+  getPluginRegistry(): PluginRegistry {
+    return this.registry;
+  }
+
+  /** The event bus every component talks through. */
+  getEventBus(): EventBus {
+    return this.bus;
+  }
+
+  /** The ResourceManager accounting memory against `memoryLimit`. */
+  getResourceManager(): ResourceManager {
+    return this.resources;
+  }
+
+  /** The PerformanceMonitor; `query_time`, `plugin_execution_time`, `memory_usage` and event counts are recorded by the orchestrator. */
+  getPerformanceMonitor(): PerformanceMonitor {
+    return this.monitor;
+  }
+
+  /** The ConfigManager the orchestrator read its options from. */
+  getConfigManager(): ConfigManager {
+    return this.config;
+  }
+
+  /** The ErrorHandler (the user's handler merged with the defaults). */
+  getErrorHandler(): DefaultErrorHandler {
+    return this.errors;
+  }
+
+  /** The orchestrator's root actor: for inspection and tests. Its children are the engine, plugins and recoveries. */
+  getActor(): Actor<typeof orchestratorMachine> {
+    return this.actor;
+  }
+
+  /** The options in effect (defaults, config and explicit options merged). */
+  getOptions(): Readonly<ResolvedOrchestratorOptions> {
+    return this.settings;
+  }
+
+  private engineActor(): AnyActorRef | undefined {
+    return (this.actor.getSnapshot().children as { engine?: AnyActorRef }).engine;
+  }
+
+  private engineState(): EngineState {
+    const engine = this.engineActor();
+    if (engine !== undefined) return engine.getSnapshot().value as EngineState;
+    return this.actor.getSnapshot().status === 'done' ? 'closed' : 'idle';
+  }
+
+  private engineOptions(given: EngineOptions | undefined): EngineOptions {
+    const fromConfig = this.config.engineConfig();
+    return {
+      ...given,
+      mode: fromConfig.mode,
+      threads: given?.threads ?? fromConfig.threads,
+      settings: { ...fromConfig.settings, ...given?.settings },
+      memoryLimit: fromConfig.memoryLimit ?? this.settings.memoryLimit,
+      timeoutMs: given?.timeoutMs ?? this.settings.timeoutMs,
+      maxConcurrency: given?.maxConcurrency ?? this.settings.maxConcurrency,
+      logger: given?.logger ?? this.logger,
+    };
+  }
+
+  private async executePlugin(name: string, action: string, params: unknown): Promise<unknown> {
+    if (!this.settings.enablePlugins) {
+      throw new LifecycleError(`plugins are disabled (enablePlugins: false); cannot run '${name}.${action}'`);
+    }
+    await this.registryAttached;
+    return this.registry.execute(name, action, params);
+  }
+
+  private async startPlugins(): Promise<void> {
+    await this.registryAttached;
+    if (this.settings.enablePlugins && this.registry.list().length > 0) await this.registry.initializeAll();
+  }
+
+  private async stopComponents(): Promise<void> {
+    const failures: Error[] = [];
+    const attempt = async (what: string, step: () => unknown) => {
+      try {
+        await step();
+      } catch (error) {
+        failures.push(toError(error));
+        this.logger.error(`[orchestrator] ${what} failed during shutdown`, error);
+      }
+    };
+    await attempt('plugin shutdown', async () => {
+      await this.registryAttached;
+      await this.registry.shutdownAll();
+    });
+    await attempt('stopping recoveries', () => this.errors.shutdown());
+    await attempt('releasing resources', () => this.resources.shutdown());
+    if (failures.length > 0) throw failures[0];
+  }
+
+  private recordQuery(record: QueryRecord): void {
+    this.monitor.recordTime('query_time', record.durationMs);
+    if (record.error !== undefined) this.monitor.incrementCounter('query_errors');
+  }
+
+  private setUpEventLogging(): void {
+    if (!this.settings.enableEventLogging) return;
+    if (this.bus instanceof DefaultEventBus) this.bus.configureLogging(true, this.logger);
+    else this.bus.on('*', (data, event) => this.logger.debug(`[event] ${event}`, data));
+  }
+
+  private reportChildError(id: string, error: unknown): void {
+    const cause = toError(error);
+    this.logger.error(`[orchestrator] actor '${id}' failed: ${cause.message}`);
+    this.errors.report(cause);
+  }
+
+  private async dropTemporaryTables(): Promise<number> {
+    if (this.engineState() !== 'ready') return 0;
+    const temporary = await this.engine.query<{ name: string }>(
+      "SELECT table_name AS name FROM duckdb_tables() WHERE temporary",
+    );
+    for (const { name } of temporary.data) await this.engine.query(`DROP TABLE IF EXISTS temp.${quoteIdentifier(name)}`);
+    return temporary.data.length;
+  }
+
+  private async measureEngineMemory(): Promise<{ memoryUsage: number; databaseSize?: number }> {
+    const memory = await this.engine.query<{ bytes: number | bigint | null }>(
+      'SELECT sum(memory_usage_bytes) AS bytes FROM duckdb_memory()',
+    );
+    const size = await this.engine.query<{ memory_usage: string }>('PRAGMA database_size');
+    const bytes = memory.data[0]?.bytes;
+    return {
+      memoryUsage: bytes === null || bytes === undefined ? 0 : Number(bytes),
+      databaseSize: size.data.length > 0 ? Number(size.data[0]!['memory_usage'] ?? 0) || undefined : undefined,
+    };
+  }
+}

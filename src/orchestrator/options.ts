@@ -1,0 +1,69 @@
+/**
+ * The orchestrator's options (the spec's OrchestratorOptions, plus `inspect`,
+ * `logger` and `config`) and their defaults.
+ */
+import type { InspectionEvent, Observer } from 'xstate';
+import type { EventBus } from '../events/EventBus.js';
+import type { Logger } from '../events/types.js';
+import type { EngineOptions } from '../engine/types.js';
+import type { PluginRegistry } from '../plugins/PluginRegistry.js';
+import type { ErrorHandler, UserErrorHandler } from '../errors/handlerTypes.js';
+import type { RecoveryStrategy } from '../errors/recovery/types.js';
+import type { ConfigManager } from '../config/ConfigManager.js';
+import type { ConfigSource } from '../config/types.js';
+
+/** An XState inspection observer: a function or an observer object (e.g. a Stately inspector's `inspect`). */
+export type InspectOption = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+
+export interface OrchestratorOptions {
+  /** Options of the DuckDB-WASM engine (mode, threads, extra settings). */
+  engineOptions?: EngineOptions;
+  /** A registry to use instead of a new one; it is attached to this orchestrator. */
+  pluginRegistry?: PluginRegistry;
+  /** Whether plugins may be registered and run. Default `true`. */
+  enablePlugins?: boolean;
+  /** At most this many engine queries and plugin actions run at once; the rest queue in order. Default 4. */
+  maxConcurrency?: number;
+  /** The memory budget in bytes: DuckDB's `memory_limit` and the ResourceManager's total. Default 1 GiB. */
+  memoryLimit?: number;
+  /** Time budget of one query or plugin hook, in ms. Default 30 000. */
+  timeoutMs?: number;
+  /** A bus to use instead of a new one. */
+  eventBus?: EventBus;
+  /** Log every event through `logger.debug`. Default `false`. */
+  enableEventLogging?: boolean;
+  /** A handler (any subset of the spec's methods) merged with the default one. */
+  errorHandler?: Partial<ErrorHandler> | UserErrorHandler;
+  /** Recover from errors (retry, restart, cleanup). With `false` errors are only handled and reported. Default `true`. */
+  enableErrorRecovery?: boolean;
+  /** Users' recovery strategies, tried before the built-in ones. Default none. */
+  recoveryStrategies?: readonly RecoveryStrategy[];
+  /** An XState inspection observer given to the root actor: it sees every lifecycle actor. Default off. */
+  inspect?: InspectOption;
+  /** Where the orchestrator logs. Default `console`. */
+  logger?: Logger;
+  /**
+   * Configuration: a ConfigManager to use, or sources (file, env, url, object) loaded
+   * by `initialize()` before anything starts. Options given here win over both.
+   */
+  config?: ConfigManager | readonly ConfigSource[];
+}
+
+/** The options the orchestrator runs with, after defaults, config sources and explicit options. */
+export interface ResolvedOrchestratorOptions {
+  enablePlugins: boolean;
+  maxConcurrency: number;
+  memoryLimit: number;
+  timeoutMs: number;
+  enableEventLogging: boolean;
+  enableErrorRecovery: boolean;
+}
+
+export const DEFAULT_ORCHESTRATOR_OPTIONS: ResolvedOrchestratorOptions = {
+  enablePlugins: true,
+  maxConcurrency: 4,
+  memoryLimit: 1024 * 1024 * 1024,
+  timeoutMs: 30_000,
+  enableEventLogging: false,
+  enableErrorRecovery: true,
+};
