@@ -26,7 +26,8 @@ const types = {} as { context: BrokenContext; input: RecoveryInput; events: { ty
 
 const context = ({ input }: { input: RecoveryInput }): BrokenContext => ({ error: input.error, plugin: input.plugin, attempts: 0, maxAttempts: 3 });
 
-const finals = (name: string) => ({
+/** The two final states of the shape; typed loosely so each machine's setup can take them. */
+const finals = (name: string): Record<string, never> => ({
   recovered: {
     type: 'final' as const,
     entry: emit(({ context: c }: { context: BrokenContext }) => ({ type: 'error:recovered' as const, error: c.error, recovery: name })),
@@ -37,7 +38,7 @@ const finals = (name: string) => ({
     entry: emit(({ context: c }: { context: BrokenContext }) => ({ type: 'error:escalated' as const, error: c.error, recovery: name, reason: 'gave up' })),
     output: ({ context: c }: { context: BrokenContext }) => ({ success: false, strategy: name, message: 'gave up', attempts: c.attempts }),
   },
-});
+}) as unknown as Record<string, never>;
 
 /** The machine's output is the output of the final state it ended in. */
 const output = ({ event }: { event: unknown }) => (event as { output?: unknown }).output;
