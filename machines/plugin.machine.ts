@@ -23,7 +23,8 @@
  *                                       or disposing when a DISPOSE/RESTART was deferred;
  *                                                     emits plugin:executed {name, action, result, requestId}
  *   executing    --EXECUTION.FAILED-->  same targets; emits plugin:error {name, phase:'execute', error, requestId}
- *   executing    --DISPOSE|RESTART-->   executing     deferred until the in-flight executions end
+ *   executing    --DISPOSE|RESTART-->   executing     deferred until the in-flight executions end;
+ *                                                     meanwhile new EXECUTEs are refused (plugin:refused)
  *   initialized  --RESTART-->           disposing     stops the executor, emits plugin:disposing {name}
  *                                                     (restarting)
  *   initialized  --DISPOSE-->           disposing     stops the executor, emits plugin:disposing {name}
@@ -203,6 +204,7 @@ export const pluginMachine = setup({
   guards: {
     isRestarting: ({ context }) => context.restarting,
     idle: ({ context }) => context.executions === 0,
+    closing: ({ context }) => context.pending !== 'none',
     lastExecutionThenRestart: ({ context }) => context.executions === 1 && context.pending === 'restart',
     lastExecutionThenDispose: ({ context }) => context.executions === 1 && context.pending === 'dispose',
     lastExecution: ({ context }) => context.executions === 1,
@@ -338,7 +340,11 @@ export const pluginMachine = setup({
     },
     executing: {
       on: {
-        EXECUTE: { actions: ['acceptExecution', 'forwardExecution', 'emitExecuting'] },
+        // Once a DISPOSE or RESTART waits, new requests are refused so the wait ends.
+        EXECUTE: [
+          { guard: 'closing', actions: 'emitRefused' },
+          { actions: ['acceptExecution', 'forwardExecution', 'emitExecuting'] },
+        ],
         'EXECUTION.DONE': FINISHED,
         'EXECUTION.FAILED': FINISHED,
         RESTART: { actions: 'deferRestart' },

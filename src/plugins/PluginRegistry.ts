@@ -357,7 +357,8 @@ export class PluginRegistry {
    */
   async restart(name: string): Promise<void> {
     const entry = this.require(name, 'restart');
-    let snapshot = await settled(entry.actor);
+    // Mid-execution the machine defers RESTART (and refuses new requests), so ask at once.
+    let snapshot = this.state(entry) === 'executing' ? entry.actor.getSnapshot() : await settled(entry.actor);
     if (snapshot.value === 'loaded') {
       throw new LifecycleError(`plugin '${name}' was never started; call initializeAll() instead of restart()`, {
         component: entry.id,
@@ -712,10 +713,13 @@ export class PluginRegistry {
   }
 
   private async dispose(entry: Entry): Promise<void> {
-    let snapshot = await settled(entry.actor);
-    if (snapshot.status !== 'active' || snapshot.value === 'disposed') return;
+    // Mid-execution the machine defers DISPOSE and refuses new requests, so ask at once.
+    if (this.state(entry) !== 'executing') {
+      const snapshot = await settled(entry.actor);
+      if (snapshot.status !== 'active' || snapshot.value === 'disposed') return;
+    }
     entry.actor.send({ type: 'DISPOSE' });
-    snapshot = await waitForState(entry.actor, (s) => s.value === 'disposed');
+    await waitForState(entry.actor, (s) => s.value === 'disposed');
   }
 
   private serialized<T>(fn: () => Promise<T>): Promise<T> {

@@ -35,7 +35,7 @@ export async function createTestEngine(): Promise<TestEngine> {
     eh: { mainModule: require.resolve('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm'), mainWorker: '' },
   };
   const db: DuckDBBindings = await createDuckDB(bundles, new VoidLogger(), NODE_RUNTIME);
-  await db.instantiate();
+  await db.instantiate(() => undefined);
   const conn: DuckDBConnection = db.connect();
   conn.query("SET autoload_known_extensions=false; SET autoinstall_known_extensions=false; SET memory_limit='256MB'");
   return {

@@ -17,8 +17,8 @@ function observedRegistry(options: ConstructorParameters<typeof PluginRegistry>[
   const bus = createEventBus();
   const received = new Map<string, AnyEventObject[]>();
   const inspect = (e: InspectionEvent) => {
-    if (e.type !== '@xstate.event' || e.actorRef.id === undefined) return;
-    const id = String(e.actorRef.id);
+    if (e.type !== '@xstate.event') return;
+    const id = String((e.actorRef as { id?: unknown }).id);
     if (!id.startsWith('plugin:')) return;
     const list = received.get(id) ?? [];
     list.push(e.event);
@@ -39,7 +39,7 @@ function replay(name: string, version: string, received: AnyEventObject[]): stri
   for (const event of received) {
     if (event.type === 'xstate.init') continue;
     const [next, actions] = transition(pluginMachine, snapshot, event as never);
-    for (const action of actions) {
+    for (const action of actions as { type: string; params?: unknown }[]) {
       if (action.type === 'xstate.emit') emitted.push((action.params as { event: { type: string } }).event.type);
     }
     snapshot = next;
