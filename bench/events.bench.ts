@@ -2,11 +2,16 @@
  * EventBus emit against mitt, the plain emitter our bus is modelled on: the same
  * three handlers on one event, plus a wildcard, emitted a million times each.
  */
-import mitt from 'mitt';
+import mittModule, { type Emitter } from 'mitt';
 import { DefaultEventBus } from '../src/events/EventBus.js';
 import { compareMs, formatTable, type BenchRow } from './harness.js';
 
 const EMITS = 1_000_000;
+
+// mitt ships CommonJS typings beside an ESM build: at run time the default import
+// is the factory itself, while its typings describe the module object.
+type MittFactory = <T extends Record<string, unknown>>() => Emitter<T>;
+const mitt = ((mittModule as unknown as { default?: MittFactory }).default ?? mittModule) as unknown as MittFactory;
 
 export async function run(): Promise<BenchRow[]> {
   let sink = 0;
@@ -24,7 +29,7 @@ export async function run(): Promise<BenchRow[]> {
   baseline.on('tick', add);
   baseline.on('tick', add);
   baseline.on('tick', add);
-  baseline.on('*', (_type, n) => add(n));
+  baseline.on('*', (_type: unknown, n: unknown) => add(n));
 
   const times = await compareMs(
     () => {
