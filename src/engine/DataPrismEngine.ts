@@ -12,7 +12,7 @@
  * parallelism — but a long statement runs in slices, and a short one on another
  * connection is answered between two slices instead of after the long one.
  */
-import { tableFromIPC, tableToIPC, Table } from 'apache-arrow';
+import { tableFromIPC, tableToIPC, Table, Type } from 'apache-arrow';
 import { DataPrismError } from '../errors/DataPrismError.js';
 import { EngineError } from '../errors/EngineError.js';
 import { LifecycleError } from '../errors/LifecycleError.js';
@@ -226,7 +226,18 @@ export class DataPrismEngine {
           return undefined;
         },
       });
-      return tableFromIPC(parts.length === 1 ? parts[0]! : parts);
+      const table = tableFromIPC(parts.length === 1 ? parts[0]! : parts);
+      if (parts.length === 1 || !lostDictionaries(table)) return table;
+      // DuckDB-WASM's streamed results omit dictionary batches (ENUM columns arrive
+      // with empty dictionaries); the one-shot path includes them, so run it that way.
+      const again = await this.lease();
+      try {
+        return tableFromIPC(await again.backend.runQuery(again.conn, sql));
+      } catch (error) {
+        throw toQueryError(error, sql);
+      } finally {
+        again.release();
+      }
     });
   }
 
@@ -546,6 +557,19 @@ export class DataPrismEngine {
     this.host.onQuery?.({ sql: shortSql(sql), durationMs, rowCount: 0, error: typed });
     return typed;
   }
+}
+
+/** True when a dictionary-encoded column has keys but no dictionary values. */
+function lostDictionaries(table: Table): boolean {
+  for (const field of table.schema.fields) {
+    if (field.type.typeId !== Type.Dictionary) continue;
+    const vector = table.getChild(field.name);
+    for (const data of vector?.data ?? []) {
+      const dictionary = (data as unknown as { dictionary?: { length: number } }).dictionary;
+      if (data.length > data.nullCount && (!dictionary || dictionary.length === 0)) return true;
+    }
+  }
+  return false;
 }
 
 function checkSql(sql: unknown): void {

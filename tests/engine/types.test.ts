@@ -1,0 +1,101 @@
+// Every DuckDB type arrives as the documented JS type, in both modes.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEngine, type DataPrismEngine } from '../../src/engine/index.js';
+
+describe.each(['worker', 'blocking'] as const)('type conversion (%s mode)', (mode) => {
+  let engine: DataPrismEngine;
+  beforeAll(async () => {
+    engine = await createEngine({ mode });
+  });
+  afterAll(async () => {
+    await engine?.close();
+  });
+
+  it('converts scalars', async () => {
+    const { data, columns } = await engine.query(`SELECT
+      true AS b, 1::TINYINT AS ti, 2::SMALLINT AS si, 3::INTEGER AS i, 200::UTINYINT AS ut,
+      1.5::FLOAT AS f, 2.25::DOUBLE AS d, 'hé llo'::VARCHAR AS s, 'a moderately long ascii string value' AS s2,
+      NULL::INTEGER AS n,
+      '550e8400-e29b-41d4-a716-446655440000'::UUID AS u, 'ok'::ENUM('sad', 'ok') AS en,
+      '\\xAA\\xBB'::BLOB AS bl`);
+    expect(data[0]).toEqual({
+      b: true, ti: 1, si: 2, i: 3, ut: 200, f: 1.5, d: 2.25, s: 'hé llo', s2: 'a moderately long ascii string value', n: null,
+      u: '550e8400-e29b-41d4-a716-446655440000', en: 'ok', bl: new Uint8Array([0xaa, 0xbb]),
+    });
+    expect(columns.map((c) => c.type)).toEqual([
+      'BOOLEAN', 'TINYINT', 'SMALLINT', 'INTEGER', 'UTINYINT', 'FLOAT', 'DOUBLE', 'VARCHAR', 'VARCHAR', 'INTEGER', 'VARCHAR', 'VARCHAR', 'BLOB',
+    ]);
+  });
+
+  it('returns wide integers as numbers when the whole column is safe, else the whole column as bigint', async () => {
+    const safe = await engine.query('SELECT * FROM (VALUES (1::BIGINT), (-9007199254740991::BIGINT), (NULL)) t(v)');
+    expect(safe.data.map((r) => r.v)).toEqual([1, -9007199254740991, null]);
+    const wide = await engine.query('SELECT * FROM (VALUES (1::BIGINT), (9007199254740993::BIGINT)) t(v)');
+    expect(wide.data.map((r) => r.v)).toEqual([1n, 9007199254740993n]);
+    const huge = await engine.query('SELECT 170141183460469231731687303715884105727::HUGEINT AS h, 7::HUGEINT AS small, 18446744073709551615::UBIGINT AS ub');
+    expect(huge.data[0]).toEqual({ h: 170141183460469231731687303715884105727n, small: 7, ub: 18446744073709551615n });
+    const count = await engine.query('SELECT count(*) AS c FROM range(10)');
+    expect(count.data[0]!.c).toBe(10);
+  });
+
+  it('returns decimals with their scale: numbers when small, exact strings otherwise', async () => {
+    const { data, columns } = await engine.query(
+      "SELECT 12.345::DECIMAL(10,3) AS a, -0.05::DECIMAL(4,2) AS b, 123456789012345678.12::DECIMAL(38,2) AS c, -1.5::DECIMAL(38,1) AS d",
+    );
+    expect(data[0]).toEqual({ a: 12.345, b: -0.05, c: '123456789012345678.12', d: -1.5 });
+    expect(columns[0]!.type).toBe('DECIMAL(10,3)');
+    const sum = await engine.query('SELECT sum(x) AS s FROM (VALUES (1.10::DECIMAL(10,2)), (2.20::DECIMAL(10,2))) t(x)');
+    expect(sum.data[0]!.s).toBeCloseTo(3.3, 10);
+  });
+
+  it('converts dates, timestamps, times and intervals', async () => {
+    const { data, columns } = await engine.query(`SELECT DATE '2024-02-29' AS dt, TIMESTAMP '2024-02-29 12:34:56.789123' AS ts,
+      TIMESTAMPTZ '2024-02-29 12:34:56+00' AS tz, TIMESTAMP_NS '2024-01-01 00:00:00.123456789' AS ns, TIMESTAMP '1960-05-01 10:00:00' AS old,
+      TIME '12:34:56.5' AS tm, TIME '01:02:03' AS tm0, INTERVAL '1 year 2 days 3 seconds' AS iv`);
+    const row = data[0]!;
+    expect(row.dt).toEqual(new Date(Date.UTC(2024, 1, 29)));
+    expect(row.ts).toEqual(new Date(Date.UTC(2024, 1, 29, 12, 34, 56, 789)));
+    expect(row.tz).toEqual(new Date(Date.UTC(2024, 1, 29, 12, 34, 56)));
+    expect(row.ns).toEqual(new Date(Date.UTC(2024, 0, 1, 0, 0, 0, 123)));
+    expect(row.old).toEqual(new Date(Date.UTC(1960, 4, 1, 10)));
+    expect(row.tm).toBe('12:34:56.5');
+    expect(row.tm0).toBe('01:02:03');
+    expect(row.iv).toEqual({ months: 12, days: 2, micros: 3_000_000 });
+    expect(columns.map((c) => c.type)).toEqual([
+      'DATE', 'TIMESTAMP', 'TIMESTAMP WITH TIME ZONE', 'TIMESTAMP_NS', 'TIMESTAMP', 'TIME', 'TIME', 'INTERVAL',
+    ]);
+  });
+
+  it('converts lists, structs, maps and unions, with nulls inside', async () => {
+    const { data, columns } = await engine.query(`SELECT [1, 2, NULL] AS lst, [[1], [2, 3]] AS ll, {'a': 1, 'b': 'x'} AS st,
+      MAP {'k': 1, 'j': 2} AS mp, union_value(num := 2) AS un, NULL::INTEGER[] AS nl, [{'x': 1}] AS ls`);
+    const row = data[0]!;
+    expect(row.lst).toEqual([1, 2, null]);
+    expect(row.ll).toEqual([[1], [2, 3]]);
+    expect(row.st).toEqual({ a: 1, b: 'x' });
+    expect(row.mp).toEqual(new Map([['k', 1], ['j', 2]]));
+    expect(row.un).toBe(2);
+    expect(row.nl).toBeNull();
+    expect(row.ls).toEqual([{ x: 1 }]);
+    expect(columns.find((c) => c.name === 'lst')!.type).toBe('INTEGER[]');
+    expect(columns.find((c) => c.name === 'mp')!.type).toBe('MAP(VARCHAR, INTEGER)');
+  });
+
+  it('keeps nulls in every column of a multi-row result', async () => {
+    const { data } = await engine.query(`SELECT * FROM (VALUES
+      (1, 'a', true, DATE '2024-01-01', 1.5::DECIMAL(4,1)),
+      (NULL, NULL, NULL, NULL, NULL)) t(i, s, b, d, dec)`);
+    expect(data[1]).toEqual({ i: null, s: null, b: null, d: null, dec: null });
+    expect(data[0]!.b).toBe(true);
+  });
+
+  it('int64: bigint always returns bigints', async () => {
+    const strict = await createEngine({ mode, int64: 'bigint' });
+    try {
+      const { data } = await strict.query('SELECT 1::BIGINT AS v, 2.50::DECIMAL(10,2) AS d');
+      expect(data[0]).toEqual({ v: 1n, d: '2.50' });
+    } finally {
+      await strict.close();
+    }
+  });
+});
