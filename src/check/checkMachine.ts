@@ -92,6 +92,25 @@ export function checkMachine(machine: AnyStateMachine, options: CheckOptions = {
   return run(machine.id, config, options, properties, liveness);
 }
 
+/**
+ * A composition invokes whole strategies as `stage<i>`; each may end either way,
+ * so by default each stage resolves once recovered and once escalated.
+ */
+export function withStageOutputs(strategy: CheckableStrategy, outputs: Record<string, readonly unknown[]>): Record<string, readonly unknown[]> {
+  const stages = (strategy as { stages?: unknown }).stages;
+  if (!Array.isArray(stages)) return outputs;
+  const out = { ...outputs };
+  stages.forEach((stage: { name?: unknown; bound?: unknown } | undefined, i) => {
+    const attempts = typeof stage?.bound === 'number' ? stage.bound : 0;
+    const name = typeof stage?.name === 'string' ? stage.name : `stage${i}`;
+    out[`stage${i}`] ??= [
+      { success: true, strategy: name, message: `${name} recovered`, attempts },
+      { success: false, strategy: name, message: `${name} escalated`, attempts },
+    ];
+  });
+  return out;
+}
+
 /** True when `value` has the strategy shape: a name and a machine. */
 export function isCheckableStrategy(value: unknown): value is CheckableStrategy {
   if (typeof value !== 'object' || value === null) return false;
@@ -123,20 +142,7 @@ export function checkStrategy(strategy: CheckableStrategy, options: StrategyChec
   const actors = (strategy.machine.implementations as { actors?: Record<string, unknown> }).actors ?? {};
   const canRestart = 'restart' in actors;
   const faults = resolveFaultModel(options.faults, canRestart && plugin !== undefined ? 1 : 0);
-  // A composition invokes whole strategies as `stage<i>`: each may end either way.
-  const stages = (strategy as { stages?: unknown }).stages;
-  if (Array.isArray(stages)) {
-    const outputs = { ...faults.outputs };
-    stages.forEach((stage: { name?: unknown; bound?: unknown }, i) => {
-      const attempts = typeof stage?.bound === 'number' ? stage.bound : 0;
-      const name = typeof stage?.name === 'string' ? stage.name : `stage${i}`;
-      outputs[`stage${i}`] ??= [
-        { success: true, strategy: name, message: `${name} recovered`, attempts },
-        { success: false, strategy: name, message: `${name} escalated`, attempts },
-      ];
-    });
-    faults.outputs = outputs;
-  }
+  faults.outputs = withStageOutputs(strategy, faults.outputs);
   const starts: MachineModelConfig['starts'] = [{ variant: 'input', input, disposed: input.pluginState === 'disposed' }];
   if (faults.dispose > 0 && input.pluginState !== 'disposed') starts.push({ variant: 'plugin disposed', input: { ...input, pluginState: 'disposed' }, disposed: true });
   const liveness = options.liveness ?? true;

@@ -24,3 +24,5 @@ export {
   type TraceStep,
   type Violation,
 } from './types.js';
+export { replayTrace, type ReplayOptions, type ReplayResult, type ReplayStep } from './replay.js';
+export { traceToVitest, type TraceToVitestOptions } from './traceToVitest.js';

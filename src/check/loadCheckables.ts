@@ -1,0 +1,66 @@
+/**
+ * Loads a user's module (TypeScript too, through tsx's loader) and finds what it
+ * exports that can be checked: recovery strategies (`{ name, machine }`) and bare
+ * XState machines.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { AnyStateMachine } from 'xstate';
+import { ConfigError } from '../errors/ConfigError.js';
+import { isCheckableStrategy } from './checkMachine.js';
+import type { CheckableStrategy } from './types.js';
+
+/** One checkable export of a module. */
+export type Checkable =
+  | { exportName: string; kind: 'strategy'; strategy: CheckableStrategy }
+  | { exportName: string; kind: 'machine'; machine: AnyStateMachine };
+
+/** True for an XState machine (a StateMachine instance, however it was imported). */
+export function isStateMachine(value: unknown): value is AnyStateMachine {
+  const m = value as { root?: unknown; transition?: unknown; getInitialSnapshot?: unknown; provide?: unknown } | null;
+  return typeof m === 'object' && m !== null && !!m.root && typeof m.transition === 'function' && typeof m.getInitialSnapshot === 'function' && typeof m.provide === 'function';
+}
+
+const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.tsx']);
+
+/** Imports `file` (a .ts file through tsx, anything else natively). Throws ConfigError when it cannot. */
+export async function importModule(file: string): Promise<Record<string, unknown>> {
+  const path = resolve(file);
+  if (!existsSync(path) || !statSync(path).isFile()) {
+    throw new ConfigError(`no such file: ${file} — give the path of a module that exports recovery strategies`, { file, component: 'check' });
+  }
+  const url = pathToFileURL(path).href;
+  try {
+    if (TS_EXTENSIONS.has(extname(path))) {
+      const { tsImport } = await import('tsx/esm/api');
+      return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+    }
+    return (await import(url)) as Record<string, unknown>;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(`could not load ${file}: ${reason}`, { file, component: 'check', cause: error });
+  }
+}
+
+/** Every export that is a strategy or a machine, in export order (a strategy's own machine is not listed twice). */
+export function findCheckables(module: Record<string, unknown>): Checkable[] {
+  const found: Checkable[] = [];
+  const seen = new Set<unknown>();
+  for (const [exportName, value] of Object.entries(module)) {
+    if (seen.has(value)) continue;
+    if (isCheckableStrategy(value)) {
+      seen.add(value);
+      seen.add(value.machine);
+      found.push({ exportName, kind: 'strategy', strategy: value });
+    }
+  }
+  for (const [exportName, value] of Object.entries(module)) {
+    if (seen.has(value)) continue;
+    if (isStateMachine(value)) {
+      seen.add(value);
+      found.push({ exportName, kind: 'machine', machine: value });
+    }
+  }
+  return found;
+}
