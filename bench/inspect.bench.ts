@@ -1,7 +1,7 @@
 /**
  * What inspection costs a lifecycle. The workload is the real plugin machine
  * (machines/plugin.machine.ts) driven through whole lifecycles: register → load →
- * initialize → 10 executions (each a spawned child) → dispose, with hooks that
+ * initialize → 10 executions (through the plugin's executor actor) → dispose, with hooks that
  * resolve at once, so the machine's own work is all there is to measure.
  *
  * - on: the same lifecycles with the relay's observer (`server.inspect`) attached
@@ -15,25 +15,20 @@
  */
 import { pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
-import { createActor, fromPromise, waitFor, type InspectionEvent, type Observer } from 'xstate';
-import { pluginMachine, type ExecuteActionInput, type ExecuteActionOutput, type PluginHookInput } from '../machines/plugin.machine.js';
+import { createActor, waitFor, type InspectionEvent, type Observer } from 'xstate';
+import { providePluginMachine } from '../src/plugins/pluginActors.js';
 import { createInspectionServer, type InspectionServer } from '../src/inspect/index.js';
 import { compareMs, formatTable, slowdown, type BenchRow } from './harness.js';
 
 const LIFECYCLES = 60;
 const EXECUTIONS = 10;
 
-const machine = pluginMachine.provide({
-  actors: {
-    loadPlugin: fromPromise<void, PluginHookInput>(async () => undefined),
-    initializePlugin: fromPromise<void, PluginHookInput>(async () => undefined),
-    disposePlugin: fromPromise<void, PluginHookInput>(async () => undefined),
-    executeAction: fromPromise<ExecuteActionOutput, ExecuteActionInput>(async ({ input }) => ({
-      requestId: input.requestId,
-      action: input.action,
-      result: { rows: 3 },
-    })),
-  },
+// The runtime's own wiring of the hook actors (src/plugins/pluginActors.ts), with hooks that resolve at once.
+const machine = providePluginMachine({
+  load: async () => undefined,
+  initialize: async () => undefined,
+  execute: async () => ({ rows: 3 }),
+  dispose: async () => undefined,
 });
 
 type ActorFactory = (name: string) => ReturnType<typeof createActor<typeof machine>>;

@@ -43,6 +43,7 @@ export interface FlakyPlugin {
 /** The flaky plugin: `report` counts rows of the demo table, after failing while armed. */
 export function createFlakyReportPlugin(table: string): FlakyPlugin {
   let failuresLeft = 0;
+  let armed = 0;
   let calls = 0;
   const plugin: DataPrismPlugin = {
     name: 'flaky-report',
@@ -55,7 +56,7 @@ export function createFlakyReportPlugin(table: string): FlakyPlugin {
       calls++;
       if (failuresLeft > 0) {
         failuresLeft--;
-        throw new PluginError(`flaky-report: simulated upstream outage (${failuresLeft} more failure(s) this round); retrying recovers it`, {
+        throw new PluginError(`flaky-report: simulated upstream outage, failure ${armed - failuresLeft} of ${armed} this round; retrying recovers it`, {
           plugin: 'flaky-report',
           phase: 'execute',
           action,
@@ -70,6 +71,7 @@ export function createFlakyReportPlugin(table: string): FlakyPlugin {
     plugin,
     arm(failures = 2) {
       failuresLeft = failures;
+      armed = failures;
     },
     calls: () => calls,
   };

@@ -1,10 +1,11 @@
 // Resource usage and performance metrics over time: every numeric leaf of the
 // metrics samples (`usage.allocated`, `metrics.counters.queries`, ...) becomes a
-// series with a sparkline and its latest value. Series that change come first.
+// series with a sparkline and its latest value. Resource usage comes first, then
+// the series that change.
 
 import { el, formatNumber } from './format.js';
 
-const MAX_SERIES = 14;
+const MAX_SERIES = 16;
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 /** Numeric leaves of a sample as `[path, value]`. */
@@ -31,7 +32,7 @@ export function createMetricsView(container) {
       });
       const ranked = [...series.entries()]
         .map(([path, points]) => ({ path, points, varies: points.some(([, v]) => v !== points[0][1]) }))
-        .sort((a, b) => Number(b.varies) - Number(a.varies) || a.path.localeCompare(b.path))
+        .sort((a, b) => usageFirst(a.path) - usageFirst(b.path) || Number(b.varies) - Number(a.varies) || a.path.localeCompare(b.path))
         .slice(0, MAX_SERIES);
       const rows = ranked.map(({ path, points }) => {
         const row = el('div', 'metric');
@@ -43,6 +44,11 @@ export function createMetricsView(container) {
       container.replaceChildren(...rows);
     },
   };
+}
+
+/** Resource usage leads the panel: it is what the sparklines are mostly for. */
+function usageFirst(path) {
+  return path.startsWith('usage.') ? 0 : 1;
 }
 
 function sparkline(points, total) {

@@ -8,9 +8,9 @@ const HISTORY_LIMIT = 200;
 /** Metrics samples kept for the sparklines. */
 const METRICS_LIMIT = 300;
 /** Finished actors kept (with machines) before the oldest are forgotten. */
-const FINISHED_MACHINE_LIMIT = 24;
+const FINISHED_MACHINE_LIMIT = 10;
 /** Finished non-machine helper actors (promises, callbacks) kept. */
-const FINISHED_HELPER_LIMIT = 12;
+const FINISHED_HELPER_LIMIT = 8;
 
 /**
  * @typedef {object} ActorView

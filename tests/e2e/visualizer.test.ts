@@ -1,0 +1,143 @@
+/**
+ * The visualizer in a real browser (Debian's chromium through playwright-core) on a
+ * running demo: one real orchestrator (DuckDB-WASM, a plugin that fails twice per
+ * call and is recovered), one browser launch for every check. A screenshot is kept
+ * in test-artifacts/visualizer.png.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startVisualizer, type RunningVisualizer } from '../../src/cli/commands/visualize.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(process.cwd(), 'test-artifacts');
+const WAIT = { timeout: 45_000, polling: 100 } as const;
+
+interface VizActor {
+  sessionId: string;
+  id: string;
+  systemId?: string;
+  logic: string;
+  value: unknown;
+  status: string;
+  states: unknown[];
+}
+interface VizStats {
+  received: number;
+  gaps: number;
+  lastSeq: number;
+  byType: Record<string, number>;
+}
+declare global {
+  interface Window {
+    __dataprismViz: { stats(): VizStats; actors(): VizActor[] };
+  }
+}
+
+let running: RunningVisualizer | undefined;
+let context: BrowserContext | undefined;
+let page: Page;
+let profileDir: string | undefined;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`the browser tests need Debian's chromium at ${CHROMIUM}: run \`apt-get install -y chromium\` (CI does this in .ci/run)`);
+  }
+  running = await startVisualizer({ demo: true, port: 0, intervalMs: 400, log: () => undefined });
+  profileDir = mkdtempSync(join(tmpdir(), 'dataprism-e2e-'));
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1600, height: 1000 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(running.url);
+  await page.waitForSelector('#connection.pill-on', { timeout: 20_000 });
+});
+
+afterAll(async () => {
+  await context?.close();
+  await running?.close();
+  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+});
+
+describe('visualizer on a running demo', () => {
+  it('shows the plugin actors, each reaching initialized, with their statecharts drawn', async () => {
+    await page.waitForFunction(
+      () => {
+        const plugins = window.__dataprismViz.actors().filter((a) => (a.systemId ?? a.id).startsWith('plugin:'));
+        return plugins.length >= 2 && plugins.every((a) => a.states.includes('initialized') || a.value === 'initialized');
+      },
+      undefined,
+      WAIT,
+    );
+    const plugins = await page.evaluate(() => window.__dataprismViz.actors().filter((a) => (a.systemId ?? a.id).startsWith('plugin:')));
+    expect(plugins.map((p) => p.systemId ?? p.id)).toEqual(expect.arrayContaining(['plugin:flaky-report']));
+    // The statechart is drawn from the machine definition by ELK: real state boxes, one highlighted.
+    const card = page.locator('.chart-card[data-kind="plugin"]').first();
+    await card.locator('svg g.state.initialized').waitFor(WAIT);
+    await page.waitForFunction(() => document.querySelectorAll('.chart-card[data-kind="plugin"] svg g.state.active').length > 0, undefined, WAIT);
+    expect(await card.locator('svg g.state').count()).toBeGreaterThanOrEqual(8);
+    expect(await page.locator('.chart-card[data-kind="orchestrator"] svg g.state').count()).toBeGreaterThan(3);
+  });
+
+  it('shows a recovery actor that ends recovered, and error:recovered in the timeline', async () => {
+    await page.waitForFunction(
+      () => window.__dataprismViz.actors().some((a) => a.id.startsWith('recovery:') && a.value === 'recovered' && a.status === 'done'),
+      undefined,
+      WAIT,
+    );
+    await page.locator('#timeline li[data-type="error:recovered"]').first().waitFor(WAIT);
+    const payload = await page.locator('#timeline li[data-type="error:recovered"] .payload').first().textContent();
+    expect(payload).toContain('"recovery"');
+    expect(await page.evaluate(() => window.__dataprismViz.stats().byType['error:recovered'] ?? 0)).toBeGreaterThan(0);
+  });
+
+  it('keeps up with 1,000 events/s: 3,000 pushed, 3,000 counted, none dropped', async () => {
+    const before = await page.evaluate(() => window.__dataprismViz.stats());
+    const total = 3000;
+    const server = running!.server;
+    // Paced at 1 event per ms on average, whatever the timer granularity.
+    await new Promise<void>((resolve) => {
+      const start = performance.now();
+      let sent = 0;
+      const tick = () => {
+        const due = Math.min(total, Math.floor(performance.now() - start));
+        for (; sent < due; sent++) server.publish('load:tick', { i: sent });
+        if (sent < total) setTimeout(tick, 5);
+        else resolve();
+      };
+      tick();
+    });
+    await page.waitForFunction((n) => (window.__dataprismViz.stats().byType['load:tick'] ?? 0) >= n, total, WAIT);
+    const after = await page.evaluate(() => window.__dataprismViz.stats());
+    expect(after.byType['load:tick']).toBe(total);
+    expect(after.gaps).toBe(0);
+    expect(after.received - before.received).toBeGreaterThanOrEqual(total);
+    // The header counter shows the same count (drawn on the next animation frame).
+    await page.waitForFunction(
+      () => Number(document.getElementById('count-received')!.textContent) === window.__dataprismViz.stats().received,
+      undefined,
+      WAIT,
+    );
+    // The DOM timeline stays bounded however many events arrive.
+    expect(await page.locator('#timeline li').count()).toBeLessThanOrEqual(400);
+  });
+
+  it('shows an actor context and history on click, and keeps a screenshot', async () => {
+    await page.locator('.actor-row[data-kind="plugin"]').first().click();
+    await page.locator('[data-testid="detail-context"]').waitFor(WAIT);
+    const contextText = await page.locator('[data-testid="detail-context"]').textContent();
+    expect(contextText).toContain('"name"');
+    expect(await page.locator('[data-testid="detail-history"] li').count()).toBeGreaterThan(2);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'visualizer.png') });
+    expect(existsSync(join(ARTIFACTS, 'visualizer.png'))).toBe(true);
+    expect(pageErrors).toEqual([]);
+  });
+});
