@@ -36,6 +36,30 @@ export function machineInfo(): MachineInfo {
 
 const moduleName = (file: string) => file.replace(/\.bench\.(js|ts)$/, '');
 
+/** A module's time budget in ms: `BENCH_TIMEOUT_MS`, default 15 minutes. */
+const MODULE_TIMEOUT_MS = Number(process.env['BENCH_TIMEOUT_MS'] ?? 15 * 60_000);
+
+/**
+ * `promise`, or a rejection when it cannot settle: when the event loop empties
+ * while it is pending (Node would otherwise exit with code 13 in the middle of
+ * the run), or when the time budget runs out.
+ */
+export function settleOrFail<T>(promise: Promise<T>, what: string, timeoutMs = MODULE_TIMEOUT_MS): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const stalled = () => finish(() => reject(new Error(`${what} never settled: it waits for nothing that is still running`)));
+    // Unref'd: the budget alone must not keep the process alive, or a stall could not be seen.
+    const timer = setTimeout(() => finish(() => reject(new Error(`${what} took longer than ${timeoutMs} ms`))), timeoutMs);
+    timer.unref();
+    const finish = (settle: () => void) => {
+      clearTimeout(timer);
+      process.off('beforeExit', stalled);
+      settle();
+    };
+    process.once('beforeExit', stalled);
+    promise.then((value) => finish(() => resolve(value)), (error: unknown) => finish(() => reject(error)));
+  });
+}
+
 async function main(): Promise<number> {
   const here = fileURLToPath(new URL('.', import.meta.url));
   const filters = process.argv.slice(2);
@@ -53,7 +77,7 @@ async function main(): Promise<number> {
     try {
       const mod = (await import(pathToFileURL(resolve(here, file)).href)) as { run?: () => Promise<BenchRow[]> };
       if (typeof mod.run !== 'function') throw new Error(`${file} does not export run(): Promise<BenchRow[]>`);
-      const result = await mod.run();
+      const result = await settleOrFail(mod.run(), `${file}'s run()`);
       if (!Array.isArray(result)) throw new Error(`${file}'s run() returned ${typeof result}, not BenchRow[]`);
       console.log(formatTable(result));
       console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
