@@ -56,10 +56,15 @@ export function bucketLowValue(index: number): number {
   return (index - shift * (SUB_BUCKET_COUNT / 2)) * 2 ** shift;
 }
 
+/** The recorder behind one timer or histogram: exact moments plus HDR buckets. */
 export class Distribution {
+  /** Values recorded. Starts at 0. */
   count = 0;
+  /** Exact sum of the values. Starts at 0. */
   sum = 0;
+  /** Exact smallest value; `Infinity` while empty. */
   min = Number.POSITIVE_INFINITY;
+  /** Exact largest value; `-Infinity` while empty. */
   max = Number.NEGATIVE_INFINITY;
   /** The largest value that can be scaled without losing integer precision. */
   readonly maxRecordable: number;
@@ -68,6 +73,7 @@ export class Distribution {
   private readonly histogram: hdr.Histogram;
   private replayed = true;
 
+  /** `scale`: values are multiplied by it and rounded before bucketing. Default 1000. */
   constructor(readonly scale: number = DEFAULT_VALUE_SCALE) {
     this.maxRecordable = Number.MAX_SAFE_INTEGER / scale;
     // The pure-JS build: the WebAssembly one needs an async init, and reads are rare.

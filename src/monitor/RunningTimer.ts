@@ -5,10 +5,13 @@
 import type { Distribution } from './Distribution.js';
 import type { Timer } from './types.js';
 
+/** A started stopwatch; see `Timer` for each member. */
 export class RunningTimer implements Timer {
+  /** `performance.now()` at construction. */
   readonly startedAt: number;
   private duration = -1;
 
+  /** Starts now; `distribution` is where `stop()` records (none: the monitor was disabled). */
   constructor(
     readonly name: string,
     private readonly distribution: Distribution | undefined,
