@@ -1,0 +1,86 @@
+/**
+ * A deterministic, realistic sales dataset for the quickstart and the benchmarks:
+ * orders over two years across regions, channels and 1,000 products, with prices,
+ * quantities, discounts and customers. The same seed always gives the same rows.
+ */
+
+export interface SaleRow {
+  order_id: number;
+  ts: Date;
+  region: string;
+  channel: string;
+  product: string;
+  category: string;
+  customer_id: number;
+  quantity: number;
+  unit_price: number;
+  discount: number;
+  amount: number;
+}
+
+const REGIONS = ['North America', 'Europe', 'Asia Pacific', 'Latin America', 'Middle East & Africa'] as const;
+/** Regions do not sell alike: weights skew the draw, so the GROUP BY has something to show. */
+const REGION_WEIGHTS = [0.34, 0.28, 0.22, 0.1, 0.06];
+const CHANNELS = ['online', 'retail', 'partner'] as const;
+const CATEGORIES = ['Electronics', 'Home', 'Outdoor', 'Office', 'Toys', 'Grocery', 'Apparel', 'Beauty'] as const;
+const PRODUCTS = 1000;
+const START = Date.UTC(2024, 0, 1);
+const SPAN_MS = 2 * 365 * 24 * 3600 * 1000;
+
+/** Mulberry32: a tiny, fast, seedable generator (Math.random cannot be seeded). */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function weighted(rand: () => number, weights: readonly number[]): number {
+  let r = rand();
+  for (let i = 0; i < weights.length; i++) {
+    r -= weights[i]!;
+    if (r <= 0) return i;
+  }
+  return weights.length - 1;
+}
+
+/** The product catalogue: name, category and list price of each of the 1,000 products. */
+export function productCatalogue(seed = 7): Array<{ product: string; category: string; price: number }> {
+  const rand = random(seed);
+  return Array.from({ length: PRODUCTS }, (_, i) => ({
+    product: `SKU-${String(i + 1).padStart(4, '0')}`,
+    category: CATEGORIES[i % CATEGORIES.length]!,
+    price: Math.round((5 + rand() * rand() * 995) * 100) / 100,
+  }));
+}
+
+/** `count` sales rows, the same for the same `seed`. */
+export function generateSales(count: number, seed = 42): SaleRow[] {
+  const rand = random(seed);
+  const catalogue = productCatalogue();
+  const rows = new Array<SaleRow>(count);
+  for (let i = 0; i < count; i++) {
+    const item = catalogue[Math.floor(rand() * rand() * PRODUCTS)]!;
+    const quantity = 1 + Math.floor(rand() * rand() * 12);
+    const discount = rand() < 0.2 ? Math.round(rand() * 30) / 100 : 0;
+    const amount = Math.round(item.price * quantity * (1 - discount) * 100) / 100;
+    rows[i] = {
+      order_id: i + 1,
+      ts: new Date(START + Math.floor(rand() * SPAN_MS)),
+      region: REGIONS[weighted(rand, REGION_WEIGHTS)]!,
+      channel: CHANNELS[Math.floor(rand() * CHANNELS.length)]!,
+      product: item.product,
+      category: item.category,
+      customer_id: 1 + Math.floor(rand() * 25_000),
+      quantity,
+      unit_price: item.price,
+      discount,
+      amount,
+    };
+  }
+  return rows;
+}
