@@ -45,8 +45,9 @@ export function lineColumn(text: string, offset: number): { line: number; column
 /**
  * The offset where JSON text stops being valid. V8 does not always say (e.g.
  * "Unexpected token '}'"), so find it: a prefix that is merely unfinished fails
- * with "Unexpected end", one that contains the error fails otherwise, and that
- * property is monotonic in the prefix's length, so a binary search finds it.
+ * at its very end ("Unexpected end", or a position equal to its length), one
+ * that contains the error fails before its end; that property is monotonic in
+ * the prefix's length (parsing goes left to right), so a binary search finds it.
  */
 export function jsonErrorOffset(text: string, message: string): number {
   const stated = /position (\d+)/.exec(message);
@@ -56,7 +57,10 @@ export function jsonErrorOffset(text: string, message: string): number {
       JSON.parse(text.slice(0, n));
       return false;
     } catch (error) {
-      return !/end of JSON input|Unterminated string/i.test((error as Error).message);
+      const why = (error as Error).message;
+      if (/end of JSON input/i.test(why)) return false;
+      const at = /position (\d+)/.exec(why);
+      return at === null || Number(at[1]) < n;
     }
   };
   let lo = 0;

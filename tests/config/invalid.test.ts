@@ -80,3 +80,18 @@ describe('valid syntax, invalid values', () => {
     expect(ini.line).toBe(4);
   });
 });
+
+describe('JSON error positions V8 does not state', () => {
+  it('finds the line of an unexpected token in every part of a document', async () => {
+    const cases: [string, number][] = [
+      ['{\n  "a": 1,\n  "b": x\n}', 3],
+      ['{\n  "a": {\n    "b": [1, 2,, 3]\n  }\n}', 3],
+      ['{\n  "a": 1\n}\n}', 4],
+      ['{\n  "a": 1,\n  "b": "text"\n  , }', 4],
+    ];
+    for (const [text, line] of cases) {
+      const error = await loadError('token.json', text);
+      expect({ text, line: error.line }).toEqual({ text, line });
+    }
+  });
+});
