@@ -12,7 +12,7 @@ import { ValidationError } from '../errors/ValidationError.js';
 import { retryStrategy } from '../errors/recovery/strategies.js';
 import type { RecoveryStrategy } from '../errors/recovery/types.js';
 import type { InspectionServer } from './InspectionServer.js';
-import { createFlakyReportPlugin, createSalesSummaryPlugin } from './demoPlugins.js';
+import { createFlakyReportPlugin, createSalesSummaryPlugin, PLANNED_FAILURE } from './demoPlugins.js';
 
 /** Options of `startDemo`. */
 export interface DemoOptions {
@@ -55,6 +55,10 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     logger: demoLogger(log),
   });
   options.server.attachEventBus(orchestrator.getEventBus());
+  let recovered = 0;
+  orchestrator.getEventBus().on('error:recovered', () => {
+    recovered++;
+  });
   const flaky = createFlakyReportPlugin(TABLE);
   let rounds = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -86,6 +90,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     flaky.arm(2);
     // The first call fails: the caller sees the error, and recovery retries it in the background.
     await registry.execute('flaky-report', 'report', { round: n }).catch(() => undefined);
+    if (n % 20 === 0) log(`demo: ${n} rounds, ${recovered} errors recovered so far`);
   };
   const schedule = () => {
     if (stopped) return;
@@ -128,10 +133,16 @@ function flakyRetry(): RecoveryStrategy {
   return { ...strategy, appliesTo: (error) => (error as { component?: unknown }).component === 'plugin:flaky-report' };
 }
 
-/** The orchestrator's logger: warnings and errors as progress lines (the flaky plugin's are expected), debug dropped. */
+/**
+ * The orchestrator's logger: warnings and errors as progress lines, except the flaky
+ * plugin's planned failures (they are the point of the demo and would flood the
+ * terminal twice a round); debug and info dropped.
+ */
 function demoLogger(log: (line: string) => void) {
-  const line = (level: string) => (message: string) => log(`demo ${level}: ${message}`);
-  return { debug: () => undefined, info: line('info'), warn: line('warn'), error: line('error') };
+  const line = (level: string) => (message: string) => {
+    if (!message.includes(PLANNED_FAILURE)) log(`demo ${level}: ${message}`);
+  };
+  return { debug: () => undefined, info: () => undefined, warn: line('warn'), error: line('error') };
 }
 
 /** The metrics sample: resource usage, counters, gauges and a few stats per timer. */

@@ -31,6 +31,9 @@ export function createSalesSummaryPlugin(table: string): DataPrismPlugin {
   };
 }
 
+/** Marks the flaky plugin's failures in messages, so logs can tell them from real ones. */
+export const PLANNED_FAILURE = 'simulated upstream outage';
+
 /** The flaky plugin and the switch that makes its next two calls fail. */
 export interface FlakyPlugin {
   plugin: DataPrismPlugin;
@@ -56,7 +59,7 @@ export function createFlakyReportPlugin(table: string): FlakyPlugin {
       calls++;
       if (failuresLeft > 0) {
         failuresLeft--;
-        throw new PluginError(`flaky-report: simulated upstream outage, failure ${armed - failuresLeft} of ${armed} this round; retrying recovers it`, {
+        throw new PluginError(`flaky-report: ${PLANNED_FAILURE}, failure ${armed - failuresLeft} of ${armed} this round; retrying recovers it`, {
           plugin: 'flaky-report',
           phase: 'execute',
           action,

@@ -22,7 +22,12 @@ export function createActorsView({ list, grid, onSelect }) {
   /** @type {Map<string, HTMLElement>} */
   const rows = new Map();
 
-  function rowFor(store, actor) {
+  /** One list item per actor, kept across rebuilds so a row being clicked is never replaced. */
+  const items = new Map();
+
+  function itemFor(store, actor) {
+    let item = items.get(actor.sessionId);
+    if (item) return item;
     const li = el('li');
     const row = el('div', `actor-row status-${actor.status}${actor.definition ? '' : ' helper'}`);
     row.dataset.session = actor.sessionId;
@@ -36,29 +41,45 @@ export function createActorsView({ list, grid, onSelect }) {
     row.addEventListener('click', () => onSelect(actor.sessionId));
     if (store.selected === actor.sessionId) row.classList.add('selected');
     li.append(row);
+    item = { li, row, name, children: null };
+    items.set(actor.sessionId, item);
     rows.set(actor.sessionId, row);
-    return li;
+    return item;
   }
 
   function rebuildList(store) {
-    rows.clear();
+    for (const [sessionId] of items) {
+      if (!store.actors.has(sessionId)) {
+        items.delete(sessionId);
+        rows.delete(sessionId);
+      }
+    }
     const byParent = new Map();
     for (const actor of store.actors.values()) {
       const parent = actor.parentId && store.actors.has(actor.parentId) ? actor.parentId : '';
       if (!byParent.has(parent)) byParent.set(parent, []);
       byParent.get(parent).push(actor);
     }
-    const build = (parentId) => {
-      const ul = el('ul');
+    const build = (parentId, container) => {
+      const wanted = [];
       for (const actor of byParent.get(parentId) ?? []) {
-        const li = rowFor(store, actor);
-        if (byParent.has(actor.sessionId)) li.append(build(actor.sessionId));
-        ul.append(li);
+        const item = itemFor(store, actor);
+        item.name.lastChild.textContent = actorName(actor);
+        if (byParent.has(actor.sessionId)) {
+          if (!item.children) {
+            item.children = el('ul');
+            item.li.append(item.children);
+          }
+          build(actor.sessionId, item.children);
+        } else if (item.children) {
+          item.children.remove();
+          item.children = null;
+        }
+        wanted.push(item.li);
       }
-      return ul;
+      reconcile(container, wanted);
     };
-    const tree = build('');
-    list.replaceChildren(...tree.childNodes);
+    build('', list);
   }
 
   function updateRow(actor) {
@@ -123,7 +144,7 @@ export function createActorsView({ list, grid, onSelect }) {
     }
     // Active machines first, then the most recently finished.
     const ordered = [...cards.entries()].sort(([a], [b]) => rank(store.actors.get(a)) - rank(store.actors.get(b)));
-    for (const [, entry] of ordered) grid.append(entry.card);
+    reconcile(grid, ordered.map(([, entry]) => entry.card));
   }
 
   function updateCard(store, actor) {
@@ -165,6 +186,23 @@ export function createActorsView({ list, grid, onSelect }) {
       for (const [sessionId, entry] of cards) entry.card.classList.toggle('selected', sessionId === store.selected);
     },
   };
+}
+
+/** Puts `wanted` into `container` in order, moving only nodes that are out of place. */
+function reconcile(container, wanted) {
+  let cursor = container.firstChild;
+  for (const node of wanted) {
+    if (node === cursor) {
+      cursor = cursor.nextSibling;
+      continue;
+    }
+    container.insertBefore(node, cursor);
+  }
+  while (cursor) {
+    const next = cursor.nextSibling;
+    cursor.remove();
+    cursor = next;
+  }
 }
 
 function stateText(actor) {
