@@ -130,6 +130,19 @@ export function isCheckableStrategy(value: unknown): value is CheckableStrategy 
  * when the strategy can restart a plugin — also with the plugin already disposed.
  */
 export function checkStrategy(strategy: CheckableStrategy, options: StrategyCheckOptions = {}): CheckResult {
+  const { config, properties, liveness } = strategyModelConfig(strategy, options);
+  return run(strategy.name, config, options, properties, liveness);
+}
+
+/**
+ * The model `checkStrategy` explores: the strategy's machine composed with the
+ * fault model and the strategy properties (exported for benchmarks and for
+ * walking the same space with xstate/graph through `modelAsActorLogic`).
+ */
+export function strategyModelConfig(
+  strategy: CheckableStrategy,
+  options: StrategyCheckOptions = {},
+): { config: MachineModelConfig; properties: string[]; liveness: boolean } {
   if (!isCheckableStrategy(strategy)) {
     throw new ValidationError('checkStrategy(strategy) needs { name, machine }: build it with defineRecoveryStrategy({...}) or a built-in factory', {
       component: 'check',
@@ -164,5 +177,5 @@ export function checkStrategy(strategy: CheckableStrategy, options: StrategyChec
   };
   if (plugin !== undefined) config.plugin = plugin;
   if (options.events) config.events = options.events;
-  return run(strategy.name, config, options, properties, liveness);
+  return { config, properties, liveness };
 }

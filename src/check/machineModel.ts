@@ -84,6 +84,10 @@ export interface MachineModelConfig {
 const BUDGET_KINDS = [...FAILURE_KINDS, 'shutdown'] as const;
 type BudgetKind = (typeof BUDGET_KINDS)[number];
 
+const SHUTDOWN_SLOT = BUDGET_KINDS.indexOf('shutdown');
+const NONE: string[] = [];
+const NO_EFFECTS: Effects = readEffects([]);
+
 /** Invokes that re-run or restart something: at most one may run, and each waits its backoff. */
 const RETRY_SOURCES = new Set(['attempt', 'restart']);
 
@@ -96,8 +100,36 @@ interface CachedStep {
   error?: unknown;
 }
 
+/** One precomputed move of the environment: the trace event and what the machine receives. */
+interface Move {
+  env: EnvEvent;
+  /** The event sent to the machine; undefined when only the environment changes. */
+  event: EventObject | undefined;
+  eventId: number;
+  fault?: FailureKind | 'disposed';
+  /** Budget slot spent by the move (index into BUDGET_KINDS), or −1. */
+  spends: number;
+  /** The move answers a retry source (`attempt`/`restart`) with a failure. */
+  failedRetry: boolean;
+  shutdown?: boolean;
+  dispose?: boolean;
+}
+
+/** The moves that answer one running child. */
+interface ChildMoves {
+  /** With the plugin disposed, a restart can only fail saying so. */
+  disposed: Move | undefined;
+  done: Move[];
+  /** Per failure kind (index into FAILURE_KINDS); undefined when the kind does not apply. */
+  fail: Array<Move | undefined>;
+}
+
 /** The model, plus counters the result reports. */
 export interface MachineModel extends ExploreModel<MachineState> {
+  /** The environment's possible moves from `state`, without computing any transition. */
+  moves(state: MachineState): EnvEvent[];
+  /** The one successor of `state` by `move` (one of `moves(state)`), or undefined when the machine ignores it. */
+  successor(state: MachineState, move: EnvEvent): MachineState | undefined;
   /** Distinct machine states seen. */
   machineStates(): number;
   /** Calls made to XState's transition function. */
@@ -193,8 +225,8 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
 
   /** Checks the state reached and the effects of the step into it. */
   const check = (prev: MachineState, next: MachineState, effects: Effects, failedRetry: boolean): EdgeViolation[] | undefined => {
-    let violations: EdgeViolation[] | undefined;
-    const add = (v: EdgeViolation) => (violations ??= []).push(v);
+    const violations: EdgeViolation[] = [];
+    const add = violations.push.bind(violations);
     const snap = next.snap;
     if (strategy) {
       if (failedRetry && minBackoff > 0) next.sinceFail = 0;
@@ -270,28 +302,30 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
     } else if (strategy && next.recovered > 0 && prev.recovered === 0) {
       add({ property: 'recovered-event-iff-recovered', message: `error:recovered was emitted in '${valueKey(snap.value)}', which is not the final state 'recovered'` });
     }
-    return violations;
+    return violations.length > 0 ? violations : undefined;
   };
 
-  /** The successor after the machine took `event` (or the environment alone moved when `event` is undefined). */
-  const move = (
-    state: MachineState,
-    env: EnvEvent,
-    sink: SuccessorSink<MachineState>,
-    event: EventObject | undefined,
-    eventId: number,
-    opts: { fired?: PendingDelay; fault?: FailureKind | 'disposed'; actorSrc?: string; shutdown?: boolean; dispose?: boolean },
-  ): void => {
-    const result = event ? step(state, eventId, event) : undefined;
+  /** The successor after the environment's move `mv` (and the machine's answer to it). */
+  const move = (state: MachineState, mv: Move, sink: SuccessorSink<MachineState>, fired: PendingDelay | undefined): void => {
+    const env = mv.env;
+    if (filter) {
+      if (filter.collect) {
+        filter.collect.push(env);
+        return;
+      }
+      if (env !== filter.only) return;
+    }
+    const event = mv.event;
+    const result = event ? step(state, mv.eventId, event) : undefined;
     if (result?.ignored) return;
-    const elapsed = opts.fired ? opts.fired.remaining : 0;
+    const elapsed = fired ? fired.remaining : 0;
     let delays = state.delays;
-    if (opts.fired || (result && (result.effects.cancelled.length > 0 || result.effects.scheduled.length > 0)) || (result && result.snap.status !== 'active')) {
+    if (fired || (result && (result.effects.cancelled.length > 0 || result.effects.scheduled.length > 0)) || (result && result.snap.status !== 'active')) {
       delays = [];
       if (!result || result.snap.status === 'active') {
         const cancelled = result?.effects.cancelled;
         for (const d of state.delays) {
-          if (d === opts.fired) continue;
+          if (d === fired) continue;
           if (cancelled && cancelled.includes(d.sendId)) continue;
           delays.push(elapsed === 0 ? d : { ...d, remaining: d.remaining - elapsed });
         }
@@ -306,15 +340,11 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
       }
     }
     let used = state.used;
-    const spend = (kind: BudgetKind) => {
-      const i = BUDGET_KINDS.indexOf(kind);
-      if (!bounded[i]) return;
+    if (mv.spends >= 0 && bounded[mv.spends]) {
       used = used.slice();
-      used[i] = used[i]! + 1;
-    };
-    if (opts.fault && opts.fault !== 'disposed') spend(opts.fault);
-    if (opts.shutdown) spend('shutdown');
-    const emittedTypes = result ? result.effects.emitted.map((e) => e.type) : [];
+      used[mv.spends] = used[mv.spends]! + 1;
+    }
+    const emittedTypes = result && result.effects.emitted.length > 0 ? result.effects.emitted.map((e) => e.type) : NONE;
     let recovered = state.recovered;
     let escalated = state.escalated;
     for (const type of emittedTypes) {
@@ -322,26 +352,101 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
       else if (type === 'error:escalated') escalated = Math.min(2, escalated + 1);
     }
     let sinceFail = state.sinceFail;
-    if (opts.fired && sinceFail >= 0) sinceFail = Math.min(minBackoff, sinceFail + elapsed);
+    if (fired && sinceFail >= 0) sinceFail = Math.min(minBackoff, sinceFail + elapsed);
     const next: MachineState = {
       snap: result ? result.snap : state.snap,
       mid: result ? result.mid : state.mid,
       delays,
       used,
       sinceFail,
-      disposed: state.disposed || opts.dispose === true,
-      known: state.known || opts.fault === 'disposed',
+      disposed: state.disposed || mv.dispose === true,
+      known: state.known || mv.fault === 'disposed',
       recovered,
       escalated,
       time: state.time + elapsed,
       emitted: emittedTypes,
     };
-    const failedRetry = opts.fault !== undefined && opts.actorSrc !== undefined && RETRY_SOURCES.has(opts.actorSrc);
-    const violations = check(state, next, result ? result.effects : readEffects([]), failedRetry);
+    const violations = check(state, next, result ? result.effects : NO_EFFECTS, mv.failedRetry);
     sink(env, next, violations);
   };
 
   const extraEvents = config.events;
+
+  const childMoveCache = new Map<string, ChildMoves>();
+  /** The moves answering child `id` (built once per id and src). */
+  const childMoves = (id: string, child: { src?: unknown }): ChildMoves => {
+    const src = typeof child.src === 'string' ? child.src : id;
+    const cacheKey = src === id ? id : `${id}\u0000${src}`;
+    let moves = childMoveCache.get(cacheKey);
+    if (moves) return moves;
+    const retry = RETRY_SOURCES.has(src);
+    const outputs = faults.outputs[id] ?? faults.outputs[src] ?? [undefined];
+    moves = {
+      disposed:
+        src === 'restart'
+          ? {
+              env: envEvent(`fail:${id}:disposed`, () => ({ type: 'fail', actor: id, fault: 'disposed' })),
+              event: { type: `xstate.error.actor.${id}`, error: errors.get('disposed', id) } as EventObject,
+              eventId: machineEventId(`E:${id}:disposed`),
+              fault: 'disposed',
+              spends: -1,
+              failedRetry: retry,
+            }
+          : undefined,
+      done: outputs.map((output, i) => ({
+        env: envEvent(`done:${id}:${i}`, () => ({ type: 'done', actor: id, output: i })),
+        event: { type: `xstate.done.actor.${id}`, output } as EventObject,
+        eventId: machineEventId(`D:${id}:${i}`),
+        spends: -1,
+        failedRetry: false,
+      })),
+      fail: FAILURE_KINDS.map((kind, k) => {
+        const only = faults.appliesTo[kind];
+        if ((only && !only.includes(id) && !only.includes(src)) || budgets[k] === 0) return undefined;
+        return {
+          env: envEvent(`fail:${id}:${kind}`, () => ({ type: 'fail', actor: id, fault: kind })),
+          event: { type: `xstate.error.actor.${id}`, error: errors.get(kind, id) } as EventObject,
+          eventId: machineEventId(`E:${id}:${kind}`),
+          fault: kind,
+          spends: k,
+          failedRetry: retry,
+        };
+      }),
+    };
+    childMoveCache.set(cacheKey, moves);
+    return moves;
+  };
+
+  const delayMoveCache = new Map<string, Move>();
+  const delayMove = (d: PendingDelay): Move => {
+    const label = `delay:${d.eventIndex}:${d.remaining}`;
+    let mv = delayMoveCache.get(label);
+    if (!mv) {
+      mv = { env: envEvent(label, () => ({ type: 'delay', delay: d.name, ms: d.remaining })), event: d.event, eventId: d.eventIndex, spends: -1, failedRetry: false };
+      delayMoveCache.set(label, mv);
+    }
+    return mv;
+  };
+
+  const shutdownEvent = { type: 'SHUTDOWN' };
+  const shutdownMove: Move | undefined = acceptsShutdown
+    ? { env: envEvent('send:SHUTDOWN', () => ({ type: 'send', event: shutdownEvent })), event: shutdownEvent, eventId: machineEventId('S:SHUTDOWN'), spends: SHUTDOWN_SLOT, failedRetry: false, shutdown: true }
+    : undefined;
+
+  const extraMoveCache = new Map<string, Move>();
+  const extraMove = (event: EventObject): Move => {
+    const label = `send:${JSON.stringify(event)}`;
+    let mv = extraMoveCache.get(label);
+    if (!mv) {
+      mv = { env: envEvent(label, () => ({ type: 'send', event })), event, eventId: machineEventId(label), spends: -1, failedRetry: false };
+      extraMoveCache.set(label, mv);
+    }
+    return mv;
+  };
+
+  const disposeMove: Move = { env: envEvent('dispose', () => ({ type: 'dispose' })), event: undefined, eventId: -1, spends: -1, failedRetry: false, dispose: true };
+  /** Narrows `expand` to listing moves, or to one move. */
+  let filter: { collect?: EnvEvent[]; only?: EnvEvent } | undefined;
 
   return {
     initialStates() {
@@ -400,48 +505,55 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
     expand(state, sink) {
       const snap = state.snap;
       for (const id in snap.children) {
-        const child = snap.children[id] as { src?: unknown };
-        const src = typeof child.src === 'string' ? child.src : id;
-        if (src === 'restart' && state.disposed) {
-          const error = errors.get('disposed', id);
-          move(state, envEvent(`fail:${id}:disposed`, () => ({ type: 'fail', actor: id, fault: 'disposed' })), sink, { type: `xstate.error.actor.${id}`, error } as EventObject, machineEventId(`E:${id}:disposed`), { fault: 'disposed', actorSrc: src });
+        const moves = childMoves(id, snap.children[id] as { src?: unknown });
+        if (state.disposed && moves.disposed) {
+          move(state, moves.disposed, sink, undefined);
           continue;
         }
-        const outputs = faults.outputs[id] ?? faults.outputs[src] ?? [undefined];
-        for (let i = 0; i < outputs.length; i++) {
-          move(state, envEvent(`done:${id}:${i}`, () => ({ type: 'done', actor: id, output: i })), sink, { type: `xstate.done.actor.${id}`, output: outputs[i] } as EventObject, machineEventId(`D:${id}:${i}`), { actorSrc: src });
-        }
-        for (let k = 0; k < FAILURE_KINDS.length; k++) {
-          const kind = FAILURE_KINDS[k]!;
-          if (state.used[k]! >= budgets[k]!) continue;
-          const only = faults.appliesTo[kind];
-          if (only && !only.includes(id) && !only.includes(src)) continue;
-          const error = errors.get(kind, id);
-          move(state, envEvent(`fail:${id}:${kind}`, () => ({ type: 'fail', actor: id, fault: kind })), sink, { type: `xstate.error.actor.${id}`, error } as EventObject, machineEventId(`E:${id}:${kind}`), { fault: kind, actorSrc: src });
+        for (let i = 0; i < moves.done.length; i++) move(state, moves.done[i]!, sink, undefined);
+        for (let k = 0; k < moves.fail.length; k++) {
+          const mv = moves.fail[k];
+          if (mv && state.used[k]! < budgets[k]!) move(state, mv, sink, undefined);
         }
       }
       if (state.delays.length > 0) {
         const first = state.delays[0]!.remaining;
         for (const d of state.delays) {
           if (d.remaining !== first) break;
-          move(state, envEvent(`delay:${d.name}:${d.remaining}:${d.event.type}`, () => ({ type: 'delay', delay: d.name, ms: d.remaining })), sink, d.event, d.eventIndex, { fired: d });
+          move(state, delayMove(d), sink, d);
         }
       }
-      const shutdownIndex = BUDGET_KINDS.indexOf('shutdown');
-      if (acceptsShutdown && state.used[shutdownIndex]! < budgets[shutdownIndex]!) {
-        const event = { type: 'SHUTDOWN' };
-        move(state, envEvent('send:SHUTDOWN', () => ({ type: 'send', event })), sink, event, machineEventId('S:SHUTDOWN'), { shutdown: true });
-      }
+      if (shutdownMove && state.used[SHUTDOWN_SLOT]! < budgets[SHUTDOWN_SLOT]!) move(state, shutdownMove, sink, undefined);
       if (extraEvents) {
         const list = typeof extraEvents === 'function' ? extraEvents(snap) : extraEvents;
-        for (const event of list) {
-          const label = `send:${JSON.stringify(event)}`;
-          move(state, envEvent(label, () => ({ type: 'send', event })), sink, event, machineEventId(label), {});
-        }
+        for (const event of list) move(state, extraMove(event), sink, undefined);
       }
-      if (faults.dispose > 0 && !state.disposed) {
-        move(state, envEvent('dispose', () => ({ type: 'dispose' })), sink, undefined, -1, { dispose: true });
+      if (faults.dispose > 0 && !state.disposed) move(state, disposeMove, sink, undefined);
+    },
+
+    moves(state) {
+      if (state.snap.status !== 'active') return [];
+      const collect: EnvEvent[] = [];
+      filter = { collect };
+      try {
+        this.expand(state, () => {});
+      } finally {
+        filter = undefined;
       }
+      return collect;
+    },
+
+    successor(state, only) {
+      let next: MachineState | undefined;
+      filter = { only };
+      try {
+        this.expand(state, (_event, candidate) => {
+          next = candidate;
+        });
+      } finally {
+        filter = undefined;
+      }
+      return next;
     },
 
     describe,

@@ -1,0 +1,202 @@
+/**
+ * Model checker throughput: distinct states per second of `checkStrategy` against
+ * `getAdjacencyMap` from xstate/graph walking the very same composed space (the
+ * strategy's machine with the same fault model, through `modelAsActorLogic`, with
+ * the checker's own compact state key as its serializer — which favours the
+ * baseline), from 1k to 100k states, plus a 1M-state space checked alone.
+ *
+ * Two kinds of space:
+ * - "product": the built-in retry strategy under a fault model with per-kind
+ *   budgets; the environment (faults used, pending delays) multiplies the
+ *   machine's own states, which is what fault models do to real strategies;
+ * - "distinct": a retry that counts each kind of fault in its context, so every
+ *   state is a new machine state and XState's transition runs for every edge.
+ *
+ * Run alone: `npx tsx bench/check.bench.ts`.
+ */
+import { assign, emit, fromPromise, setup, type AnyStateMachine } from 'xstate';
+import { getAdjacencyMap } from 'xstate/graph';
+import { checkStrategy, strategyModelConfig } from '../src/check/checkMachine.js';
+import { modelAsActorLogic } from '../src/check/modelAsActorLogic.js';
+import type { CheckableStrategy, StrategyCheckOptions } from '../src/check/types.js';
+import { retryStrategy } from '../src/errors/recovery/index.js';
+import { formatTable, type BenchRow } from './harness.js';
+
+interface CountingContext {
+  error: Error;
+  attempts: number;
+  maxAttempts: number;
+  transient: number;
+  timeouts: number;
+  memory: number;
+}
+
+/** A retry whose context counts failures by kind: every fault gives a new machine state. */
+export function countingRetry(maxAttempts: number): CheckableStrategy {
+  const kindOf = (event: unknown): 'transient' | 'timeouts' | 'memory' | 'permanent' => {
+    const error = (event as { error?: { name?: string; category?: string } }).error;
+    if (error?.name === 'TimeoutError') return 'timeouts';
+    if (error?.category === 'resource') return 'memory';
+    if (error?.category === 'transient') return 'transient';
+    return 'permanent';
+  };
+  const machine: AnyStateMachine = setup({
+    types: {} as { context: CountingContext; input: { error: Error } },
+    actors: { attempt: fromPromise(async () => undefined) },
+    delays: { backoff: 10 },
+    guards: { canRetry: ({ context, event }) => context.attempts < context.maxAttempts && kindOf(event) !== 'permanent' },
+  }).createMachine({
+    id: 'counting_retry',
+    initial: 'waiting',
+    context: ({ input }) => ({ error: input.error, attempts: 0, maxAttempts, transient: 0, timeouts: 0, memory: 0 }),
+    on: { SHUTDOWN: '.escalated' },
+    output: ({ event }) => (event as { output?: unknown }).output,
+    states: {
+      waiting: { after: { backoff: 'attempting' } },
+      attempting: {
+        entry: assign({ attempts: ({ context }) => context.attempts + 1 }),
+        invoke: {
+          id: 'attempt',
+          src: 'attempt',
+          onDone: 'recovered',
+          onError: [
+            {
+              guard: 'canRetry',
+              target: 'waiting',
+              actions: assign(({ context, event }) => {
+                const kind = kindOf(event);
+                return kind === 'permanent' ? {} : { [kind]: context[kind] + 1 };
+              }),
+            },
+            { target: 'escalated' },
+          ],
+        },
+      },
+      recovered: { type: 'final', entry: emit(({ context }) => ({ type: 'error:recovered', error: context.error, recovery: 'counting_retry' })), output: { success: true } },
+      escalated: { type: 'final', entry: emit(({ context }) => ({ type: 'error:escalated', error: context.error, recovery: 'counting_retry', reason: 'gave up' })), output: { success: false } },
+    },
+  });
+  return { name: 'counting_retry', machine, bound: maxAttempts, minBackoffMs: 10 };
+}
+
+interface Space {
+  label: string;
+  strategy: CheckableStrategy;
+  options: StrategyCheckOptions;
+}
+
+/** The built-in retry under budgets of `k` faults of each kind. */
+function productSpace(maxAttempts: number, k: number): Space {
+  return {
+    label: `product (retry maxAttempts=${maxAttempts}, ≤${k} faults/kind)`,
+    strategy: retryStrategy({ maxAttempts, jitter: 0, factor: 1, initialDelayMs: 10 }),
+    options: { faults: { transient: k, timeout: k, memory: k, permanent: 1, shutdown: 1 } },
+  };
+}
+
+function distinctSpace(maxAttempts: number): Space {
+  return { label: `distinct (counting retry maxAttempts=${maxAttempts})`, strategy: countingRetry(maxAttempts), options: {} };
+}
+
+function measureOurs(space: Space): { states: number; ms: number; machineStates: number; xstateCalls: number } {
+  const started = performance.now();
+  const result = checkStrategy(space.strategy, space.options);
+  const ms = performance.now() - started;
+  if (result.violations.length > 0 || !result.complete) throw new Error(`benchmark space ${space.label} is not a clean pass`);
+  return { states: result.statesExplored, ms, machineStates: result.machineStates, xstateCalls: result.machineTransitions };
+}
+
+function measureGraph(space: Space): { states: number; ms: number } {
+  const { config } = strategyModelConfig(space.strategy, space.options);
+  const composed = modelAsActorLogic(config);
+  const started = performance.now();
+  const adjacency = getAdjacencyMap(composed.logic, { events: composed.events, serializeState: composed.serializeState });
+  const ms = performance.now() - started;
+  return { states: Object.keys(adjacency).length, ms };
+}
+
+function row(space: Space, log: (line: string) => void): BenchRow {
+  // Interleave a warm-up of each, then the measured runs (median of 3 for small spaces).
+  const small = space.label.length > 0;
+  const runs = small ? 3 : 1;
+  const ours: number[] = [];
+  const graph: number[] = [];
+  let oursStates = 0;
+  let graphStates = 0;
+  let detail = '';
+  for (let i = 0; i < runs; i++) {
+    const g = measureGraph(space);
+    const o = measureOurs(space);
+    graph.push((g.states / g.ms) * 1000);
+    ours.push((o.states / o.ms) * 1000);
+    oursStates = o.states;
+    graphStates = g.states;
+    detail = `${o.machineStates} machine states, ${o.xstateCalls} XState transitions`;
+  }
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  if (oursStates !== graphStates) log(`  note: ${space.label}: checker ${oursStates} states, graph ${graphStates} states`);
+  const o = median(ours);
+  const b = median(graph);
+  log(`  ${space.label}: ${oursStates} states (${detail}); ours ${o.toFixed(0)} states/s, xstate/graph ${b.toFixed(0)} states/s, ×${(o / b).toFixed(1)}`);
+  return {
+    name: `check ${space.label}: ${oursStates} states`,
+    baselineName: 'xstate/graph getAdjacencyMap, same space',
+    ours: o,
+    baseline: b,
+    unit: 'states/s',
+    higherIsBetter: true,
+    target: '≥ 100k states/s and ≥ 5× baseline',
+    met: o >= 100_000 && o >= 5 * b,
+  };
+}
+
+/** The 1M-state run: time and peak heap, against the 60 s / 4 GB budget. */
+function millionRow(log: (line: string) => void): BenchRow[] {
+  const space = productSpace(40, 14);
+  let peak = 0;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 50);
+  const started = performance.now();
+  const result = checkStrategy(space.strategy, { ...space.options, maxStates: 2_000_000 });
+  const ms = performance.now() - started;
+  clearInterval(timer);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  log(`  1M run: ${space.label}: ${result.statesExplored} states, ${result.transitions} transitions in ${(ms / 1000).toFixed(1)} s, peak RSS ${(peak / 2 ** 20).toFixed(0)} MB, complete=${result.complete}, violations=${result.violations.length}`);
+  return [
+    {
+      name: `check ${result.statesExplored} states (${space.label}): wall time`,
+      baselineName: 'budget 60 s',
+      ours: ms,
+      baseline: 60_000,
+      unit: 'ms',
+      higherIsBetter: false,
+      target: '≤ 60 s',
+      met: ms <= 60_000 && result.statesExplored >= 1_000_000,
+    },
+    {
+      name: `check ${result.statesExplored} states: peak RSS`,
+      baselineName: 'budget 4 GB',
+      ours: peak / 2 ** 20,
+      baseline: 4096,
+      unit: 'MB',
+      higherIsBetter: false,
+      target: '≤ 4096 MB',
+      met: peak / 2 ** 20 <= 4096,
+    },
+  ];
+}
+
+export async function run(): Promise<BenchRow[]> {
+  const log = (line: string) => console.log(line);
+  const rows: BenchRow[] = [];
+  for (const space of [productSpace(6, 2), productSpace(14, 5), productSpace(24, 9), distinctSpace(12), distinctSpace(28), distinctSpace(62)]) {
+    rows.push(row(space, log));
+  }
+  rows.push(...millionRow(log));
+  return rows;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  run().then((rows) => console.log(formatTable(rows)));
+}
