@@ -16,10 +16,10 @@ export function createDetailView(container) {
         shownSession = null;
         return;
       }
-      if (!force && shownSession === actor.sessionId && shownHistoryLength === actor.history.length && !store.dirtyDetail) return;
+      // Every snapshot adds a history entry, so an unchanged length means nothing to redraw.
+      if (!force && shownSession === actor.sessionId && shownHistoryLength === actor.history.length) return;
       shownSession = actor.sessionId;
       shownHistoryLength = actor.history.length;
-      store.dirtyDetail = false;
 
       const facts = el('dl');
       const fact = (name, value) => facts.append(el('dt', '', name), el('dd', '', value));
