@@ -6,7 +6,7 @@ import { el, formatTime, formatValue, shortEvent } from './format.js';
 
 export function createDetailView(container) {
   let shownSession = null;
-  let shownHistoryLength = -1;
+  let shownUpdates = -1;
 
   return {
     render(store, force = false) {
@@ -16,10 +16,9 @@ export function createDetailView(container) {
         shownSession = null;
         return;
       }
-      // Every snapshot adds a history entry, so an unchanged length means nothing to redraw.
-      if (!force && shownSession === actor.sessionId && shownHistoryLength === actor.history.length) return;
+      if (!force && shownSession === actor.sessionId && shownUpdates === actor.updates) return;
       shownSession = actor.sessionId;
-      shownHistoryLength = actor.history.length;
+      shownUpdates = actor.updates;
 
       const facts = el('dl');
       const fact = (name, value) => facts.append(el('dt', '', name), el('dd', '', value));

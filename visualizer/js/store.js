@@ -24,6 +24,7 @@ const FINISHED_HELPER_LIMIT = 8;
  * @property {string} status
  * @property {unknown} context
  * @property {{ time: number, eventType: string, value: unknown, status: string }[]} history
+ * @property {number} updates snapshots applied so far (the history is bounded, this is not)
  * @property {number} createdAt
  * @property {number} finishedAt
  */
@@ -108,6 +109,7 @@ export function applyMessage(store, message) {
       if (message.error !== undefined) actor.error = message.error;
       if (message.output !== undefined) actor.output = message.output;
       pushHistory(actor, message);
+      actor.updates++;
       store.dirtyActors.add(actor.sessionId);
       store.pendingTimeline.push(message);
       break;
@@ -141,6 +143,7 @@ function newActor(message) {
     status: message.status ?? 'active',
     context: message.context,
     history: [],
+    updates: 0,
     createdAt: message.time,
     finishedAt: 0,
   };
