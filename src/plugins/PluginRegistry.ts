@@ -80,6 +80,8 @@ export class PluginRegistry {
   private readonly entries = new Map<string, Entry>();
   /** dependency name → names of registered plugins that declare it (registered or not yet). */
   private readonly declaredBy = new Map<string, Set<string>>();
+  /** action → names of registered plugins answering it (for conflict checks without scanning every plugin). */
+  private readonly actionOwners = new Map<string, Set<string>>();
   /** Serializes initializeAll/shutdownAll so two calls never start the same plugin twice. */
   private lifecycleChain: Promise<unknown> = Promise.resolve();
   private requestSeq = 0;
@@ -289,10 +291,11 @@ export class PluginRegistry {
       }
     }
     const clashes = this.actionClashes(plugin);
-    for (const [action, other] of clashes) {
+    for (const [action, other, count] of clashes) {
+      const others = count > 1 ? ` and ${count - 1} other plugin${count > 2 ? 's' : ''}` : '';
       const issue = {
         path: 'capabilities',
-        message: `action '${action}' is also answered by plugin '${other}'; call it as execute('${plugin.name}', '${action}', ...)`,
+        message: `action '${action}' is also answered by plugin '${other}'${others}; call it as execute('${plugin.name}', '${action}', ...)`,
       };
       if (this.actionConflicts === 'error') errors.push(issue);
       else warnings.push(issue);
@@ -509,6 +512,11 @@ export class PluginRegistry {
     });
     actor.on('plugin:error', (e) => this.onPluginError(entry, e));
     this.entries.set(plugin.name, entry);
+    for (const action of entry.actions) {
+      const owners = this.actionOwners.get(action);
+      if (owners) owners.add(plugin.name);
+      else this.actionOwners.set(action, new Set([plugin.name]));
+    }
     for (const dep of plugin.dependencies ?? []) {
       const set = this.declaredBy.get(dep.name);
       if (set) set.add(plugin.name);
@@ -520,6 +528,11 @@ export class PluginRegistry {
   private remove(entry: Entry): void {
     if (this.entries.get(entry.plugin.name) !== entry) return;
     this.entries.delete(entry.plugin.name);
+    for (const action of entry.actions) {
+      const owners = this.actionOwners.get(action);
+      owners?.delete(entry.plugin.name);
+      if (owners?.size === 0) this.actionOwners.delete(action);
+    }
     for (const dep of entry.plugin.dependencies ?? []) {
       const set = this.declaredBy.get(dep.name);
       set?.delete(entry.plugin.name);
@@ -740,12 +753,18 @@ export class PluginRegistry {
     );
   }
 
-  private actionClashes(plugin: DataPrismPlugin): [string, string][] {
-    if (this.entries.size === 0) return [];
-    const clashes: [string, string][] = [];
+  /** Per clashing action: one other plugin answering it, and how many do in all (O(1) per action). */
+  private actionClashes(plugin: DataPrismPlugin): [action: string, other: string, count: number][] {
+    const clashes: [string, string, number][] = [];
     for (const action of plugin.capabilities) {
-      for (const entry of this.entries.values()) {
-        if (entry.plugin.name !== plugin.name && entry.actions.has(action)) clashes.push([action, entry.plugin.name]);
+      const owners = this.actionOwners.get(action);
+      if (!owners) continue;
+      const count = owners.size - (owners.has(plugin.name) ? 1 : 0);
+      if (count === 0) continue;
+      for (const owner of owners) {
+        if (owner === plugin.name) continue;
+        clashes.push([action, owner, count]);
+        break;
       }
     }
     return clashes;

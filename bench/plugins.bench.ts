@@ -1,0 +1,141 @@
+/**
+ * What the plugin runtime costs.
+ *
+ * - lifecycle: register + initializeAll + shutdownAll of N no-op plugins in a
+ *   random DAG (each depends on up to 3 earlier ones, registered dependencies
+ *   first), every plugin a real actor. The 1k row is compared with calling the
+ *   same hooks directly in a Kahn order (no actors, no registry); the 10k row
+ *   with 10 × our 1k time, i.e. with linear scaling. Targets: 10k ≤ 3 s and
+ *   time(10k) / time(1k) ≤ 12.
+ * - execute: `registry.execute(name, action, params)` against awaiting the
+ *   plugin's own `execute` directly, per call. Target: ≤ 50 µs added per call.
+ *
+ * Run alone: `npx tsx bench/plugins.bench.ts`.
+ */
+import { pathToFileURL } from 'node:url';
+import { PluginRegistry } from '../src/plugins/PluginRegistry.js';
+import { topologicalOrder } from '../src/plugins/dependencyGraph.js';
+import type { DataPrismPlugin, PluginContext } from '../src/plugins/types.js';
+import { compareMs, formatTable, medianMs, type BenchRow } from './harness.js';
+
+/** A deterministic PRNG (mulberry32), so every run builds the same DAG. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function noopPlugin(name: string, dependencies: string[]): DataPrismPlugin {
+  return {
+    name,
+    version: '1.0.0',
+    description: 'no-op',
+    dependencies: dependencies.map((d) => ({ name: d, range: '^1.0.0' })),
+    capabilities: ['run'],
+    initialize() {},
+    execute: (_action: string, params: unknown) => params,
+    dispose() {},
+  };
+}
+
+/** N plugins; plugin i depends on up to 3 distinct earlier plugins, chosen at random. */
+function randomDag(n: number, seed = 42): DataPrismPlugin[] {
+  const next = random(seed);
+  const plugins: DataPrismPlugin[] = [];
+  for (let i = 0; i < n; i++) {
+    const deps = new Set<string>();
+    const count = i === 0 ? 0 : Math.floor(next() * 4);
+    for (let k = 0; k < count; k++) deps.add(`p${Math.floor(next() * i)}`);
+    plugins.push(noopPlugin(`p${i}`, [...deps]));
+  }
+  return plugins;
+}
+
+async function lifecycle(plugins: DataPrismPlugin[]): Promise<void> {
+  const registry = new PluginRegistry({ maxConcurrency: 4 });
+  for (const p of plugins) await registry.register(p);
+  const report = await registry.initializeAll();
+  if (report.failed.length > 0) throw new Error(`bench: ${report.failed.length} plugins failed to initialize`);
+  await registry.shutdownAll();
+}
+
+/** The same hooks, called directly in dependency order: what the work costs without the runtime. */
+async function directLifecycle(plugins: DataPrismPlugin[]): Promise<void> {
+  const byName = new Map(plugins.map((p) => [p.name, p]));
+  const { order } = topologicalOrder(byName.keys(), (n) => (byName.get(n)!.dependencies ?? []).map((d) => d.name));
+  for (const name of order) await byName.get(name)!.initialize({} as PluginContext);
+  for (let i = order.length - 1; i >= 0; i--) await byName.get(order[i]!)!.dispose();
+}
+
+export async function run(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const dag1k = randomDag(1_000);
+  const dag10k = randomDag(10_000);
+
+  const small = await compareMs(() => lifecycle(dag1k), () => directLifecycle(dag1k), 5, 1);
+  rows.push({
+    name: 'register + initializeAll + shutdownAll, 1k plugins (random DAG)',
+    baselineName: 'the same hooks called directly in Kahn order',
+    ours: small.ours,
+    baseline: small.baseline,
+    unit: 'ms',
+    higherIsBetter: false,
+    target: 'reported (actor per plugin)',
+  });
+
+  const big = await medianMs(() => lifecycle(dag10k), 3, 1);
+  const scaling = big / small.ours;
+  rows.push({
+    name: 'register + initializeAll + shutdownAll, 10k plugins (random DAG)',
+    baselineName: '10 × our 1k time (linear)',
+    ours: big,
+    baseline: 10 * small.ours,
+    unit: 'ms',
+    higherIsBetter: false,
+    target: '≤ 3000 ms and time(10k)/time(1k) ≤ 12',
+    met: big <= 3000 && scaling <= 12,
+  });
+
+  const registry = new PluginRegistry({ maxConcurrency: 4 });
+  const plugin = noopPlugin('echo', []);
+  await registry.register(plugin);
+  await registry.initializeAll();
+  const calls = 20_000;
+  const context = {} as PluginContext;
+  const timed = await compareMs(
+    async () => {
+      for (let i = 0; i < calls; i++) await registry.execute('echo', 'run', i);
+    },
+    async () => {
+      for (let i = 0; i < calls; i++) await plugin.execute('run', i, context);
+    },
+    7,
+    1,
+  );
+  await registry.shutdownAll();
+  const ours = (timed.ours * 1000) / calls;
+  const baseline = (timed.baseline * 1000) / calls;
+  rows.push({
+    name: 'registry.execute, one plugin, sequential calls',
+    baselineName: "awaiting the plugin's execute directly",
+    ours,
+    baseline,
+    unit: 'µs/op',
+    higherIsBetter: false,
+    target: '≤ 50 µs added per call',
+    met: ours - baseline <= 50,
+  });
+  return rows;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const rows = await run();
+  console.log(formatTable(rows));
+  const big = rows[1]!;
+  console.log(`time(10k)/time(1k) = ${(big.ours / (big.baseline / 10)).toFixed(2)}`);
+}
