@@ -130,7 +130,7 @@ export class PluginRegistry {
     const plugins = [...this.entries.values()].map((e) => e.plugin);
     for (const entry of [...this.entries.values()]) this.remove(entry);
     this.services = { ...services };
-    if (services.maxConcurrency !== this.limiter.active + this.limiter.waiting) this.limiter = createLimiter(services.maxConcurrency);
+    this.limiter = createLimiter(services.maxConcurrency);
     this.machine = this.provideMachine();
     for (const plugin of plugins) await this.register(plugin);
   }

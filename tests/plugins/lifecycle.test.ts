@@ -60,6 +60,8 @@ describe('hooks that fail', () => {
     expect(report.failed[0]!.error).toBeInstanceOf(PluginError);
     expect((report.failed[0]!.error as PluginError).phase).toBe('initialize');
     expect(registry.stateOf('bad')).toBe('error');
+    // The machine's own `error` state, never XState's error status: the actor stays alive to be restarted.
+    expect(registry.getServices().actors.get('plugin:bad')!.getSnapshot().status).toBe('active');
     expect(busSequence(events, 'bad')).toEqual(['plugin:loading', 'plugin:loaded', 'plugin:initializing', 'plugin:error']);
     const errorEvent = events.payloads.find((p) => p.type === 'plugin:error')!.data;
     expect(errorEvent).toMatchObject({ name: 'bad', phase: 'initialize' });
