@@ -7,13 +7,13 @@ export function describeEnvEvent(event: EnvEvent): string {
     case 'start':
       return event.variant === 'input' ? 'start' : `start (${event.variant})`;
     case 'done':
-      return event.output === 0 ? `${event.actor} succeeds` : `${event.actor} succeeds (output #${event.output})`;
+      return `${event.machine ? `${event.machine}: ` : ''}${event.output === 0 ? `${event.actor} succeeds` : `${event.actor} succeeds (output #${event.output})`}`;
     case 'fail':
-      return `${event.actor} fails (${event.fault})`;
+      return `${event.machine ? `${event.machine}: ` : ''}${event.actor} fails (${event.fault})`;
     case 'delay':
       return `${event.delay} elapses (+${formatMs(event.ms)} ms)`;
     case 'send':
-      return `send ${event.event.type}`;
+      return event.machine ? `${event.machine} ← ${event.event.type}` : `send ${event.event.type}`;
     case 'dispose':
       return 'plugin is disposed';
   }

@@ -74,13 +74,16 @@ export interface ResolvedFaultModel {
  * - `delay`: the earliest pending delayed event fires (`delay` is its name, `ms` its length);
  * - `send`: the environment sends `event` (e.g. `SHUTDOWN`);
  * - `dispose`: the plugin under recovery is disposed (the machine is not told).
+ *
+ * In a whole-system check, `machine` names which machine of the product the move
+ * is addressed to (`orchestrator`, or a plugin's name).
  */
 export type EnvEvent =
   | { type: 'start'; variant: string }
-  | { type: 'done'; actor: string; output: number }
-  | { type: 'fail'; actor: string; fault: FailureKind | 'disposed' }
+  | { type: 'done'; actor: string; output: number; machine?: string }
+  | { type: 'fail'; actor: string; fault: FailureKind | 'disposed'; machine?: string }
   | { type: 'delay'; delay: string; ms: number }
-  | { type: 'send'; event: EventObject }
+  | { type: 'send'; event: EventObject; machine?: string }
   | { type: 'dispose' };
 
 /** One step of a counterexample: the environment's move and the state it led to. */
