@@ -95,6 +95,24 @@ describe('visualizer on a running demo', () => {
       undefined,
       WAIT,
     );
+    // The page itself, not only its model: a recovery row that says so.
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll<HTMLElement>('.actor-row[data-kind="recovery"]')].some(
+          (row) => row.dataset.status === 'done' && (row.querySelector('.state')?.textContent ?? '').startsWith('recovered'),
+        ),
+      undefined,
+      WAIT,
+    );
+    // Every row shows its actor's current status (rows are reused across redraws, so they must be refreshed).
+    await page.waitForFunction(
+      () => {
+        const model = new Map(window.__dataprismViz.actors().map((a) => [a.sessionId, a.status]));
+        return [...document.querySelectorAll<HTMLElement>('.actor-row')].every((row) => model.get(row.dataset.session!) === row.dataset.status);
+      },
+      undefined,
+      WAIT,
+    );
     await page.locator('#timeline li[data-type="error:recovered"]').first().waitFor(WAIT);
     const payload = await page.locator('#timeline li[data-type="error:recovered"] .payload').first().textContent();
     expect(payload).toContain('"recovery"');

@@ -65,6 +65,8 @@ export function createActorsView({ list, grid, onSelect }) {
       for (const actor of byParent.get(parentId) ?? []) {
         const item = itemFor(store, actor);
         item.name.lastChild.textContent = actorName(actor);
+        // A reused row may be behind: a status change is a structure change, not a dirty actor.
+        updateRow(actor);
         if (byParent.has(actor.sessionId)) {
           if (!item.children) {
             item.children = el('ul');
