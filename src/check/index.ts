@@ -29,3 +29,4 @@ export { traceToVitest, type TraceToVitestOptions } from './traceToVitest.js';
 export { checkSystem, SYSTEM_PROPERTIES, type SystemCheckOptions, type SystemPluginSpec } from './system.js';
 export { modelAsActorLogic, type ComposedLogic, type ComposedEvent, type ComposedSnapshot } from './modelAsActorLogic.js';
 export { strategyModelConfig } from './checkMachine.js';
+export { buildEmissionAutomaton, type EmissionAutomaton } from './emissionAutomaton.js';
