@@ -157,6 +157,7 @@ export class PluginRegistry {
     }
     const conflicts = this.checkConflicts(plugin);
     if (!conflicts.valid) throw ValidationError.fromResult(`registering plugin '${plugin.name}'`, conflicts, { component: 'plugins' });
+    for (const w of [...validation.warnings, ...conflicts.warnings]) this.services.logger.warn(`[plugins] '${plugin.name}' ${w.path}: ${w.message}`);
     const cycle = this.cycleThrough(plugin);
     if (cycle) {
       throw new ValidationError(
@@ -447,13 +448,21 @@ export class PluginRegistry {
     const context = entry.lease!.context;
     const monitor = this.services.monitor;
     const start = monitor ? performance.now() : 0;
+    // A monitor's failure must not turn a plugin's success into an error.
+    const record = () => {
+      try {
+        monitor!.recordMetric('plugin_execution_time', performance.now() - start);
+      } catch (error) {
+        this.services.logger.warn(`[plugins] recording plugin_execution_time failed: ${toError(error).message}`);
+      }
+    };
     return withTimeout(() => entry.plugin.execute(action, params, context), entry.timeoutMs, `plugin:${name}.execute(${action})`, entry.id).then(
       (result) => {
-        if (monitor) monitor.recordMetric('plugin_execution_time', performance.now() - start);
+        if (monitor) record();
         return result;
       },
       (error: unknown) => {
-        if (monitor) monitor.recordMetric('plugin_execution_time', performance.now() - start);
+        if (monitor) record();
         throw hookError(name, 'execute', error, action);
       },
     );
