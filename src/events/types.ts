@@ -60,6 +60,8 @@ export interface OrchestratorEvents {
   'circuit:halfOpen': { name: string };
   /** A circuit breaker closed again after a successful trial. */
   'circuit:closed': { name: string };
+  /** An option changed in the ConfigManager. */
+  'config:changed': { key: string; value: unknown; previous: unknown };
   /** Resource usage crossed a high-water mark. */
   'resource:highWater': { mark: number; allocated: number; total: number };
 }

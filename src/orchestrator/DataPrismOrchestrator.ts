@@ -44,6 +44,8 @@ export class DataPrismOrchestrator {
   private readonly actors: ActorHost;
   private readonly logger: Logger;
   private readonly settings: ResolvedOrchestratorOptions;
+  /** Stops forwarding config changes to the bus (the ConfigManager may be the user's and outlive us). */
+  private readonly stopConfigEvents: () => void;
   /** The attach of the plugin registry to this orchestrator, awaited before plugins start. */
   private readonly registryAttached: Promise<void>;
 
@@ -64,6 +66,7 @@ export class DataPrismOrchestrator {
     };
 
     this.bus = options.eventBus ?? new DefaultEventBus();
+    this.stopConfigEvents = this.config.onChange((change) => this.bus.emit('config:changed', change));
     this.setUpEventLogging();
     this.monitor = new PerformanceMonitor();
     countEvents(this.monitor, this.bus);
@@ -311,6 +314,7 @@ export class DataPrismOrchestrator {
     });
     await attempt('stopping recoveries', () => this.errors.shutdown());
     await attempt('releasing resources', () => this.resources.shutdown());
+    this.stopConfigEvents();
     if (failures.length > 0) throw failures[0];
   }
 
