@@ -180,3 +180,24 @@ describe('list', () => {
     expect(registry.list()).toEqual([]);
   });
 });
+
+describe('attach', () => {
+  test('moves loaded plugins to the new host and bus; refused once plugins run', async () => {
+    const { createEventBus } = await import('../../src/events/EventBus.js');
+    const { createStandaloneActorHost } = await import('../../src/orchestrator/ActorHost.js');
+    const registry = new PluginRegistry();
+    await registry.register(testPlugin('early'));
+    const bus = createEventBus();
+    const events = recordEvents(bus);
+    const actors = createStandaloneActorHost({ bus });
+    await registry.attach({ actors, bus, logger: console, maxConcurrency: 2, timeoutMs: 1000 });
+    expect(registry.getEventBus()).toBe(bus);
+    expect(events.log).toEqual(['plugin:loading early', 'plugin:loaded early']);
+    expect(actors.get('plugin:early')).toBeDefined();
+    await registry.initializeAll();
+    expect(events.log).toContain('plugin:initialized early');
+    await expect(registry.attach({ actors, bus, logger: console, maxConcurrency: 2, timeoutMs: 1000 })).rejects.toThrow(/attach it before initializeAll/);
+    await registry.shutdownAll();
+    expect(actors.get('plugin:early')).toBeUndefined();
+  });
+});
