@@ -12,6 +12,11 @@
  * 2. the statement then runs wrapped as `SELECT * FROM (<sql>) AS q`, which
  *    DuckDB's own parser accepts only for query nodes: a DROP, INSERT, COPY,
  *    SET, ATTACH... inside it is a syntax error, never an execution.
+ *
+ * The layers cover each other: escaping the parentheses takes a top-level `)`
+ * and `;` (`SELECT 1) ; DROP TABLE t; SELECT (1` is three valid statements to
+ * DuckDB), which the lexer refuses; a write the lexer missed stays inside the
+ * parentheses, where DuckDB refuses it.
  */
 
 /** Words that start statements which change data, schema, settings or attached files. */
