@@ -5,7 +5,6 @@
  * `{ table }`, `{ sql }` (a single read-only query) or `{ data: rows }` (loaded
  * into a scratch table, which needs `engine:write`, and dropped afterwards).
  */
-import { randomUUID } from 'node:crypto';
 import { PluginError } from '../../errors/PluginError.js';
 import { ValidationError } from '../../errors/ValidationError.js';
 import { readOnlyViolation } from '../sqlGuard.js';
@@ -80,7 +79,8 @@ async function withSource<T>(params: AnalyticsSource, context: PluginContext, fn
       });
     }
     if (params.data.length === 0) throw invalid(context, 'data', 'is empty');
-    const scratch = `dataprism_analytics_${randomUUID().replace(/-/g, '')}`;
+    // Web Crypto (Node 20 and browsers alike), so the plugin has no Node-only import.
+    const scratch = `dataprism_analytics_${globalThis.crypto.randomUUID().replace(/-/g, '')}`;
     await context.loadData(params.data, scratch);
     try {
       return await fn(quoteIdent(scratch));

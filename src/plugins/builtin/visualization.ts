@@ -1,10 +1,8 @@
 /**
  * The built-in visualization plugin. `create_chart` turns rows (or a query's
  * rows) into a Vega-Lite spec and its SVG; `export` writes a chart's SVG or spec
- * to a file. Queries go through the plugin context, so they are read-only.
+ * to a file (Node only). Queries go through the plugin context, so they are read-only.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { ValidationError } from '../../errors/ValidationError.js';
 import type { DataPrismPlugin, PluginContext } from '../types.js';
 import { buildChartSpec, CHART_TYPES, type ChartType, type VegaLiteSpec } from './chartSpec.js';
@@ -97,9 +95,11 @@ async function exportChart(params: unknown, context: PluginContext): Promise<Exp
   }
   const chart = 'chart' in p && p.chart ? p.chart : await createChart(p, context);
   const text = format === 'svg' ? chart.svg : `${JSON.stringify(chart.spec, null, 2)}\n`;
+  // Loaded on use: create_chart also runs in a browser, where there is no file system.
+  const [{ mkdir, writeFile }, path] = await Promise.all([import('node:fs/promises'), import('node:path')]);
   await mkdir(path.dirname(path.resolve(p.path)), { recursive: true });
   await writeFile(p.path, text, 'utf8');
-  return { path: p.path, format, bytes: Buffer.byteLength(text) };
+  return { path: p.path, format, bytes: new TextEncoder().encode(text).length };
 }
 
 /** The visualization plugin: actions `create_chart` and `export`; reads the engine only. */
