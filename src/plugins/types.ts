@@ -76,31 +76,45 @@ export interface QueryResultLike {
 
 /** The engine as plugins need it (DataPrismEngine satisfies it). */
 export interface EngineLike {
+  /** Runs SQL (with positional parameters, when given) and returns rows. */
   query(sql: string, params?: readonly unknown[]): Promise<QueryResultLike>;
+  /** Runs SQL and returns an Arrow table. Optional: plugins get an EngineError without it. */
   queryArrow?(sql: string): Promise<unknown>;
+  /** Loads rows into a table. Optional: plugins get an EngineError without it. */
   loadData?(data: unknown, tableName: string, options?: unknown): Promise<unknown>;
 }
 
 /** A handle returned by the ResourceManager. */
 export interface ResourceHandleLike {
+  /** The handle's unique id. */
   id: string;
+  /** Bytes allocated. */
   size: number;
+  /** What the bytes are for (`buffer`, `cache`, ...). */
   type: string;
 }
 
 /** The ResourceManager as plugins need it. */
 export interface ResourcesLike {
+  /** Allocates `size` bytes of `type`, attributed to `owner`. */
   allocate(size: number, type: string, options?: { owner?: string }): Promise<ResourceHandleLike>;
+  /** Frees one handle. */
   free(handle: ResourceHandleLike): Promise<void>;
+  /** Frees every handle of `owner` (a disposed plugin's `plugin:<name>`). */
   freeAllOwnedBy(owner: string): Promise<unknown> | unknown;
 }
 
 /** The context handed to the ErrorHandler with a plugin's error. */
 export interface PluginErrorContext {
+  /** `plugin:<name>`. */
   component: string;
+  /** The phase that failed: `load`, `initialize`, `execute`, `dispose`. */
   operation: string;
+  /** When it failed, in ms since the epoch. */
   timestamp: number;
+  /** The plugin's name. */
   plugin: string;
+  /** The phase, and the action for `execute`. */
   metadata?: Record<string, unknown>;
   /** Runs the failed operation again. */
   retry?: () => Promise<unknown>;
@@ -108,16 +122,19 @@ export interface PluginErrorContext {
 
 /** The ErrorHandler as the plugin runtime needs it. */
 export interface ErrorsLike {
+  /** Reports (and possibly recovers from) an error; its own failure is logged, never thrown back. */
   handle(error: Error, context?: PluginErrorContext): Promise<unknown> | unknown;
 }
 
 /** The ConfigManager as the plugin runtime needs it. */
 export interface ConfigLike {
+  /** The value at a dotted key (`plugins.<name>`), or `defaultValue`. */
   get(key: string, defaultValue?: unknown): unknown;
 }
 
 /** The PerformanceMonitor as the plugin runtime needs it. */
 export interface MonitorLike {
+  /** Records one observation of `name` (`plugin_execution_time`, in ms). */
   recordMetric(name: string, value: number): void;
 }
 
@@ -129,10 +146,15 @@ export interface PluginServices {
   bus: EventBus;
   /** The engine, looked up when a plugin queries (it may start after the registry). */
   engine?(): EngineLike | undefined;
+  /** Where plugins allocate memory. Default none: `context.allocate` fails with a PluginError. */
   resources?: ResourcesLike;
+  /** Where plugin errors are reported. Default none. */
   errors?: ErrorsLike;
+  /** Where config sections (`plugins.<name>`) come from. Default: the registry's `pluginConfig`. */
   config?: ConfigLike;
+  /** Where `plugin_execution_time` is recorded. Default none. */
   monitor?: MonitorLike;
+  /** Where the runtime and the plugins' prefixed loggers write. */
   logger: Logger;
   /** How many hooks run at once (initializations, executions). */
   maxConcurrency: number;
@@ -178,15 +200,21 @@ export interface PluginContext {
 
 /** What `registry.list()` reports about one plugin. */
 export interface PluginInfo {
+  /** The plugin's name. */
   name: string;
+  /** Its semver version. */
   version: string;
+  /** What it does. */
   description: string;
   /** The actor's state: `loaded`, `initialized`, `executing`, `error`, ... */
   state: string;
+  /** What it depends on, as declared. */
   dependencies: PluginDependency[];
   /** Registered plugins that declare this one as a dependency. */
   dependents: string[];
+  /** The actions it answers. */
   capabilities: string[];
+  /** What it may touch. */
   permissions: PluginPermission[];
   /** Executions finished (successfully or not). */
   executionCount: number;
