@@ -188,6 +188,7 @@ const EXECUTOR_FAILED = {
   ],
 } as const;
 
+/** The plugin lifecycle machine; provide `loadPlugin`, `initializePlugin`, `executeAction` and `disposePlugin` to run it. */
 export const pluginMachine = setup({
   types: {
     context: {} as PluginMachineContext,
