@@ -114,7 +114,7 @@ export type QueryParam = string | number | boolean | bigint | Date | null;
 /** Row objects, column arrays, CSV text, or an apache-arrow Table (see `loadData`). */
 export type LoadDataInput =
   | readonly Record<string, unknown>[]
-  | Record<string, readonly unknown[]>
+  | Record<string, ArrayLike<unknown>>
   | { csv: string }
   | string
   | Table;
