@@ -237,7 +237,8 @@ export const pluginMachine = setup({
       input: ({ context }) => ({ name: context.name, version: context.version }),
     }),
     stopExecutor: stopChild(EXECUTOR_ID),
-    dropExecutions: assign({ executions: 0 }),
+    // In-flight requests and any deferred DISPOSE/RESTART are dropped; the runtime answers and re-asks.
+    dropExecutions: assign({ executions: 0, pending: 'none' as PendingRequest }),
     acceptExecution: assign(({ context }) => ({ executions: context.executions + 1 })),
     forwardExecution: sendTo(EXECUTOR_ID, ({ event }) => event as ExecuteEvent),
     emitExecuting: emit(({ context, event }) => {

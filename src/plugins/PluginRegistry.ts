@@ -741,7 +741,12 @@ export class PluginRegistry {
       if (snapshot.status !== 'active' || snapshot.value === 'disposed') return;
     }
     entry.actor.send({ type: 'DISPOSE' });
-    await waitForState(entry.actor, (s) => s.value === 'disposed');
+    const snapshot = await waitForState(entry.actor, (s) => s.value === 'disposed' || s.value === 'error');
+    // A deferred DISPOSE is dropped if the executor fails mid-execution (the plugin goes to error): ask again.
+    if (snapshot.status === 'active' && snapshot.value === 'error') {
+      entry.actor.send({ type: 'DISPOSE' });
+      await waitForState(entry.actor, (s) => s.value === 'disposed');
+    }
   }
 
   private serialized<T>(fn: () => Promise<T>): Promise<T> {
