@@ -37,6 +37,10 @@ export class BlockingBackend implements DuckDBBackend {
     return new BlockingBackend(db);
   }
 
+  get raw(): DuckDBBindings | undefined {
+    return this.db;
+  }
+
   getVersion(): Promise<string> {
     return Promise.resolve(this.bindings().getVersion());
   }

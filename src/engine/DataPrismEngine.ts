@@ -496,6 +496,16 @@ export class DataPrismEngine {
     return this.host.executePlugin(name, action, params);
   }
 
+  /**
+   * The duckdb-wasm database underneath (`AsyncDuckDB` in worker mode, the
+   * blocking bindings in blocking mode), or undefined when not open. For
+   * diagnostics and benchmark baselines only: work done through it bypasses the
+   * concurrency limit, timeouts, metrics and type conversion.
+   */
+  unsafeDuckDB(): unknown {
+    return this.backend?.raw;
+  }
+
   // ── internals ────────────────────────────────────────────────────────────────
 
   private assertReady(operation: string): void {

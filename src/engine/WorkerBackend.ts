@@ -107,6 +107,10 @@ export class WorkerBackend implements DuckDBBackend {
     return backend;
   }
 
+  get raw(): AsyncDuckDB {
+    return this.db;
+  }
+
   getVersion(): Promise<string> {
     return this.guard(this.db.getVersion());
   }

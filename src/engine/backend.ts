@@ -59,6 +59,8 @@ export interface DuckDBBackend {
   hold(): void;
   /** Marks the end of engine work. */
   release(): void;
+  /** The underlying duckdb-wasm object (AsyncDuckDB or blocking bindings), for diagnostics and baselines. */
+  readonly raw: unknown;
   /** Ends DuckDB and frees its memory (and thread). Idempotent. */
   terminate(): Promise<void>;
 }
