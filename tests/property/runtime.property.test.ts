@@ -309,8 +309,27 @@ describe('the runtime under random commands, faults and interleavings', () => {
         }
         checkLog(world, log.slice(start), usageBefore);
       }),
-      { numRuns: 20, interruptAfterTimeLimit: 40_000, markInterruptAsFailure: false },
+      { numRuns: 20, interruptAfterTimeLimit: 30_000, markInterruptAsFailure: false },
     );
     expect(runs).toBeGreaterThan(0);
+  });
+
+  it('after every run, shutting the orchestrator down leaves no resource allocated and every plugin actor disposed', async () => {
+    const registry = orchestrator.getPluginRegistry();
+    const world = new World(++runs, [
+      { deps: [], faults: { initialize: 'ok', execute: 'ok', dispose: 'throw' } },
+      { deps: [0], faults: { initialize: 'ok', execute: 'ok', dispose: 'hang' } },
+    ]);
+    for (let i = 0; i < 2; i++) await registry.register(world.plugin(i));
+    await registry.initializeAll();
+    expect(orchestrator.getResourceManager().getUsage().allocated).toBeGreaterThan(0);
+    const start = log.length;
+    await orchestrator.shutdown();
+    expect(orchestrator.getState()).toBe('shutdown');
+    expect(orchestrator.getResourceManager().getUsage().allocated).toBe(0);
+    for (const name of world.names) {
+      const sequences = actorRuns(log.slice(start), name);
+      expect(sequences.map((s) => s.at(-1))).toEqual(['plugin:disposed']);
+    }
   });
 });
