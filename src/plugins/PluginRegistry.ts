@@ -21,7 +21,7 @@ import { createStandaloneActorHost } from '../orchestrator/ActorHost.js';
 import { pluginStateName, type ExecuteEvent, type PluginEmittedEvent, type PluginHookInput, type PluginMachineContext } from '../../machines/plugin.machine.js';
 import { checkConfigSection } from './configSchema.js';
 import { findCycle, formatCycle, topologicalOrder, transitiveDependents } from './dependencyGraph.js';
-import { createLimiter, type Limiter } from './limiter.js';
+import { ConcurrencyLimiter } from '../util/ConcurrencyLimiter.js';
 import { createPluginContext, type PluginContextLease } from './PluginContext.js';
 import { providePluginMachine, type ProvidedPluginMachine } from './pluginActors.js';
 import { runInDependencyOrder } from './schedule.js';
@@ -76,7 +76,7 @@ export class PluginRegistry {
   private pluginConfig: Record<string, unknown>;
   private actionConflicts: 'warn' | 'error';
   private machine: ProvidedPluginMachine;
-  private limiter: Limiter;
+  private limiter: ConcurrencyLimiter;
   private readonly entries = new Map<string, Entry>();
   /** dependency name → names of registered plugins that declare it (registered or not yet). */
   private readonly declaredBy = new Map<string, Set<string>>();
@@ -110,7 +110,7 @@ export class PluginRegistry {
     };
     this.pluginConfig = options.pluginConfig ?? {};
     this.actionConflicts = options.actionConflicts ?? 'warn';
-    this.limiter = createLimiter(this.services.maxConcurrency);
+    this.limiter = new ConcurrencyLimiter(this.services.maxConcurrency);
     this.machine = this.provideMachine();
   }
 
@@ -130,7 +130,7 @@ export class PluginRegistry {
     const plugins = [...this.entries.values()].map((e) => e.plugin);
     for (const entry of [...this.entries.values()]) this.remove(entry);
     this.services = { ...services };
-    this.limiter = createLimiter(services.maxConcurrency);
+    this.limiter = new ConcurrencyLimiter(services.maxConcurrency);
     this.machine = this.provideMachine();
     for (const plugin of plugins) await this.register(plugin);
   }

@@ -49,6 +49,11 @@ describe('validatePlugin', () => {
 });
 
 describe('register', () => {
+  test('a registry with an impossible bound is refused up front', () => {
+    expect(() => new PluginRegistry({ maxConcurrency: 0 })).toThrow(ValidationError);
+    expect(() => new PluginRegistry({ maxConcurrency: 1.5 })).toThrow(/maxConcurrency/);
+  });
+
   test('registers, loads, and reports the state from the actor', async () => {
     const registry = new PluginRegistry();
     const events = recordEvents(registry.getEventBus());
