@@ -634,7 +634,7 @@ function toSource(data: LoadDataInput): { ipc: Uint8Array; rows: number } | { cs
   if (typeof data === 'string') return { csv: data };
   if (data instanceof Table) return { ipc: tableToIPCStream(data), rows: data.numRows };
   if (Array.isArray(data)) {
-    const table = rowsToTable(data as Record<string, unknown>[]);
+    const table = rowsToTable(data as readonly Record<string, unknown>[]);
     return { ipc: tableToIPCStream(table), rows: table.numRows };
   }
   if (data !== null && typeof data === 'object') {

@@ -42,31 +42,55 @@ export function tableToRows<T = Record<string, unknown>>(table: Table, int64: In
 /** Converts one column (all chunks) to an array of JS values. */
 export function convertVector(vector: Vector, int64: Int64Mode = 'auto'): unknown[] {
   if (vector.data.length === 1) return convertData(vector.data[0]!, int64);
-  const out: unknown[] = [];
+  const out = new Array<unknown>(vector.length);
+  let base = 0;
   for (const data of vector.data) {
-    const part = convertData(data, int64);
-    for (let i = 0; i < part.length; i++) out.push(part[i]);
+    convertData(data, int64, out, base);
+    base += data.length;
   }
   // Chunks decided number-vs-bigint each on their own; one column must not mix them.
   return unifyWide(out, vector.type);
 }
 
+type RowBuilder = (columns: readonly unknown[][], n: number) => unknown[];
+const builders = new Map<string, RowBuilder | null>();
+
 function assembleRows<T>(names: readonly string[], columns: readonly unknown[][], n: number): T[] {
+  const build = rowBuilder(names);
+  if (build) return build(columns, n) as T[];
   const rows = new Array<T>(n);
   const width = names.length;
-  // Building each row as a literal of the same shape keeps one hidden class for all rows.
-  if (width === 1) {
-    const [a] = names as [string];
-    const ca = columns[0]!;
-    for (let i = 0; i < n; i++) rows[i] = { [a]: ca[i] } as T;
-    return rows;
-  }
   for (let i = 0; i < n; i++) {
     const row: Record<string, unknown> = {};
     for (let c = 0; c < width; c++) row[names[c]!] = columns[c]![i];
     rows[i] = row as T;
   }
   return rows;
+}
+
+/**
+ * A function building each row as one object literal with the result's keys, so
+ * every row shares one hidden class (keyed assignment in a loop is several times
+ * slower). Null where code generation is unavailable (a CSP without
+ * 'unsafe-eval') or a key would change the prototype; the plain loop is used then.
+ */
+function rowBuilder(names: readonly string[]): RowBuilder | null {
+  const key = JSON.stringify(names);
+  let build = builders.get(key);
+  if (build !== undefined) return build;
+  build = null;
+  if (names.length > 0 && names.length <= 512 && !names.includes('__proto__') && new Set(names).size === names.length) {
+    const locals = names.map((_, c) => `const c${c} = columns[${c}];`).join('\n');
+    const fields = names.map((name, c) => `${JSON.stringify(name)}: c${c}[i]`).join(', ');
+    try {
+      build = new Function('columns', 'n', `${locals}\nconst rows = new Array(n);\nfor (let i = 0; i < n; i++) rows[i] = { ${fields} };\nreturn rows;`) as RowBuilder;
+    } catch {
+      build = null;
+    }
+  }
+  if (builders.size > 1000) builders.clear();
+  builders.set(key, build);
+  return build;
 }
 
 function isNullAt(data: Data, i: number): boolean {
@@ -77,21 +101,21 @@ function isNullAt(data: Data, i: number): boolean {
 }
 
 /** Converts one chunk. */
-function convertData(data: Data, int64: Int64Mode): unknown[] {
+function convertData(data: Data, int64: Int64Mode, out: unknown[] = new Array<unknown>(data.length), base = 0): unknown[] {
   const n = data.length;
   const type = data.type as DataType;
   const hasNulls = data.nullCount > 0;
   switch (type.typeId) {
     case Type.Null:
-      return new Array<null>(n).fill(null);
+      for (let i = 0; i < n; i++) out[base + i] = null;
+      return out;
     case Type.Bool: {
-      const out = new Array<unknown>(n);
       const values = data.values as Uint8Array;
       for (let i = 0; i < n; i++) {
-        if (hasNulls && isNullAt(data, i)) out[i] = null;
+        if (hasNulls && isNullAt(data, i)) out[base + i] = null;
         else {
           const bit = data.offset + i;
-          out[i] = (values[bit >> 3]! & (1 << (bit & 7))) !== 0;
+          out[base + i] = (values[bit >> 3]! & (1 << (bit & 7))) !== 0;
         }
       }
       return out;
@@ -99,44 +123,40 @@ function convertData(data: Data, int64: Int64Mode): unknown[] {
     case Type.Int:
     case Type.Float: {
       const values = data.values as ArrayLike<number | bigint>;
-      if (values instanceof BigInt64Array || values instanceof BigUint64Array) return convertInt64(data, values, int64);
-      if ((type as { precision?: number }).precision === 0) return convertFloat16(data);
-      const out = new Array<unknown>(n);
-      for (let i = 0; i < n; i++) out[i] = hasNulls && isNullAt(data, i) ? null : values[i];
+      if (values instanceof BigInt64Array || values instanceof BigUint64Array) return convertInt64(data, values, int64, out, base);
+      if ((type as { precision?: number }).precision === 0) return convertFloat16(data, out, base);
+      for (let i = 0; i < n; i++) out[base + i] = hasNulls && isNullAt(data, i) ? null : values[i];
       return out;
     }
     case Type.Decimal:
-      return convertDecimal(data, int64);
+      return convertDecimal(data, int64, out, base);
     case Type.Utf8:
     case Type.LargeUtf8:
-      return convertUtf8(data);
+      return convertUtf8(data, out, base);
     case Type.Binary:
     case Type.LargeBinary: {
       const offsets = data.valueOffsets as ArrayLike<number | bigint>;
       const values = data.values as Uint8Array;
-      const out = new Array<unknown>(n);
       for (let i = 0; i < n; i++) {
-        out[i] = hasNulls && isNullAt(data, i) ? null : values.slice(Number(offsets[i]), Number(offsets[i + 1]));
+        out[base + i] = hasNulls && isNullAt(data, i) ? null : values.slice(Number(offsets[i]), Number(offsets[i + 1]));
       }
       return out;
     }
     case Type.FixedSizeBinary: {
       const width = (type as unknown as { byteWidth: number }).byteWidth;
       const values = data.values as Uint8Array;
-      const out = new Array<unknown>(n);
-      for (let i = 0; i < n; i++) out[i] = hasNulls && isNullAt(data, i) ? null : values.slice(i * width, (i + 1) * width);
+      for (let i = 0; i < n; i++) out[base + i] = hasNulls && isNullAt(data, i) ? null : values.slice(i * width, (i + 1) * width);
       return out;
     }
     case Type.Date: {
-      const out = new Array<unknown>(n);
       const values = data.values as Int32Array;
       const isDay = (type as unknown as { unit: number }).unit === 0;
       if (isDay) {
-        for (let i = 0; i < n; i++) out[i] = hasNulls && isNullAt(data, i) ? null : new Date(values[i]! * MS_PER_DAY);
+        for (let i = 0; i < n; i++) out[base + i] = hasNulls && isNullAt(data, i) ? null : new Date(values[i]! * MS_PER_DAY);
       } else {
         // Date64 arrives as pairs of 32-bit words (milliseconds).
         const words = int32Words(data.values as ArrayBufferView);
-        for (let i = 0; i < n; i++) out[i] = hasNulls && isNullAt(data, i) ? null : new Date(int64At(words, i));
+        for (let i = 0; i < n; i++) out[base + i] = hasNulls && isNullAt(data, i) ? null : new Date(int64At(words, i));
       }
       return out;
     }
@@ -145,35 +165,32 @@ function convertData(data: Data, int64: Int64Mode): unknown[] {
       // TimeUnit: SECOND 0, MILLISECOND 1, MICROSECOND 2, NANOSECOND 3.
       const toMs = unit === 0 ? 1000 : unit === 1 ? 1 : unit === 2 ? 1e-3 : 1e-6;
       const words = int32Words(data.values as ArrayBufferView);
-      const out = new Array<unknown>(n);
       for (let i = 0; i < n; i++) {
-        if (hasNulls && isNullAt(data, i)) out[i] = null;
-        else out[i] = new Date(Math.floor(int64At(words, i) * toMs));
+        if (hasNulls && isNullAt(data, i)) out[base + i] = null;
+        else out[base + i] = new Date(Math.floor(int64At(words, i) * toMs));
       }
       return out;
     }
     case Type.Time: {
       const unit = (type as unknown as { unit: number }).unit;
       const bitWidth = (type as unknown as { bitWidth: number }).bitWidth;
-      const out = new Array<unknown>(n);
       const words = bitWidth === 64 ? int32Words(data.values as ArrayBufferView) : undefined;
       const values32 = data.values as Int32Array;
       const toMicros = unit === 0 ? 1e6 : unit === 1 ? 1e3 : unit === 2 ? 1 : 1e-3;
       for (let i = 0; i < n; i++) {
-        if (hasNulls && isNullAt(data, i)) out[i] = null;
-        else out[i] = formatTime(Math.round((words ? int64At(words, i) : values32[i]!) * toMicros));
+        if (hasNulls && isNullAt(data, i)) out[base + i] = null;
+        else out[base + i] = formatTime(Math.round((words ? int64At(words, i) : values32[i]!) * toMicros));
       }
       return out;
     }
     case Type.Interval:
-      return convertInterval(data);
+      return convertInterval(data, out, base);
     case Type.Duration: {
       const unit = (type as unknown as { unit: number }).unit;
       const toMicros = unit === 0 ? 1e6 : unit === 1 ? 1e3 : unit === 2 ? 1 : 1e-3;
       const words = int32Words(data.values as ArrayBufferView);
-      const out = new Array<unknown>(n);
       for (let i = 0; i < n; i++) {
-        out[i] = hasNulls && isNullAt(data, i) ? null : { months: 0, days: 0, micros: int64At(words, i) * toMicros };
+        out[base + i] = hasNulls && isNullAt(data, i) ? null : { months: 0, days: 0, micros: int64At(words, i) * toMicros };
       }
       return out;
     }
@@ -181,38 +198,34 @@ function convertData(data: Data, int64: Int64Mode): unknown[] {
       const dictionary = (data as unknown as { dictionary?: Vector }).dictionary;
       const keys = data.values as ArrayLike<number | bigint>;
       const decoded = dictionary ? convertVector(dictionary, int64) : [];
-      const out = new Array<unknown>(n);
-      for (let i = 0; i < n; i++) out[i] = hasNulls && isNullAt(data, i) ? null : decoded[Number(keys[i])];
+      for (let i = 0; i < n; i++) out[base + i] = hasNulls && isNullAt(data, i) ? null : decoded[Number(keys[i])];
       return out;
     }
     case Type.List: {
       const offsets = data.valueOffsets as ArrayLike<number | bigint>;
       const child = convertData(data.children[0]!, int64);
-      const out = new Array<unknown>(n);
       for (let i = 0; i < n; i++) {
-        out[i] = hasNulls && isNullAt(data, i) ? null : child.slice(Number(offsets[i]), Number(offsets[i + 1]));
+        out[base + i] = hasNulls && isNullAt(data, i) ? null : child.slice(Number(offsets[i]), Number(offsets[i + 1]));
       }
       return out;
     }
     case Type.FixedSizeList: {
       const size = (type as unknown as { listSize: number }).listSize;
       const child = convertData(data.children[0]!, int64);
-      const out = new Array<unknown>(n);
-      for (let i = 0; i < n; i++) out[i] = hasNulls && isNullAt(data, i) ? null : child.slice(i * size, (i + 1) * size);
+      for (let i = 0; i < n; i++) out[base + i] = hasNulls && isNullAt(data, i) ? null : child.slice(i * size, (i + 1) * size);
       return out;
     }
     case Type.Struct: {
       const fields = (type as unknown as { children: Field[] }).children;
       const children = data.children.map((c) => convertData(c, int64));
-      const out = new Array<unknown>(n);
       for (let i = 0; i < n; i++) {
         if (hasNulls && isNullAt(data, i)) {
-          out[i] = null;
+          out[base + i] = null;
           continue;
         }
         const row: Record<string, unknown> = {};
         for (let c = 0; c < fields.length; c++) row[fields[c]!.name] = children[c]![i];
-        out[i] = row;
+        out[base + i] = row;
       }
       return out;
     }
@@ -221,28 +234,26 @@ function convertData(data: Data, int64: Int64Mode): unknown[] {
       const entries = data.children[0]!;
       const keys = convertData(entries.children[0]!, int64);
       const values = convertData(entries.children[1]!, int64);
-      const out = new Array<unknown>(n);
       for (let i = 0; i < n; i++) {
         if (hasNulls && isNullAt(data, i)) {
-          out[i] = null;
+          out[base + i] = null;
           continue;
         }
         const map = new Map<unknown, unknown>();
         for (let j = offsets[i]!; j < offsets[i + 1]!; j++) map.set(keys[j], values[j]);
-        out[i] = map;
+        out[base + i] = map;
       }
       return out;
     }
     default:
-      return convertGeneric(data);
+      return convertGeneric(data, out, base);
   }
 }
 
 /** Unions and anything rarer: read through Arrow's own getters, then normalise. */
-function convertGeneric(data: Data): unknown[] {
-  const out = new Array<unknown>(data.length);
+function convertGeneric(data: Data, out: unknown[], base: number): unknown[] {
   const vector = makeVectorOf(data);
-  for (let i = 0; i < data.length; i++) out[i] = normalise(vector.get(i));
+  for (let i = 0; i < data.length; i++) out[base + i] = normalise(vector.get(i));
   return out;
 }
 
@@ -261,10 +272,9 @@ function normalise(value: unknown): unknown {
   return value;
 }
 
-function convertInt64(data: Data, values: BigInt64Array | BigUint64Array, int64: Int64Mode): unknown[] {
+function convertInt64(data: Data, values: BigInt64Array | BigUint64Array, int64: Int64Mode, out: unknown[], base: number): unknown[] {
   const n = data.length;
   const hasNulls = data.nullCount > 0;
-  const out = new Array<unknown>(n);
   if (int64 === 'auto') {
     // Two 32-bit words avoid a BigInt per value; exact while |v| < 2^53.
     const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
@@ -272,7 +282,7 @@ function convertInt64(data: Data, values: BigInt64Array | BigUint64Array, int64:
     let safe = true;
     for (let i = 0; i < n; i++) {
       if (hasNulls && isNullAt(data, i)) {
-        out[i] = null;
+        out[base + i] = null;
         continue;
       }
       const lo = words[2 * i]! >>> 0;
@@ -282,35 +292,33 @@ function convertInt64(data: Data, values: BigInt64Array | BigUint64Array, int64:
         safe = false;
         break;
       }
-      out[i] = hi * TWO_32 + lo;
+      out[base + i] = hi * TWO_32 + lo;
     }
     if (safe) return out;
   }
-  for (let i = 0; i < n; i++) out[i] = hasNulls && isNullAt(data, i) ? null : values[i]!;
+  for (let i = 0; i < n; i++) out[base + i] = hasNulls && isNullAt(data, i) ? null : values[i]!;
   return out;
 }
 
-function convertFloat16(data: Data): unknown[] {
+function convertFloat16(data: Data, out: unknown[], base: number): unknown[] {
   const vector = makeVectorOf(data);
-  const out = new Array<unknown>(data.length);
-  for (let i = 0; i < data.length; i++) out[i] = vector.get(i) ?? null;
+  for (let i = 0; i < data.length; i++) out[base + i] = vector.get(i) ?? null;
   return out;
 }
 
-function convertDecimal(data: Data, int64: Int64Mode): unknown[] {
+function convertDecimal(data: Data, int64: Int64Mode, out: unknown[], base: number): unknown[] {
   const n = data.length;
   const hasNulls = data.nullCount > 0;
   const type = data.type as unknown as { scale: number; bitWidth: number };
   const scale = type.scale;
   const words = data.values as Uint32Array;
   const stride = (type.bitWidth ?? 128) / 32;
-  const out = new Array<unknown>(n);
   if (int64 === 'auto') {
     const divisor = 10 ** scale;
     let small = true;
     for (let i = 0; i < n; i++) {
       if (hasNulls && isNullAt(data, i)) {
-        out[i] = null;
+        out[base + i] = null;
         continue;
       }
       const v = smallDecimalAt(words, i * stride, stride);
@@ -318,17 +326,17 @@ function convertDecimal(data: Data, int64: Int64Mode): unknown[] {
         small = false;
         break;
       }
-      out[i] = scale === 0 ? v : v / divisor;
+      out[base + i] = scale === 0 ? v : v / divisor;
     }
     if (small) return out;
   }
   for (let i = 0; i < n; i++) {
     if (hasNulls && isNullAt(data, i)) {
-      out[i] = null;
+      out[base + i] = null;
       continue;
     }
     const big = bigDecimalAt(words, i * stride, stride);
-    out[i] = scale === 0 ? big : formatScaled(big, scale);
+    out[base + i] = scale === 0 ? big : formatScaled(big, scale);
   }
   return out;
 }
@@ -364,21 +372,20 @@ function formatScaled(value: bigint, scale: number): string {
   return `${negative ? '-' : ''}${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`;
 }
 
-function convertUtf8(data: Data): unknown[] {
+function convertUtf8(data: Data, out: unknown[], base: number): unknown[] {
   const n = data.length;
   const hasNulls = data.nullCount > 0;
   const offsets = data.valueOffsets as ArrayLike<number | bigint>;
   const bytes = data.values as Uint8Array;
-  const out = new Array<unknown>(n);
   const wide = typeof offsets[0] === 'bigint';
   for (let i = 0; i < n; i++) {
     if (hasNulls && isNullAt(data, i)) {
-      out[i] = null;
+      out[base + i] = null;
       continue;
     }
     const start = wide ? Number(offsets[i]) : (offsets[i] as number);
     const end = wide ? Number(offsets[i + 1]) : (offsets[i + 1] as number);
-    out[i] = decodeUtf8(bytes, start, end);
+    out[base + i] = decodeUtf8(bytes, start, end);
   }
   return out;
 }
@@ -399,27 +406,26 @@ function decodeUtf8(bytes: Uint8Array, start: number, end: number): string {
   return decoder.decode(bytes.subarray(start, end));
 }
 
-function convertInterval(data: Data): unknown[] {
+function convertInterval(data: Data, out: unknown[], base: number): unknown[] {
   const n = data.length;
   const hasNulls = data.nullCount > 0;
   const unit = (data.type as unknown as { unit: number }).unit;
   const words = int32Words(data.values as ArrayBufferView);
-  const out = new Array<unknown>(n);
   for (let i = 0; i < n; i++) {
     if (hasNulls && isNullAt(data, i)) {
-      out[i] = null;
+      out[base + i] = null;
       continue;
     }
     if (unit === 2) {
       // MONTH_DAY_NANO: int32 months, int32 days, int64 nanoseconds.
       const at = i * 4;
-      out[i] = { months: words[at]!, days: words[at + 1]!, micros: Math.round(int64At(words, i * 2 + 1) / 1000) };
+      out[base + i] = { months: words[at]!, days: words[at + 1]!, micros: Math.round(int64At(words, i * 2 + 1) / 1000) };
     } else if (unit === 1) {
       // DAY_TIME: int32 days, int32 milliseconds.
-      out[i] = { months: 0, days: words[i * 2]!, micros: words[i * 2 + 1]! * 1000 };
+      out[base + i] = { months: 0, days: words[i * 2]!, micros: words[i * 2 + 1]! * 1000 };
     } else {
       // YEAR_MONTH: int32 months.
-      out[i] = { months: words[i]!, days: 0, micros: 0 };
+      out[base + i] = { months: words[i]!, days: 0, micros: 0 };
     }
   }
   return out;

@@ -113,7 +113,7 @@ export type QueryParam = string | number | boolean | bigint | Date | null;
 
 /** Row objects, column arrays, CSV text, or an apache-arrow Table (see `loadData`). */
 export type LoadDataInput =
-  | readonly Record<string, unknown>[]
+  | readonly object[]
   | Record<string, ArrayLike<unknown>>
   | { csv: string }
   | string

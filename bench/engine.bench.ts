@@ -1,0 +1,186 @@
+/**
+ * The engine against raw DuckDB-WASM, in one process and on the same database:
+ * per-query overhead (SELECT 1, worker and blocking), a 1M-row GROUP BY, loading
+ * 1M row objects (vs insertArrowTable of a tableFromArrays table, and vs the JSON
+ * path), converting a 100k-row result to objects (vs Arrow's toJSON), opening an
+ * engine (vs instantiating duckdb-wasm), and the process RSS after the 1M-row load.
+ *
+ * Run alone: `npx tsx bench/engine.bench.ts`.
+ */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import type { AsyncDuckDB, AsyncDuckDBConnection } from '@duckdb/duckdb-wasm';
+import type { DuckDBBindings } from '@duckdb/duckdb-wasm/blocking';
+import { compareMs, formatTable, type BenchRow } from './harness.js';
+import { createEngine, type DataPrismEngine } from '../src/engine/index.js';
+import { tableToRows } from '../src/engine/convert.js';
+import { nodeBundlePaths } from '../src/engine/bundles.js';
+import { NodeWorkerAdapter } from '../src/engine/NodeWorkerAdapter.js';
+
+const require = createRequire(import.meta.url);
+// duckdb-wasm's Node build loads the CommonJS copy of apache-arrow; its insertArrowTable
+// only understands Tables from that copy, so the baseline builds them with it.
+const arrowCjs = require('apache-arrow') as typeof import('apache-arrow');
+
+const ROWS = 1_000_000;
+const SELECTS = 1000;
+
+interface LoadRow {
+  id: number;
+  value: number;
+  label: string;
+  at: Date;
+}
+
+function loadRows(n: number): LoadRow[] {
+  const labels = Array.from({ length: 1000 }, (_, i) => `label-${i}`);
+  const start = Date.UTC(2024, 0, 1);
+  const rows = new Array<LoadRow>(n);
+  for (let i = 0; i < n; i++) rows[i] = { id: i, value: i * 0.5, label: labels[(i * 7919) % 1000]!, at: new Date(start + i * 1000) };
+  return rows;
+}
+
+function row(name: string, baselineName: string, ours: number, baseline: number, unit: string, higherIsBetter: boolean, target: string, met: boolean): BenchRow {
+  return { name, baselineName, ours, baseline, unit, higherIsBetter, target, met };
+}
+
+async function selectOnes(query: () => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < SELECTS; i++) await query();
+}
+
+async function workerRows(rows: LoadRow[]): Promise<BenchRow[]> {
+  const out: BenchRow[] = [];
+  const engine = await createEngine({ mode: 'worker' });
+  const timed = await createEngine({ mode: 'worker', timeoutMs: 30_000 });
+  try {
+    const db = engine.unsafeDuckDB() as AsyncDuckDB;
+    const raw: AsyncDuckDBConnection = await db.connect();
+    const timedDb = timed.unsafeDuckDB() as AsyncDuckDB;
+    const timedRaw: AsyncDuckDBConnection = await timedDb.connect();
+
+    let m = await compareMs(() => selectOnes(() => engine.query('SELECT 1')), () => selectOnes(() => raw.query('SELECT 1')), 5);
+    out.push(row(`engine.query SELECT 1 ×${SELECTS} (worker)`, 'raw conn.query', m.ours, m.baseline, 'ms', false, 'ratio ≤ 1.15', m.ours / m.baseline <= 1.15));
+    m = await compareMs(() => selectOnes(() => timed.query('SELECT 1')), () => selectOnes(() => timedRaw.query('SELECT 1')), 5);
+    out.push(row(`engine.query SELECT 1 ×${SELECTS} (worker, timeoutMs set: cancellable path)`, 'raw conn.query', m.ours, m.baseline, 'ms', false, 'ratio ≤ 1.15', m.ours / m.baseline <= 1.15));
+
+    await engine.query(`CREATE TABLE g AS SELECT range AS i, range % 1000 AS k, (range * 7 % 1013) / 3.0 AS v FROM range(${ROWS})`);
+    const groupBy = 'SELECT k, sum(v) AS s, count(*) AS c FROM g GROUP BY k';
+    m = await compareMs(() => engine.query(groupBy), () => raw.query(groupBy), 7);
+    out.push(row('engine.query GROUP BY over 1M rows (worker)', 'raw conn.query', m.ours, m.baseline, 'ms', false, 'ratio ≤ 1.05', m.ours / m.baseline <= 1.05));
+
+    // Loading 1M row objects, end to end from the same rows.
+    let n = 0;
+    const ours = () => engine.loadData(rows, 'load_ours', { mode: 'replace' });
+    const viaArrow = async () => {
+      const ids = new Int32Array(rows.length);
+      const values = new Float64Array(rows.length);
+      const labels = new Array<string>(rows.length);
+      const ats = new Array<Date>(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const r = rows[i]!;
+        ids[i] = r.id;
+        values[i] = r.value;
+        labels[i] = r.label;
+        ats[i] = r.at;
+      }
+      const table = arrowCjs.tableFromArrays({ id: ids, value: values, label: labels, at: ats });
+      await raw.query('DROP TABLE IF EXISTS load_arrow');
+      await raw.insertArrowTable(table, { name: `load_arrow`, create: true });
+    };
+    const viaJson = async () => {
+      const file = `rows_${++n}.json`;
+      await db.registerFileText(file, JSON.stringify(rows));
+      await raw.query('DROP TABLE IF EXISTS load_json');
+      await raw.insertJSONFromPath(file, { name: 'load_json', create: true });
+      await db.dropFile(file);
+    };
+    const arrowLoad = await compareMs(ours, viaArrow, 3);
+    const jsonLoad = await compareMs(ours, viaJson, 2, 0);
+    const counts = await engine.query<{ a: number; b: number; c: number }>(
+      'SELECT (SELECT count(*) FROM load_ours) AS a, (SELECT count(*) FROM load_arrow) AS b, (SELECT count(*) FROM load_json) AS c',
+    );
+    const c = counts.data[0]!;
+    if (c.a !== ROWS || c.b !== ROWS || c.c !== ROWS) throw new Error(`a load lost rows: ${JSON.stringify(c)}`);
+    const rate = (ms: number) => ROWS / (ms / 1000);
+    const oursRate = rate(Math.min(arrowLoad.ours, jsonLoad.ours));
+    out.push(row('loadData 1M row objects (worker)', 'tableFromArrays + insertArrowTable', oursRate, rate(arrowLoad.baseline), 'rows/s', true, '≥ 2M rows/s', oursRate >= 2e6));
+    out.push(row('loadData 1M row objects (worker)', 'JSON.stringify + registerFileText + insertJSONFromPath', oursRate, rate(jsonLoad.baseline), 'rows/s', true, '≥ 10× the JSON path', oursRate >= 10 * rate(jsonLoad.baseline)));
+
+    const rss = process.memoryUsage().rss / (1024 * 1024);
+    out.push(row('process RSS after loading 1M rows ×3 tables (worker)', 'budget 1 GiB', rss, 1024, 'MB', false, '≤ 1024 MB', rss <= 1024));
+
+    // Result → objects, on the same 100k-row Arrow table.
+    const table = await engine.queryArrow('SELECT * FROM load_ours LIMIT 100000');
+    m = await compareMs(() => tableToRows(table), () => table.toArray().map((r) => r.toJSON()), 7);
+    out.push(row('100k-row result → row objects', 'table.toArray().map(r => r.toJSON())', m.ours, m.baseline, 'ms', false, 'baseline/ours ≥ 3', m.baseline / m.ours >= 3));
+
+    await raw.close();
+    await timedRaw.close();
+  } finally {
+    await engine.close();
+    await timed.close();
+  }
+  return out;
+}
+
+async function blockingRows(): Promise<BenchRow[]> {
+  const engine = await createEngine({ mode: 'blocking' });
+  try {
+    const bindings = engine.unsafeDuckDB() as DuckDBBindings;
+    const raw = bindings.connect();
+    const m = await compareMs(() => selectOnes(() => engine.query('SELECT 1')), () => selectOnes(async () => raw.query('SELECT 1')), 5);
+    raw.close();
+    return [row(`engine.query SELECT 1 ×${SELECTS} (blocking)`, 'raw conn.query', m.ours, m.baseline, 'ms', false, 'ratio ≤ 1.15', m.ours / m.baseline <= 1.15)];
+  } finally {
+    await engine.close();
+  }
+}
+
+async function openRow(): Promise<BenchRow> {
+  const duckdb = await import('@duckdb/duckdb-wasm');
+  const paths = nodeBundlePaths();
+  const ours = async () => {
+    const engine = await createEngine({ mode: 'worker' });
+    await engine.close();
+  };
+  const baseline = async () => {
+    const adapter = new NodeWorkerAdapter(paths.eh.mainWorker);
+    adapter.ref();
+    const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), adapter as unknown as Worker);
+    await db.instantiate(paths.eh.mainModule, null);
+    await db.open({});
+    const conn = await db.connect();
+    await conn.query('SELECT 1');
+    await conn.close();
+    await db.terminate();
+    await adapter.terminateAndWait();
+  };
+  const m = await compareMs(ours, baseline, 3, 0);
+  return row('createEngine + close (worker)', 'raw AsyncDuckDB instantiate + open + connect + terminate', m.ours, m.baseline, 'ms', false, 'ratio ≤ 1.15', m.ours / m.baseline <= 1.15);
+}
+
+/** Every engine benchmark row. */
+export async function run(): Promise<BenchRow[]> {
+  // The engine's worker is referenced only while the engine itself has work in
+  // flight; the raw baselines bypass the engine, so hold the process open here.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  try {
+    const rows = loadRows(ROWS);
+    const out = await workerRows(rows);
+    out.push(...(await blockingRows()));
+    out.push(await openRow());
+    return out;
+  } finally {
+    clearInterval(keepAlive);
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  run().then(
+    (rows) => console.log(formatTable(rows)),
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}
