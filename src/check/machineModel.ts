@@ -95,6 +95,8 @@ interface CachedStep {
   snap: AnyMachineSnapshot;
   mid: number;
   effects: Effects;
+  /** Types of `effects.emitted`. */
+  emittedTypes: string[];
   /** The event was ignored: nothing changed. */
   ignored: boolean;
   error?: unknown;
@@ -201,11 +203,12 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
     try {
       const { snapshot, actions } = pure.step(state.snap, event);
       const ignored = snapshot === state.snap && actions.length === 0;
-      result = { snap: snapshot, mid: ignored ? state.mid : mid(snapshot), effects: readEffects(actions), ignored };
+      const effects = readEffects(actions);
+      result = { snap: snapshot, mid: ignored ? state.mid : mid(snapshot), effects, emittedTypes: effects.emitted.length > 0 ? effects.emitted.map((e) => e.type) : NONE, ignored };
     } catch (error) {
       // An action or guard threw outside XState's own error handling: the run is broken.
       const snap = { ...state.snap, status: 'error', error } as AnyMachineSnapshot;
-      result = { snap, mid: mid(snap), effects: readEffects([]), ignored: false, error };
+      result = { snap, mid: mid(snap), effects: NO_EFFECTS, emittedTypes: NONE, ignored: false, error };
     }
     if (caching && eventId < 65536) stepCache.set(cacheKey, result);
     return result;
@@ -223,42 +226,33 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
     return out;
   };
 
-  /** Checks the state reached and the effects of the step into it. */
-  const check = (prev: MachineState, next: MachineState, effects: Effects, failedRetry: boolean): EdgeViolation[] | undefined => {
+  /** What a machine state violates by itself, and how it ended: computed once per machine state. */
+  interface SnapFacts {
+    violations: EdgeViolation[] | undefined;
+    /** The final state's name when the machine is done. */
+    final: string | undefined;
+    success: unknown;
+    output: unknown;
+  }
+  const factsCache = new Map<number, SnapFacts>();
+  const factsOf = (mid: number, snap: AnyMachineSnapshot): SnapFacts => {
+    let facts = factsCache.get(mid);
+    if (facts) return facts;
     const violations: EdgeViolation[] = [];
-    const add = violations.push.bind(violations);
-    const snap = next.snap;
     if (strategy) {
-      if (failedRetry && minBackoff > 0) next.sinceFail = 0;
-      for (const spawned of effects.spawned) {
-        if (!RETRY_SOURCES.has(spawned.src)) continue;
-        if (minBackoff > 0 && next.sinceFail >= 0 && next.sinceFail < minBackoff) {
-          add({
-            property: 'backoff-respected',
-            message: `'${spawned.src}' started ${next.sinceFail} ms after a failure, before the minimum backoff of ${minBackoff} ms`,
-          });
-        }
-        if (spawned.src === 'restart' && next.known) {
-          add({
-            property: 'no-restart-after-dispose',
-            message: `'restart' started for plugin '${config.plugin ?? '?'}' although the machine was told it is disposed`,
-          });
-        }
-        next.sinceFail = -1;
-      }
       let inFlight = 0;
       for (const id in snap.children) {
         const src = (snap.children[id] as { src?: unknown }).src;
         if (RETRY_SOURCES.has(typeof src === 'string' ? src : id)) inFlight++;
       }
       if (inFlight > 1) {
-        add({ property: 'single-recovery-in-flight', message: `${inFlight} attempt/restart invokes run at once: ${Object.keys(snap.children).join(', ')}` });
+        violations.push({ property: 'single-recovery-in-flight', message: `${inFlight} attempt/restart invokes run at once: ${Object.keys(snap.children).join(', ')}` });
       }
       const ctx = snap.context as { attempts?: unknown; maxAttempts?: unknown } | undefined;
       const attempts = typeof ctx?.attempts === 'number' ? ctx.attempts : undefined;
       const bound = strategy.bound ?? (typeof ctx?.maxAttempts === 'number' ? ctx.maxAttempts : strategy.defaultBound);
       if (attempts !== undefined && attempts > bound) {
-        add({
+        violations.push({
           property: 'attempts-bounded',
           message: `attempts reached ${attempts}, above the bound of ${bound}${strategy.bound === undefined && typeof ctx?.maxAttempts !== 'number' ? ' (no bound declared: the default applies)' : ''}`,
           prune: true,
@@ -272,37 +266,68 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
       } catch (error) {
         verdict = `the invariant threw: ${error instanceof Error ? error.message : String(error)}`;
       }
-      if (verdict !== true) add({ property: invariant.name, message: typeof verdict === 'string' ? verdict : `invariant '${invariant.name}' is false in '${valueKey(snap.value)}'`, prune: true });
+      if (verdict !== true) violations.push({ property: invariant.name, message: typeof verdict === 'string' ? verdict : `invariant '${invariant.name}' is false in '${valueKey(snap.value)}'`, prune: true });
     }
+    let final: string | undefined;
     if (snap.status === 'error') {
       const error = (snap as { error?: unknown }).error;
-      add({
+      violations.push({
         property: strategy ? 'ends-recovered-or-escalated' : 'no-error-status',
         message: `the machine entered XState's error status (it can never recover): ${error instanceof Error ? error.message : String(error)}`,
       });
     } else if (snap.status === 'done') {
-      const name = valueKey(snap.value);
-      if (finals && !finals.has(name)) {
-        add({ property: strategy ? 'ends-recovered-or-escalated' : 'ends-in-final-states', message: `the run ended in final state '${name}', which is not one of ${[...finals].join(', ')}` });
+      final = valueKey(snap.value);
+      if (finals && !finals.has(final)) {
+        violations.push({ property: strategy ? 'ends-recovered-or-escalated' : 'ends-in-final-states', message: `the run ended in final state '${final}', which is not one of ${[...finals].join(', ')}` });
       }
-      if (strategy) {
-        const output = snap.output as { success?: unknown } | undefined;
-        const problems: string[] = [];
-        if (name === 'recovered') {
-          if (next.recovered !== 1) problems.push(`error:recovered was emitted ${next.recovered} times (expected once)`);
-          if (next.escalated !== 0) problems.push('error:escalated was emitted');
-          if (output?.success !== true) problems.push(`the machine's output is ${describeOutput(output)}, not { success: true, ... }`);
-        } else {
-          if (next.recovered !== 0) problems.push(`error:recovered was emitted on a run that ended '${name}'`);
-          if (name === 'escalated' && next.escalated !== 1) problems.push(`error:escalated was emitted ${next.escalated} times (expected once)`);
-          if (output?.success !== false) problems.push(`the machine's output is ${describeOutput(output)}, not { success: false, ... }`);
-        }
-        if (problems.length > 0) add({ property: 'recovered-event-iff-recovered', message: `run ended '${name}': ${problems.join('; ')}` });
-      }
-    } else if (strategy && next.recovered > 0 && prev.recovered === 0) {
-      add({ property: 'recovered-event-iff-recovered', message: `error:recovered was emitted in '${valueKey(snap.value)}', which is not the final state 'recovered'` });
     }
-    return violations.length > 0 ? violations : undefined;
+    const output = snap.output as { success?: unknown } | undefined;
+    facts = { violations: violations.length > 0 ? violations : undefined, final, success: output?.success, output };
+    factsCache.set(mid, facts);
+    return facts;
+  };
+
+  /** Checks the state reached and the effects of the step into it. */
+  const check = (prev: MachineState, next: MachineState, effects: Effects, failedRetry: boolean): EdgeViolation[] | undefined => {
+    let violations: EdgeViolation[] | undefined;
+    if (strategy) {
+      if (failedRetry && minBackoff > 0) next.sinceFail = 0;
+      for (const spawned of effects.spawned) {
+        if (!RETRY_SOURCES.has(spawned.src)) continue;
+        if (minBackoff > 0 && next.sinceFail >= 0 && next.sinceFail < minBackoff) {
+          (violations ??= []).push({
+            property: 'backoff-respected',
+            message: `'${spawned.src}' started ${next.sinceFail} ms after a failure, before the minimum backoff of ${minBackoff} ms`,
+          });
+        }
+        if (spawned.src === 'restart' && next.known) {
+          (violations ??= []).push({
+            property: 'no-restart-after-dispose',
+            message: `'restart' started for plugin '${config.plugin ?? '?'}' although the machine was told it is disposed`,
+          });
+        }
+        next.sinceFail = -1;
+      }
+    }
+    const facts = factsOf(next.mid, next.snap);
+    if (facts.violations) (violations ??= []).push(...facts.violations);
+    if (strategy && facts.final !== undefined) {
+      const name = facts.final;
+      const problems: string[] = [];
+      if (name === 'recovered') {
+        if (next.recovered !== 1) problems.push(`error:recovered was emitted ${next.recovered} times (expected once)`);
+        if (next.escalated !== 0) problems.push('error:escalated was emitted');
+        if (facts.success !== true) problems.push(`the machine's output is ${describeOutput(facts.output)}, not { success: true, ... }`);
+      } else {
+        if (next.recovered !== 0) problems.push(`error:recovered was emitted on a run that ended '${name}'`);
+        if (name === 'escalated' && next.escalated !== 1) problems.push(`error:escalated was emitted ${next.escalated} times (expected once)`);
+        if (facts.success !== false) problems.push(`the machine's output is ${describeOutput(facts.output)}, not { success: false, ... }`);
+      }
+      if (problems.length > 0) (violations ??= []).push({ property: 'recovered-event-iff-recovered', message: `run ended '${name}': ${problems.join('; ')}` });
+    } else if (strategy && next.recovered > 0 && prev.recovered === 0) {
+      (violations ??= []).push({ property: 'recovered-event-iff-recovered', message: `error:recovered was emitted in '${valueKey(next.snap.value)}', which is not the final state 'recovered'` });
+    }
+    return violations;
   };
 
   /** The successor after the environment's move `mv` (and the machine's answer to it). */
@@ -344,7 +369,7 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
       used = used.slice();
       used[mv.spends] = used[mv.spends]! + 1;
     }
-    const emittedTypes = result && result.effects.emitted.length > 0 ? result.effects.emitted.map((e) => e.type) : NONE;
+    const emittedTypes = result ? result.emittedTypes : NONE;
     let recovered = state.recovered;
     let escalated = state.escalated;
     for (const type of emittedTypes) {

@@ -157,6 +157,9 @@ export interface CheckOptions {
   /**
    * The state abstraction: what makes two snapshots the same state. Default: the
    * state value plus every primitive (and array-of-primitive) context field.
+   * Snapshots with the same abstraction are one state: transitions, invariants and
+   * properties are computed once, on the first snapshot seen, so an abstraction
+   * must keep every field they depend on.
    */
   abstract?: (snapshot: AnyMachineSnapshot) => unknown;
   /** Shorthand for `abstract`: only these context fields count (plus the state value). */
