@@ -27,7 +27,7 @@ import { providePluginMachine, type ProvidedPluginMachine } from './pluginActors
 import { runInDependencyOrder } from './schedule.js';
 import { validatePlugin } from './validatePlugin.js';
 import { withTimeout } from './withTimeout.js';
-import type { DataPrismPlugin, EngineLike, InitializeReport, PluginInfo, PluginServices } from './types.js';
+import type { DataPrismPlugin, EngineLike, InitializeReport, PluginErrorContext, PluginInfo, PluginServices } from './types.js';
 
 /** Options of a standalone registry; an orchestrator replaces them with `attach`. */
 export interface PluginRegistryOptions extends Partial<Omit<PluginServices, 'engine'>> {
@@ -51,6 +51,8 @@ interface Deferred {
   reject(error: Error): void;
   action: string;
   params: unknown;
+  /** False for a re-run asked by a recovery: its failure goes back to that recovery, not to a new one. */
+  report: boolean;
 }
 
 interface Entry {
@@ -351,7 +353,18 @@ export class PluginRegistry {
     }
     const refusal = this.notReady(entry);
     if (refusal) return Promise.reject(refusal);
-    return this.limiter.run(() => this.dispatch(entry, action, params));
+    return this.limiter.run(() => this.dispatch(entry, action, params, true));
+  }
+
+  /** Re-runs a failed request for its recovery: bounded like any call, its failure not reported again. */
+  private rerun(name: string, action: string, params: unknown): Promise<unknown> {
+    const entry = this.entries.get(name);
+    if (entry === undefined) {
+      return Promise.reject(new PluginError(`plugin '${name}' was unregistered before it could be retried`, { plugin: name, phase: 'execute', action }));
+    }
+    const refusal = this.notReady(entry);
+    if (refusal) return Promise.reject(refusal);
+    return this.limiter.run(() => this.dispatch(entry, action, params, false));
   }
 
   /**
@@ -556,52 +569,71 @@ export class PluginRegistry {
   private onPluginError(entry: Entry, event: Extract<PluginEmittedEvent, { type: 'plugin:error' }>): void {
     const name = entry.plugin.name;
     const error = toError(event.error);
-    let retry: (() => Promise<unknown>) | undefined;
-    let action: string | undefined;
+    let request: Deferred | undefined;
     if (event.requestId !== undefined) {
-      const d = entry.pending.get(event.requestId);
-      if (d) {
-        entry.pending.delete(event.requestId);
-        d.reject(error);
-        action = d.action;
-        const params = d.params;
-        retry = () => this.execute(name, d.action, params);
-      }
+      request = entry.pending.get(event.requestId);
+      if (request) entry.pending.delete(event.requestId);
     }
     // The executor itself failed: the requests it held will never be answered.
     if (event.requestId === undefined && event.phase === 'execute') rejectAll(entry.pending, name, 'failed');
     const errors = this.services.errors;
+    if (request !== undefined && (!request.report || !errors)) {
+      request.reject(error);
+      return;
+    }
     if (!errors) return;
     const operation = event.phase;
-    const report = () =>
-      errors.handle(error, {
-        component: entry.id,
-        operation,
-        timestamp: Date.now(),
-        plugin: name,
-        metadata: action === undefined ? { phase: operation } : { action, phase: operation },
-        ...(retry ? { retry } : operation === 'initialize' ? { retry: () => this.restart(name) } : {}),
-      });
+    const retry = request
+      ? () => this.rerun(name, request.action, request.params)
+      : operation === 'initialize'
+        ? () => this.restart(name)
+        : undefined;
+    const context: PluginErrorContext = {
+      component: entry.id,
+      operation,
+      timestamp: Date.now(),
+      plugin: name,
+      metadata: request === undefined ? { phase: operation } : { action: request.action, phase: operation },
+      ...(retry ? { retry } : {}),
+    };
+    const logFailure = (e: unknown) =>
+      this.services.logger.error(`[plugins] the ErrorHandler failed on an error of '${name}': ${toError(e).message}`);
     // The ErrorHandler is someone else's code: its failure is logged, never thrown into the actor.
     try {
-      const result = report();
-      if (result && typeof (result as Promise<unknown>).then === 'function') {
-        (result as Promise<unknown>).then(undefined, (e: unknown) =>
-          this.services.logger.error(`[plugins] the ErrorHandler failed on an error of '${name}': ${toError(e).message}`),
-        );
+      if (request !== undefined && errors.process !== undefined && retry !== undefined) {
+        // The caller waits for the recovery: it gets the recovered result, or the original error.
+        const waiting = request;
+        errors.process(error, context).then(
+          async (outcome) => {
+            const recovery = outcome.recovery;
+            if (recovery?.success && recovery.produced) return waiting.resolve(recovery.recovered);
+            // A recovery that healed without re-running (a restart, a cleanup) earns the call one more try.
+            if (recovery?.success) return waiting.resolve(await retry().catch(() => Promise.reject(error)));
+            waiting.reject(error);
+          },
+          (e: unknown) => {
+            logFailure(e);
+            waiting.reject(error);
+          },
+        ).catch((e: unknown) => waiting.reject(toError(e)));
+        return;
       }
+      request?.reject(error);
+      const result = errors.handle(error, context);
+      if (result && typeof (result as Promise<unknown>).then === 'function') (result as Promise<unknown>).then(undefined, logFailure);
     } catch (e) {
-      this.services.logger.error(`[plugins] the ErrorHandler failed on an error of '${name}': ${toError(e).message}`);
+      logFailure(e);
+      request?.reject(error);
     }
   }
 
-  private dispatch(entry: Entry, action: string, params: unknown): Promise<unknown> {
+  private dispatch(entry: Entry, action: string, params: unknown, report: boolean): Promise<unknown> {
     // The state may have changed while the request waited for a slot.
     const refusal = this.notReady(entry);
     if (refusal) return Promise.reject(refusal);
     const requestId = (++this.requestSeq).toString(36);
     return new Promise<unknown>((resolve, reject) => {
-      entry.pending.set(requestId, { resolve, reject, action, params });
+      entry.pending.set(requestId, { resolve, reject, action, params, report });
       entry.actor.send({ type: 'EXECUTE', requestId, action, params });
     });
   }

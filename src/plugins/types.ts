@@ -124,6 +124,19 @@ export interface PluginErrorContext {
 export interface ErrorsLike {
   /** Reports (and possibly recovers from) an error; its own failure is logged, never thrown back. */
   handle(error: Error, context?: PluginErrorContext): Promise<unknown> | unknown;
+  /**
+   * Like `handle`, but says how the recovery ended, so a failed call can be answered
+   * with the value a recovery produced. Used when present.
+   */
+  process?(error: Error, context?: PluginErrorContext): Promise<{ recovery?: RecoveryOutcomeLike }>;
+}
+
+/** How a recovery ended, as `ErrorsLike.process` reports it. */
+export interface RecoveryOutcomeLike {
+  success: boolean;
+  /** True when `recovered` holds a value produced by re-running the operation or a fallback. */
+  produced: boolean;
+  recovered?: unknown;
 }
 
 /** The ConfigManager as the plugin runtime needs it. */
