@@ -170,7 +170,9 @@ export class WorkerBackend implements DuckDBBackend {
     this.rejectCrashed(this.crashError);
     // Keep the process alive until the thread is really gone.
     this.nodeWorker?.ref();
-    await this.db.terminate();
+    // Detached first, AsyncDuckDB does not warn on stderr about the requests that
+    // were in flight (they were rejected above).
+    this.db.detach();
     if (this.nodeWorker) await this.nodeWorker.terminateAndWait();
     this.webWorker?.terminate();
   }
