@@ -30,9 +30,9 @@
  *   failed   ──INITIALIZE──▶ active (a new attempt)   ──SHUTDOWN──▶ disposing
  *   shutdown (final)
  *
- * In every non-final state, `CHILD.SPAWN` spawns a child actor (a plugin or a
- * recovery) and `CHILD.STOP` stops one, so that every lifecycle of the system is
- * a child of this actor and visible to one inspector. A child's unhandled error
+ * Plugin and recovery actors are children of this actor (created with it as
+ * their `parent` by src/orchestrator/OrchestratorActorHost.ts), so they share its
+ * actor system and inspector. A child's unhandled error
  * (`xstate.error.actor.*`) is reported through the `reportChildError` action and
  * never stops the orchestrator.
  *
@@ -40,7 +40,7 @@
  * `shutdownComponents` and the action `reportChildError`, supplied by src/ with
  * `provide()`.
  */
-import { assign, emit, enqueueActions, fromPromise, raise, sendTo, setup, type AnyActorLogic } from 'xstate';
+import { assign, emit, fromPromise, raise, sendTo, setup } from 'xstate';
 import { engineMachine } from './engine.machine.js';
 
 export interface OrchestratorContext {
@@ -59,8 +59,6 @@ export type OrchestratorEvent =
   | { type: 'SHUTDOWN' }
   | { type: 'COMPONENT.FAILED'; component: string; error: Error }
   | { type: 'COMPONENT.RECOVERED'; component: string }
-  | { type: 'CHILD.SPAWN'; id: string; systemId?: string; logic: AnyActorLogic; input?: unknown }
-  | { type: 'CHILD.STOP'; id: string }
   /** Internal: the engine child reached `ready` (raised from its snapshot). */
   | { type: 'ENGINE.READY'; version: string }
   /** Internal: the engine child reached `failed` (raised from its snapshot). */
@@ -119,16 +117,6 @@ export const orchestratorMachine = setup({
   context: { degraded: [], startFailed: false },
   initial: 'idle',
   on: {
-    'CHILD.SPAWN': {
-      actions: enqueueActions(({ enqueue, event }) => {
-        enqueue.spawnChild(event.logic, { id: event.id, systemId: event.systemId, input: event.input } as never);
-      }),
-    },
-    'CHILD.STOP': {
-      actions: enqueueActions(({ enqueue, event }) => {
-        enqueue.stopChild(event.id);
-      }),
-    },
     'xstate.error.actor.*': {
       actions: {
         type: 'reportChildError',

@@ -24,8 +24,7 @@ import { PerformanceMonitor } from '../monitor/PerformanceMonitor.js';
 import { countEvents } from '../monitor/countEvents.js';
 import { PluginRegistry } from '../plugins/PluginRegistry.js';
 import { ResourceManager } from '../resources/ResourceManager.js';
-import type { ActorHost } from './ActorHost.js';
-import { createOrchestratorActorHost } from './OrchestratorActorHost.js';
+import { createOrchestratorActorHost, type OrchestratorActorHost } from './OrchestratorActorHost.js';
 import type { OrchestratorOptions, ResolvedOrchestratorOptions } from './options.js';
 
 const PLUGIN_OWNER = 'plugin:';
@@ -41,7 +40,7 @@ export class DataPrismOrchestrator {
   private readonly resources: ResourceManager;
   private readonly monitor: PerformanceMonitor;
   private readonly errors: DefaultErrorHandler;
-  private readonly actors: ActorHost;
+  private readonly actors: OrchestratorActorHost;
   private readonly logger: Logger;
   private readonly settings: ResolvedOrchestratorOptions;
   /** Stops forwarding config changes to the bus (the ConfigManager may be the user's and outlive us). */
@@ -313,6 +312,7 @@ export class DataPrismOrchestrator {
       await this.registry.shutdownAll();
     });
     await attempt('stopping recoveries', () => this.errors.shutdown());
+    await attempt('stopping remaining actors', () => this.actors.stopAll());
     await attempt('releasing resources', () => this.resources.shutdown());
     this.stopConfigEvents();
     if (failures.length > 0) throw failures[0];
