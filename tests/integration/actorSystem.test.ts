@@ -1,0 +1,67 @@
+/**
+ * One actor system: the orchestrator, its engine, every plugin and every
+ * recovery are actors of the root's system, visible to one inspector, and none
+ * is left behind after shutdown.
+ */
+import { describe, expect, it } from 'vitest';
+import type { InspectionEvent } from 'xstate';
+import { DataPrismOrchestrator, type DataPrismPlugin, type Logger } from '@dataprism/orchestration';
+
+const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+function plugin(name: string, failFirst = false): DataPrismPlugin {
+  let calls = 0;
+  return {
+    name,
+    version: '1.0.0',
+    description: `${name} for the actor-system test`,
+    capabilities: ['run'],
+    permissions: [],
+    async initialize() {},
+    async execute() {
+      calls++;
+      if (failFirst && calls === 1) throw new Error('first call fails');
+      return calls;
+    },
+    async dispose() {},
+  } as DataPrismPlugin;
+}
+
+describe('the actor system of an orchestrator', () => {
+  it('one inspector sees the orchestrator, engine, plugin and recovery actors, each parented to the tree', async () => {
+    const created: Array<{ id: string; systemId?: string; parent?: string }> = [];
+    const orchestrator = new DataPrismOrchestrator({
+      logger: quiet,
+      engineOptions: { mode: 'blocking' },
+      inspect: (event: InspectionEvent) => {
+        if (event.type !== '@xstate.actor') return;
+        const ref = event.actorRef as unknown as { id: string; _parent?: { id: string }; options?: { systemId?: string } };
+        created.push({ id: ref.id, systemId: ref.options?.systemId, parent: ref._parent?.id });
+      },
+    });
+    await orchestrator.initialize();
+    const registry = orchestrator.getPluginRegistry();
+    await registry.register(plugin('alpha', true));
+    await registry.register(plugin('beta'));
+    await registry.initializeAll();
+
+    const system = orchestrator.getActor().system;
+    expect(system.get('plugin:alpha')).toBeDefined();
+    expect(system.get('engine')).toBeDefined();
+    await expect(orchestrator.getEngine().executePlugin('alpha', 'run', {})).resolves.toBe(2);
+
+    const systemIds = created.map((c) => c.systemId).filter(Boolean);
+    expect(systemIds).toEqual(expect.arrayContaining(['orchestrator', 'engine', 'plugin:alpha', 'plugin:beta']));
+    const recovery = created.find((c) => c.id.startsWith('recovery:'));
+    expect(recovery).toBeDefined();
+    const pluginActor = created.find((c) => c.systemId === 'plugin:alpha')!;
+    expect(pluginActor.parent).toBe(orchestrator.getActor().id);
+
+    await registry.unregister('beta');
+    expect(system.get('plugin:beta')).toBeUndefined();
+
+    await orchestrator.shutdown();
+    expect(system.get('plugin:alpha')).toBeUndefined();
+    expect(orchestrator.getActor().getSnapshot().status).toBe('done');
+  });
+});
