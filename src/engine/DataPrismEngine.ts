@@ -178,6 +178,11 @@ export class DataPrismEngine {
    * step): they still reject at the deadline, but their connection stays busy
    * until they finish.
    *
+   * Without `timeoutMs` a statement runs in one call (fastest; in blocking mode the
+   * thread is busy until it ends). Send one statement per call: for a script of
+   * several, DuckDB-WASM returns the first statement's result without `timeoutMs`
+   * and the last one's with it.
+   *
    * Errors: QueryError with DuckDB's message and the SQL; MemoryError when DuckDB
    * runs out of memory; LifecycleError before the engine is ready.
    */
@@ -258,8 +263,9 @@ export class DataPrismEngine {
           await backend.closePrepared(conn, statement).catch(() => undefined);
         }
       }
-      // Without a time budget there is nothing to cancel: one round trip is cheapest.
-      if (this.options.timeoutMs === undefined && backend.mode === 'worker') return [await backend.runQuery(conn, sql)];
+      // Without a time budget there is nothing to cancel: one call (one worker round
+      // trip) is cheapest. The pending path costs two more but can be cancelled.
+      if (this.options.timeoutMs === undefined) return [await backend.runQuery(conn, sql)];
       let header = await backend.startPending(conn, sql);
       while (header === null) {
         if (cancellation.cancelled) throw new EngineError('cancelled');
