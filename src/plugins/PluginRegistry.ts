@@ -26,7 +26,7 @@ import { createPluginContext, type PluginContextLease } from './PluginContext.js
 import { providePluginMachine, type ProvidedPluginMachine } from './pluginActors.js';
 import { runInDependencyOrder } from './schedule.js';
 import { validatePlugin } from './validatePlugin.js';
-import { withTimeout } from './withTimeout.js';
+import { runWithTimeout } from '../util/withTimeout.js';
 import type { DataPrismPlugin, EngineLike, InitializeReport, PluginErrorContext, PluginInfo, PluginServices } from './types.js';
 
 /** Options of a standalone registry; an orchestrator replaces them with `attach`. */
@@ -450,7 +450,7 @@ export class PluginRegistry {
     const lease = createPluginContext(entry.plugin, this.configSection(name), this.services);
     entry.lease = lease;
     try {
-      await withTimeout(() => entry.plugin.initialize(lease.context), entry.timeoutMs, `plugin:${name}.initialize`, entry.id);
+      await hookWithTimeout(() => entry.plugin.initialize(lease.context), entry.timeoutMs, `plugin:${name}.initialize`, entry.id);
     } catch (error) {
       throw hookError(name, 'initialize', error);
     }
@@ -469,7 +469,7 @@ export class PluginRegistry {
         this.services.logger.warn(`[plugins] recording plugin_execution_time failed: ${toError(error).message}`);
       }
     };
-    return withTimeout(() => entry.plugin.execute(action, params, context), entry.timeoutMs, `plugin:${name}.execute(${action})`, entry.id).then(
+    return hookWithTimeout(() => entry.plugin.execute(action, params, context), entry.timeoutMs, `plugin:${name}.execute(${action})`, entry.id).then(
       (result) => {
         if (monitor) record();
         return result;
@@ -488,7 +488,7 @@ export class PluginRegistry {
     if (!lease) return;
     entry.lease = undefined;
     try {
-      await withTimeout(() => entry.plugin.dispose(), entry.timeoutMs, `plugin:${name}.dispose`, entry.id);
+      await hookWithTimeout(() => entry.plugin.dispose(), entry.timeoutMs, `plugin:${name}.dispose`, entry.id);
     } catch (error) {
       throw hookError(name, 'dispose', error);
     } finally {
@@ -867,6 +867,11 @@ function hookError(name: string, phase: string, error: unknown, action?: string)
     ...(action === undefined ? {} : { action }),
     cause,
   });
+}
+
+/** A hook under its time budget: a hook that never settles ends in a TimeoutError, so no plugin waits forever. */
+function hookWithTimeout<T>(run: () => T | Promise<T>, timeoutMs: number, operation: string, component: string): Promise<T> {
+  return runWithTimeout(run, timeoutMs, { operation, component, hint: 'make the hook faster or raise its timeoutMs' });
 }
 
 function rejectAll(pending: Map<string, Deferred>, name: string, why: string): void {

@@ -35,7 +35,7 @@ export function withTimeout<T>(work: Promise<T>, timeoutMs: number | undefined, 
       }
       reject(
         new TimeoutError(
-          `${options.operation} did not finish within ${timeoutMs} ms and was cancelled; ${options.hint ?? 'raise timeoutMs or make the work smaller'}`,
+          `${options.operation} did not finish within ${timeoutMs} ms${options.onTimeout ? ' and was cancelled' : ''}; ${options.hint ?? 'raise timeoutMs or make the work smaller'}`,
           { timeoutMs, operation: options.operation, component: options.component ?? 'engine' },
         ),
       );
@@ -55,4 +55,24 @@ export function withTimeout<T>(work: Promise<T>, timeoutMs: number | undefined, 
       },
     );
   });
+}
+
+/**
+ * Calls `run` and bounds what it returns by `timeoutMs`, like `withTimeout`. A
+ * synchronous result (or throw) settles at once with no timer, which keeps hooks
+ * that return plain values cheap.
+ */
+export function runWithTimeout<T>(run: () => T | Promise<T>, timeoutMs: number | undefined, options: WithTimeoutOptions): Promise<T> {
+  let result: T | Promise<T>;
+  try {
+    result = run();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  if (!isThenable(result)) return Promise.resolve(result);
+  return withTimeout(Promise.resolve(result), timeoutMs, options);
+}
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
