@@ -7,7 +7,7 @@ import type { EventBus } from '../events/EventBus.js';
 import type { Logger } from '../events/types.js';
 import type { EngineOptions } from '../engine/types.js';
 import type { PluginRegistry } from '../plugins/PluginRegistry.js';
-import type { ErrorHandler, UserErrorHandler } from '../errors/handlerTypes.js';
+import type { UserErrorHandler } from '../errors/handlerTypes.js';
 import type { RecoveryStrategy } from '../errors/recovery/types.js';
 import type { ConfigManager } from '../config/ConfigManager.js';
 import type { ConfigSource } from '../config/types.js';
@@ -33,7 +33,7 @@ export interface OrchestratorOptions {
   /** Log every event through `logger.debug`. Default `false`. */
   enableEventLogging?: boolean;
   /** A handler (any subset of the spec's methods) merged with the default one. */
-  errorHandler?: Partial<ErrorHandler> | UserErrorHandler;
+  errorHandler?: UserErrorHandler;
   /** Recover from errors (retry, restart, cleanup). With `false` errors are only handled and reported. Default `true`. */
   enableErrorRecovery?: boolean;
   /** Users' recovery strategies, tried before the built-in ones. Default none. */
