@@ -70,7 +70,7 @@ export class DataPrismOrchestrator {
     this.monitor = new PerformanceMonitor();
     countEvents(this.monitor, this.bus);
 
-    this.engine = new DataPrismEngine(this.engineOptions(options.engineOptions), {
+    this.engine = new DataPrismEngine(this.engineOptions(options.engineOptions, options.logger), {
       state: () => this.engineState(),
       onQuery: (record) => this.recordQuery(record),
       executePlugin: (name, action, params) => this.executePlugin(name, action, params),
@@ -270,7 +270,7 @@ export class DataPrismOrchestrator {
     return this.actor.getSnapshot().status === 'done' ? 'closed' : 'idle';
   }
 
-  private engineOptions(given: EngineOptions | undefined): EngineOptions {
+  private engineOptions(given: EngineOptions | undefined, userLogger: Logger | undefined): EngineOptions {
     const fromConfig = this.config.engineConfig();
     return {
       ...given,
@@ -280,7 +280,8 @@ export class DataPrismOrchestrator {
       memoryLimit: fromConfig.memoryLimit ?? this.settings.memoryLimit,
       timeoutMs: given?.timeoutMs ?? this.settings.timeoutMs,
       maxConcurrency: given?.maxConcurrency ?? this.settings.maxConcurrency,
-      logger: given?.logger ?? this.logger,
+      // The engine's debug lines (open, close, worker messages) are for a logger the user chose.
+      logger: given?.logger ?? userLogger ?? { ...this.logger, debug: () => {} },
     };
   }
 
