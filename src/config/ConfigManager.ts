@@ -172,6 +172,11 @@ export class ConfigManager {
   }
 
   /** True when the dotted `key` has a value (a default counts). */
+  /** True when `key` was set or loaded (or lies under a key that was), not merely a default. */
+  isSet(key: string): boolean {
+    return getIn(this.values, parseKey(key)) !== undefined;
+  }
+
   has(key: string): boolean {
     return getIn(this.effective, parseKey(key)) !== undefined;
   }

@@ -278,7 +278,15 @@ export class DataPrismOrchestrator {
       threads: given?.threads ?? fromConfig.threads,
       settings: { ...fromConfig.settings, ...given?.settings },
       memoryLimit: fromConfig.memoryLimit ?? this.settings.memoryLimit,
-      timeoutMs: given?.timeoutMs ?? this.settings.timeoutMs,
+      // A cancellable query costs two more worker round trips than a plain one, so
+      // queries get a time budget only when one was asked for (hooks always have one).
+      timeoutMs:
+        given?.timeoutMs ??
+        (this.config.isSet('engine.timeoutMs')
+          ? fromConfig.timeoutMs
+          : this.config.isSet('orchestrator.timeoutMs')
+            ? this.settings.timeoutMs
+            : undefined),
       maxConcurrency: given?.maxConcurrency ?? this.settings.maxConcurrency,
       // The engine's debug lines (open, close, worker messages) are for a logger the user chose.
       logger: given?.logger ?? userLogger ?? { ...this.logger, debug: () => {} },

@@ -26,7 +26,12 @@ export interface OrchestratorOptions {
   maxConcurrency?: number;
   /** The memory budget in bytes: DuckDB's `memory_limit` and the ResourceManager's total. Default 1 GiB. */
   memoryLimit?: number;
-  /** Time budget of one query or plugin hook, in ms. Default 30 000. */
+  /**
+   * Time budget in ms of each plugin hook (default 30 000) and — only when you set
+   * it here, in `engineOptions` or in config — of each query: a query still running
+   * then is cancelled with a TimeoutError. Cancellable queries cost two extra worker
+   * round trips (about 0.2 ms), which is why queries have no budget by default.
+   */
   timeoutMs?: number;
   /** A bus to use instead of a new one. */
   eventBus?: EventBus;

@@ -10,6 +10,7 @@ import {
   DefaultEventBus,
   EngineError,
   LifecycleError,
+  TimeoutError,
   type Logger,
   type OrchestratorOptions,
 } from '@dataprism/orchestration';
@@ -181,6 +182,25 @@ describe('DataPrismOrchestrator lifecycle', () => {
     expect(report.error.message).toBe('handler bug');
     expect(report.component).toBe('events');
     expect(o.getState()).toBe('ready');
+  });
+
+  it('queries get a time budget only when one is asked for; hooks always have one', async () => {
+    const plain = orchestrator();
+    const bounded = orchestrator({ timeoutMs: 5_000 });
+    await Promise.all([plain.initialize(), bounded.initialize()]);
+    expect(plain.getEngine().getStatus().timeoutMs).toBeUndefined();
+    expect(plain.getOptions().timeoutMs).toBe(30_000);
+    expect(bounded.getEngine().getStatus().timeoutMs).toBe(5_000);
+  });
+
+  it('timeoutMs cancels a query that runs too long, and the engine answers the next one (worker mode)', async () => {
+    const o = orchestrator({ timeoutMs: 300, engineOptions: { mode: 'worker' } });
+    await o.initialize();
+    const engine = o.getEngine();
+    const error = await engine.query('SELECT count(*) AS c FROM range(3000000) a, range(3000000) b').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).timeoutMs).toBe(300);
+    expect((await engine.query('SELECT 7 AS seven')).data).toEqual([{ seven: 7 }]);
   });
 
   it('records query_time for every query without user code', async () => {
