@@ -11,11 +11,10 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { AsyncDuckDB, AsyncDuckDBConnection } from '@duckdb/duckdb-wasm';
 import type { DuckDBBindings } from '@duckdb/duckdb-wasm/blocking';
+import { rawWorkerStartAndStop } from './rawDuckDB.js';
 import { compareMs, formatTable, type BenchRow } from './harness.js';
-import { createEngine, type DataPrismEngine } from '../src/engine/index.js';
+import { createEngine } from '../src/engine/index.js';
 import { tableToRows } from '../src/engine/convert.js';
-import { nodeBundlePaths } from '../src/engine/bundles.js';
-import { NodeWorkerAdapter } from '../src/engine/NodeWorkerAdapter.js';
 
 const require = createRequire(import.meta.url);
 // duckdb-wasm's Node build loads the CommonJS copy of apache-arrow; its insertArrowTable
@@ -139,24 +138,11 @@ async function blockingRows(): Promise<BenchRow[]> {
 }
 
 async function openRow(): Promise<BenchRow> {
-  const duckdb = await import('@duckdb/duckdb-wasm');
-  const paths = nodeBundlePaths();
   const ours = async () => {
     const engine = await createEngine({ mode: 'worker' });
     await engine.close();
   };
-  const baseline = async () => {
-    const adapter = new NodeWorkerAdapter(paths.eh.mainWorker);
-    adapter.ref();
-    const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), adapter as unknown as Worker);
-    await db.instantiate(paths.eh.mainModule, null);
-    await db.open({});
-    const conn = await db.connect();
-    await conn.query('SELECT 1');
-    await conn.close();
-    await db.terminate();
-    await adapter.terminateAndWait();
-  };
+  const baseline = rawWorkerStartAndStop;
   const m = await compareMs(ours, baseline, 3, 0);
   return row('createEngine + close (worker)', 'raw AsyncDuckDB instantiate + open + connect + terminate', m.ours, m.baseline, 'ms', false, 'ratio ≤ 1.15', m.ours / m.baseline <= 1.15);
 }

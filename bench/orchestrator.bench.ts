@@ -7,9 +7,8 @@
 import type { AsyncDuckDB, AsyncDuckDBConnection } from '@duckdb/duckdb-wasm';
 import type { DuckDBBindings } from '@duckdb/duckdb-wasm/blocking';
 import { DataPrismOrchestrator } from '../src/orchestrator/DataPrismOrchestrator.js';
-import { nodeBundlePaths } from '../src/engine/bundles.js';
-import { NodeWorkerAdapter } from '../src/engine/NodeWorkerAdapter.js';
 import type { Logger } from '../src/events/types.js';
+import { rawWorkerStartAndStop } from './rawDuckDB.js';
 import { compareMs, formatTable, type BenchRow } from './harness.js';
 
 const SELECTS = 1000;
@@ -62,26 +61,13 @@ async function blockingRow(): Promise<BenchRow> {
 }
 
 async function initializeRow(): Promise<BenchRow> {
-  const duckdb = await import('@duckdb/duckdb-wasm');
-  const paths = nodeBundlePaths();
   const ours = async () => {
     const orchestrator = new DataPrismOrchestrator({ logger: quiet, engineOptions: { mode: 'worker' } });
     await orchestrator.initialize();
     await orchestrator.getEngine().query('SELECT 1');
     await orchestrator.shutdown();
   };
-  const baseline = async () => {
-    const adapter = new NodeWorkerAdapter(paths.eh.mainWorker);
-    adapter.ref();
-    const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), adapter as unknown as Worker);
-    await db.instantiate(paths.eh.mainModule, null);
-    await db.open({});
-    const conn = await db.connect();
-    await conn.query('SELECT 1');
-    await conn.close();
-    await db.terminate();
-    await adapter.terminateAndWait();
-  };
+  const baseline = rawWorkerStartAndStop;
   const m = await compareMs(ours, baseline, 3, 1);
   return {
     ...row('orchestrator initialize() + SELECT 1 + shutdown() (worker)', m.ours, m.baseline, 'ratio ≤ 1.15', 1.15),

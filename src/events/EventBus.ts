@@ -6,7 +6,7 @@
  * and an error raised while that report is itself being delivered is logged
  * instead of re-entering the handler, so a bad handler cannot recurse.
  */
-import type { EventHandler, EventPayload, KnownEvent, Logger } from './types.js';
+import type { EventHandler, EventPayload, Logger } from './types.js';
 import { toError } from '../errors/DataPrismError.js';
 import { ValidationError } from '../errors/ValidationError.js';
 
