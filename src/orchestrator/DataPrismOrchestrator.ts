@@ -294,6 +294,10 @@ export class DataPrismOrchestrator {
   }
 
   private async executePlugin(name: string, action: string, params: unknown): Promise<unknown> {
+    const state = this.getState();
+    if (state === 'shuttingDown' || state === 'shutdown') {
+      throw new LifecycleError(`cannot run '${name}.${action}': the orchestrator is ${state}`, { state });
+    }
     if (!this.settings.enablePlugins) {
       throw new LifecycleError(`plugins are disabled (enablePlugins: false); cannot run '${name}.${action}'`);
     }

@@ -69,6 +69,8 @@ interface Entry {
 }
 
 const RUNNING_STATES = new Set(['initializing', 'initialized', 'executing']);
+/** How often `dispose` asks before giving up on a plugin that keeps being restarted. */
+const MAX_DISPOSE_REQUESTS = 8;
 const SETTLED_STATES = new Set<string>(['loaded', 'initialized', 'error', 'disposed']);
 
 const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -87,6 +89,8 @@ export class PluginRegistry {
   /** Serializes initializeAll/shutdownAll so two calls never start the same plugin twice. */
   private lifecycleChain: Promise<unknown> = Promise.resolve();
   private requestSeq = 0;
+  /** Plugins being disposed (unregister, shutdown): a recovery must not restart them meanwhile. */
+  private readonly disposing = new Set<Entry>();
 
   /** A standalone registry: its own EventBus and actor host unless given. */
   constructor(options: PluginRegistryOptions = {}) {
@@ -374,6 +378,9 @@ export class PluginRegistry {
    */
   async restart(name: string): Promise<void> {
     const entry = this.require(name, 'restart');
+    if (this.disposing.has(entry)) {
+      throw new LifecycleError(`plugin '${name}' is being disposed; it is not restarted`, { component: entry.id, state: 'disposing' });
+    }
     // Mid-execution the machine defers RESTART (and refuses new requests), so ask at once.
     let snapshot = this.state(entry) === 'executing' ? entry.actor.getSnapshot() : await settled(entry.actor);
     if (snapshot.value === 'loaded') {
@@ -399,6 +406,8 @@ export class PluginRegistry {
       const state = pluginStateName(s.value);
       return state === 'initialized' || state === 'error';
     });
+    // Calls the old instance still held (a hook that hung past its restart) are never answered by the new one.
+    rejectAll(entry.pending, name, 'restarted', 'call it again');
     if (snapshot.value === 'error') throw toError(snapshot.context.lastError);
   }
 
@@ -607,9 +616,19 @@ export class PluginRegistry {
           async (outcome) => {
             const recovery = outcome.recovery;
             if (recovery?.success && recovery.produced) return waiting.resolve(recovery.recovered);
-            // A recovery that healed without re-running (a restart, a cleanup) earns the call one more try.
-            if (recovery?.success) return waiting.resolve(await retry().catch(() => Promise.reject(error)));
-            waiting.reject(error);
+            if (!recovery?.success) return waiting.reject(error);
+            // A recovery that healed without re-running (a restart, a cleanup) earns the call one more try;
+            // if that fails too, the recovery did not help this call: say so, and pass the error on.
+            try {
+              waiting.resolve(await retry());
+            } catch (again) {
+              this.services.bus.emit('error:escalated', {
+                error: toError(again),
+                recovery: recovery.strategy,
+                reason: `the call failed again after '${recovery.strategy}' recovered`,
+              });
+              waiting.reject(error);
+            }
           },
           (e: unknown) => {
             logFailure(e);
@@ -767,17 +786,24 @@ export class PluginRegistry {
   }
 
   private async dispose(entry: Entry): Promise<void> {
-    // Mid-execution the machine defers DISPOSE and refuses new requests, so ask at once.
-    if (this.state(entry) !== 'executing') {
-      const snapshot = await settled(entry.actor);
-      if (snapshot.status !== 'active' || snapshot.value === 'disposed') return;
-    }
-    entry.actor.send({ type: 'DISPOSE' });
-    const snapshot = await waitForState(entry.actor, (s) => s.value === 'disposed' || s.value === 'error');
-    // A deferred DISPOSE is dropped if the executor fails mid-execution (the plugin goes to error): ask again.
-    if (snapshot.status === 'active' && snapshot.value === 'error') {
-      entry.actor.send({ type: 'DISPOSE' });
-      await waitForState(entry.actor, (s) => s.value === 'disposed');
+    this.disposing.add(entry);
+    try {
+      // The machine drops DISPOSE while a restart is initializing it, and a recovery may
+      // restart it meanwhile: ask until it is disposed, each time from a settled state
+      // (or at once mid-execution, where the machine defers DISPOSE and refuses new requests).
+      for (let asked = 0; asked < MAX_DISPOSE_REQUESTS; asked++) {
+        const snapshot = this.state(entry) === 'executing' ? entry.actor.getSnapshot() : await settled(entry.actor);
+        if (snapshot.status !== 'active' || snapshot.value === 'disposed') return;
+        entry.actor.send({ type: 'DISPOSE' });
+        const after = await settled(entry.actor);
+        if (after.status !== 'active' || after.value === 'disposed') return;
+      }
+      throw new PluginError(`plugin '${entry.plugin.name}' could not be disposed: it kept leaving 'disposing'; check its hooks`, {
+        plugin: entry.plugin.name,
+        phase: 'dispose',
+      });
+    } finally {
+      this.disposing.delete(entry);
     }
   }
 
@@ -874,9 +900,9 @@ function hookWithTimeout<T>(run: () => T | Promise<T>, timeoutMs: number, operat
   return runWithTimeout(run, timeoutMs, { operation, component, hint: 'make the hook faster or raise its timeoutMs' });
 }
 
-function rejectAll(pending: Map<string, Deferred>, name: string, why: string): void {
+function rejectAll(pending: Map<string, Deferred>, name: string, why: string, hint = 'register and initialize it again'): void {
   if (pending.size === 0) return;
-  const error = new LifecycleError(`plugin '${name}' was ${why} before it answered; register and initialize it again`, {
+  const error = new LifecycleError(`plugin '${name}' was ${why} before it answered; ${hint}`, {
     component: `plugin:${name}`,
   });
   for (const d of pending.values()) d.reject(error);

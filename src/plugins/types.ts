@@ -134,6 +134,8 @@ export interface ErrorsLike {
 /** How a recovery ended, as `ErrorsLike.process` reports it. */
 export interface RecoveryOutcomeLike {
   success: boolean;
+  /** The strategy that ran. */
+  strategy: string;
   /** True when `recovered` holds a value produced by re-running the operation or a fallback. */
   produced: boolean;
   recovered?: unknown;
