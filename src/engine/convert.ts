@@ -378,6 +378,7 @@ function convertUtf8(data: Data, out: unknown[], base: number): unknown[] {
   const offsets = data.valueOffsets as ArrayLike<number | bigint>;
   const bytes = data.values as Uint8Array;
   const wide = typeof offsets[0] === 'bigint';
+  const interner = new ShortStringInterner();
   for (let i = 0; i < n; i++) {
     if (hasNulls && isNullAt(data, i)) {
       out[base + i] = null;
@@ -385,9 +386,49 @@ function convertUtf8(data: Data, out: unknown[], base: number): unknown[] {
     }
     const start = wide ? Number(offsets[i]) : (offsets[i] as number);
     const end = wide ? Number(offsets[i + 1]) : (offsets[i + 1] as number);
-    out[base + i] = decodeUtf8(bytes, start, end);
+    out[base + i] = interner.enabled ? (interner.lookup(bytes, start, end) ?? decodeUtf8(bytes, start, end)) : decodeUtf8(bytes, start, end);
   }
   return out;
+}
+
+/**
+ * Analytical results repeat short strings (categories, regions, codes): building
+ * each from its bytes again costs more than finding the one already built. Keyed
+ * by a hash of the bytes and checked byte for byte; it switches itself off when a
+ * column turns out to be mostly distinct, so unique strings pay only a sample.
+ */
+class ShortStringInterner {
+  enabled = true;
+  private readonly strings = new Map<number, string>();
+  private lookups = 0;
+  private hits = 0;
+
+  /** The string of bytes[start, end) when it is short ASCII; undefined otherwise (decode it instead). */
+  lookup(bytes: Uint8Array, start: number, end: number): string | undefined {
+    const length = end - start;
+    if (length === 0 || length > 24) return undefined;
+    let hash = length;
+    for (let k = start; k < end; k++) {
+      const b = bytes[k]!;
+      if (b >= 0x80) return undefined;
+      hash = (Math.imul(hash, 31) + b) | 0;
+    }
+    this.lookups++;
+    const known = this.strings.get(hash);
+    if (known !== undefined && known.length === length && sameAscii(known, bytes, start)) {
+      this.hits++;
+      return known;
+    }
+    const built = decodeUtf8(bytes, start, end);
+    this.strings.set(hash, built);
+    if (this.lookups === 1024 && this.hits < 256) this.enabled = false;
+    return built;
+  }
+}
+
+function sameAscii(text: string, bytes: Uint8Array, start: number): boolean {
+  for (let j = 0; j < text.length; j++) if (text.charCodeAt(j) !== bytes[start + j]) return false;
+  return true;
 }
 
 /** Short ASCII strings are far cheaper to build by char code than through TextDecoder. */

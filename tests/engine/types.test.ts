@@ -27,6 +27,20 @@ describe.each(['worker', 'blocking'] as const)('type conversion (%s mode)', (mod
     ]);
   });
 
+  it('returns repeated, colliding, unicode and distinct strings exactly', async () => {
+    // 'Aa' and 'BB' share a hash in the short-string interner: only the bytes may decide.
+    const { data } = await engine.query(`SELECT
+        CASE i % 4 WHEN 0 THEN 'Aa' WHEN 1 THEN 'BB' WHEN 2 THEN 'région-' || (i % 3) ELSE 'code-' || (i % 5) END AS repeated,
+        'unique-' || i AS distinct_value
+      FROM range(3000) t(i) ORDER BY i`);
+    const expected = (i: number) => ['Aa', 'BB', `région-${i % 3}`, `code-${i % 5}`][i % 4];
+    expect(data).toHaveLength(3000);
+    data.forEach((row, i) => {
+      expect(row['repeated']).toBe(expected(i));
+      expect(row['distinct_value']).toBe(`unique-${i}`);
+    });
+  });
+
   it('returns wide integers as numbers when the whole column is safe, else the whole column as bigint', async () => {
     const safe = await engine.query('SELECT * FROM (VALUES (1::BIGINT), (-9007199254740991::BIGINT), (NULL)) t(v)');
     expect(safe.data.map((r) => r.v)).toEqual([1, -9007199254740991, null]);
