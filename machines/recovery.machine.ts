@@ -169,6 +169,35 @@ export function finalOutput({ event }: { event: unknown }): RecoveryOutput {
   return (event as { output: RecoveryOutput }).output;
 }
 
+/**
+ * The actions of the strategy shape that every strategy machine shares, typed
+ * for its context: spread `...strategyShapeActions<MyContext>()` into
+ * `setup({ actions })`. `recordShutdown` answers SHUTDOWN; `emitRecovered` and
+ * `emitEscalated` are the entries of the two final states.
+ */
+export function strategyShapeActions<TContext extends RecoveryContextBase>() {
+  return {
+    recordShutdown: assign<TContext, RecoveryEvent, undefined, RecoveryEvent, never>(() => ({ reason: 'shutdown' }) as Partial<TContext>),
+    emitRecovered: emit<TContext, RecoveryEvent, undefined, RecoveryEvent, RecoveryEmitted>(({ context }) => ({
+      type: 'error:recovered',
+      error: context.error,
+      recovery: context.strategy,
+    })),
+    emitEscalated: emit<TContext, RecoveryEvent, undefined, RecoveryEvent, RecoveryEmitted>(({ context }) => ({
+      type: 'error:escalated',
+      error: context.error,
+      recovery: context.strategy,
+      reason: context.reason,
+    })),
+  };
+}
+
+/** The two final states of the strategy shape, with their entries and outputs. */
+export const strategyFinalStates = {
+  recovered: { type: 'final' as const, entry: 'emitRecovered' as const, output: ({ context }: { context: RecoveryContextBase }) => recoveredOutput(context) },
+  escalated: { type: 'final' as const, entry: 'emitEscalated' as const, output: ({ context }: { context: RecoveryContextBase }) => escalatedOutput(context) },
+};
+
 /** The context of the sequence machine. */
 export interface SequenceContext extends RecoveryContextBase {
   input: RecoveryInput;
@@ -211,9 +240,7 @@ export function createRecoveryMachine(params: SequenceParams): AnyStateMachine {
         };
       }),
       recordRejection: assign({ reason: ({ event }) => `a stage failed unexpectedly: ${errorOf(event as unknown as ErrorActorEvent).message}` }),
-      recordShutdown: assign({ reason: 'shutdown' }),
-      emitRecovered: emit(({ context }) => ({ type: 'error:recovered' as const, error: context.error, recovery: context.strategy })),
-      emitEscalated: emit(({ context }) => ({ type: 'error:escalated' as const, error: context.error, recovery: context.strategy, reason: context.reason })),
+      ...strategyShapeActions<SequenceContext>(),
     },
     guards: {
       stageRecovered: ({ event }) => (event as unknown as DoneActorEvent<RecoveryOutput>).output?.success === true,
@@ -236,8 +263,7 @@ export function createRecoveryMachine(params: SequenceParams): AnyStateMachine {
       on: { SHUTDOWN: { target: 'escalated', actions: 'recordShutdown' } },
     };
   }
-  states.recovered = { type: 'final', entry: 'emitRecovered', output: ({ context }: { context: SequenceContext }) => recoveredOutput(context) };
-  states.escalated = { type: 'final', entry: 'emitEscalated', output: ({ context }: { context: SequenceContext }) => escalatedOutput(context) };
+  Object.assign(states, strategyFinalStates);
   // Stage logic is only a placeholder here: the runtime provides the real stage machines.
   for (let i = 0; i < count; i++) stageActors[`stage${i}`] = placeholderStage;
   return base

@@ -14,13 +14,13 @@
  *   attempting -- attempt rejected ---------------------------> escalated (emit error:escalated, reason names the error)
  *   any non-final -- SHUTDOWN --------------------------------> escalated (reason 'shutdown')
  */
-import { assign, emit, fromPromise, setup, type AnyStateMachine } from 'xstate';
+import { assign, fromPromise, setup, type AnyStateMachine } from 'xstate';
 import {
   baseContext,
   errorOf,
-  escalatedOutput,
   finalOutput,
-  recoveredOutput,
+  strategyFinalStates,
+  strategyShapeActions,
   type RecoveryContextBase,
   type RecoveryEmitted,
   type RecoveryEvent,
@@ -76,9 +76,7 @@ export function createCleanupAndRetryMachine(params: CleanupAndRetryParams = {})
       recordAttemptFailed: assign({
         reason: ({ event }) => `the operation failed again after cleanup: ${errorOf(event as { error?: unknown }).message}`,
       }),
-      recordShutdown: assign({ reason: 'shutdown' }),
-      emitRecovered: emit(({ context }) => ({ type: 'error:recovered' as const, error: context.error, recovery: context.strategy })),
-      emitEscalated: emit(({ context }) => ({ type: 'error:escalated' as const, error: context.error, recovery: context.strategy, reason: context.reason })),
+      ...strategyShapeActions<CleanupAndRetryContext>(),
     },
     guards: {
       cleanupOnly: ({ context }) => !context.retry || !context.hasOperation,
@@ -115,8 +113,7 @@ export function createCleanupAndRetryMachine(params: CleanupAndRetryParams = {})
         },
         on: { SHUTDOWN: { target: 'escalated', actions: 'recordShutdown' } },
       },
-      recovered: { type: 'final', entry: 'emitRecovered', output: ({ context }) => recoveredOutput(context) },
-      escalated: { type: 'final', entry: 'emitEscalated', output: ({ context }) => escalatedOutput(context) },
+      ...strategyFinalStates,
     },
     output: finalOutput,
   });

@@ -7,12 +7,12 @@
  *   deciding -- always ---> escalated (emit error:escalated, reason = params.reason)
  *   deciding -- SHUTDOWN -> escalated (reason 'shutdown'; unreachable in practice: deciding is transient)
  */
-import { assign, emit, setup, type AnyStateMachine } from 'xstate';
+import { assign, setup, type AnyStateMachine } from 'xstate';
 import {
   baseContext,
-  escalatedOutput,
   finalOutput,
-  recoveredOutput,
+  strategyFinalStates,
+  strategyShapeActions,
   type RecoveryContextBase,
   type RecoveryEmitted,
   type RecoveryEvent,
@@ -44,9 +44,7 @@ export function createEscalateMachine(params: EscalateParams = {}): AnyStateMach
         reason: ({ context }) =>
           params.reason ?? `no automatic recovery for a ${context.category} error from ${context.component}: ${context.error.message}`,
       }),
-      recordShutdown: assign({ reason: 'shutdown' }),
-      emitEscalated: emit(({ context }) => ({ type: 'error:escalated' as const, error: context.error, recovery: context.strategy, reason: context.reason })),
-      emitRecovered: emit(({ context }) => ({ type: 'error:recovered' as const, error: context.error, recovery: context.strategy })),
+      ...strategyShapeActions<RecoveryContextBase>(),
     },
   }).createMachine({
     id: name,
@@ -58,8 +56,7 @@ export function createEscalateMachine(params: EscalateParams = {}): AnyStateMach
         on: { SHUTDOWN: { target: 'escalated', actions: 'recordShutdown' } },
       },
       // Unreachable, but every strategy has both final states (the shape contract).
-      recovered: { type: 'final', entry: 'emitRecovered', output: ({ context }) => recoveredOutput(context) },
-      escalated: { type: 'final', entry: 'emitEscalated', output: ({ context }) => escalatedOutput(context) },
+      ...strategyFinalStates,
     },
     output: finalOutput,
   });

@@ -8,13 +8,13 @@
  *   fallingBack -- fallback rejected ----> escalated (emit error:escalated, reason names the failure)
  *   fallingBack -- SHUTDOWN -------------> escalated (reason 'shutdown')
  */
-import { assign, emit, fromPromise, setup, type AnyStateMachine } from 'xstate';
+import { assign, fromPromise, setup, type AnyStateMachine } from 'xstate';
 import {
   baseContext,
   errorOf,
-  escalatedOutput,
   finalOutput,
-  recoveredOutput,
+  strategyFinalStates,
+  strategyShapeActions,
   type RecoveryContextBase,
   type RecoveryEmitted,
   type RecoveryEvent,
@@ -50,9 +50,7 @@ export function createFallbackMachine(params: FallbackParams = {}): AnyStateMach
         message: 'answered with the fallback value',
       }),
       recordFailed: assign({ reason: ({ event }) => `the fallback failed: ${errorOf(event as { error?: unknown }).message}` }),
-      recordShutdown: assign({ reason: 'shutdown' }),
-      emitRecovered: emit(({ context }) => ({ type: 'error:recovered' as const, error: context.error, recovery: context.strategy })),
-      emitEscalated: emit(({ context }) => ({ type: 'error:escalated' as const, error: context.error, recovery: context.strategy, reason: context.reason })),
+      ...strategyShapeActions<RecoveryContextBase>(),
     },
   }).createMachine({
     id: name,
@@ -69,8 +67,7 @@ export function createFallbackMachine(params: FallbackParams = {}): AnyStateMach
         },
         on: { SHUTDOWN: { target: 'escalated', actions: 'recordShutdown' } },
       },
-      recovered: { type: 'final', entry: 'emitRecovered', output: ({ context }) => recoveredOutput(context) },
-      escalated: { type: 'final', entry: 'emitEscalated', output: ({ context }) => escalatedOutput(context) },
+      ...strategyFinalStates,
     },
     output: finalOutput,
   });

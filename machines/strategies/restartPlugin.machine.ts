@@ -18,13 +18,13 @@
  * The runtime keeps each plugin's restart log and passes it (with `now`) as input,
  * so the machine stays pure and each recovery sees every earlier restart.
  */
-import { assign, emit, fromPromise, setup, type AnyStateMachine } from 'xstate';
+import { assign, fromPromise, setup, type AnyStateMachine } from 'xstate';
 import {
   baseContext,
   errorOf,
-  escalatedOutput,
   finalOutput,
-  recoveredOutput,
+  strategyFinalStates,
+  strategyShapeActions,
   type RecoveryContextBase,
   type RecoveryEmitted,
   type RecoveryEvent,
@@ -116,9 +116,7 @@ export function createRestartPluginMachine(params: RestartPluginParams = {}): An
         reason: ({ context }) =>
           `restart intensity exceeded: plugin '${context.plugin}' was restarted ${restartsInWindow(context.restartLog, context.now, context.withinMs)} times within ${context.withinMs} ms (limit ${context.maxRestarts})`,
       }),
-      recordShutdown: assign({ reason: 'shutdown' }),
-      emitRecovered: emit(({ context }) => ({ type: 'error:recovered' as const, error: context.error, recovery: context.strategy })),
-      emitEscalated: emit(({ context }) => ({ type: 'error:escalated' as const, error: context.error, recovery: context.strategy, reason: context.reason })),
+      ...strategyShapeActions<RestartPluginContext>(),
     },
     guards: {
       noPlugin: ({ context }) => context.plugin === undefined || context.plugin === '',
@@ -162,8 +160,7 @@ export function createRestartPluginMachine(params: RestartPluginParams = {}): An
         },
         on: { SHUTDOWN: { target: 'escalated', actions: 'recordShutdown' } },
       },
-      recovered: { type: 'final', entry: 'emitRecovered', output: ({ context }) => recoveredOutput(context) },
-      escalated: { type: 'final', entry: 'emitEscalated', output: ({ context }) => escalatedOutput(context) },
+      ...strategyFinalStates,
     },
     output: finalOutput,
   });

@@ -21,14 +21,14 @@
  * input; its shortest possible wait is `retryMinBackoffMs(params)`. With no backoff at all
  * (a zero initial or maximum delay) it skips `waiting` rather than wait a timer tick.
  */
-import { and, assign, emit, fromPromise, setup, type AnyStateMachine } from 'xstate';
+import { and, assign, fromPromise, setup, type AnyStateMachine } from 'xstate';
 import {
   baseContext,
   errorOf,
-  escalatedOutput,
   finalOutput,
+  strategyFinalStates,
+  strategyShapeActions,
   isRetryable,
-  recoveredOutput,
   type RecoveryContextBase,
   type RecoveryEmitted,
   type RecoveryEvent,
@@ -133,9 +133,7 @@ export function createRetryMachine(params: RetryParams = {}): AnyStateMachine {
       }),
       recordNoOperation: assign({ reason: 'no operation to retry: the error context carries no retry function' }),
       recordNotRetryable: assign({ reason: ({ context }) => `not retryable: a ${context.category} error fails the same way again (${context.error.message})` }),
-      recordShutdown: assign({ reason: 'shutdown' }),
-      emitRecovered: emit(({ context }) => ({ type: 'error:recovered' as const, error: context.error, recovery: context.strategy })),
-      emitEscalated: emit(({ context }) => ({ type: 'error:escalated' as const, error: context.error, recovery: context.strategy, reason: context.reason })),
+      ...strategyShapeActions<RetryContext>(),
     },
     guards: {
       noOperation: ({ context }) => !context.hasOperation,
@@ -187,8 +185,7 @@ export function createRetryMachine(params: RetryParams = {}): AnyStateMachine {
         },
         on: { SHUTDOWN: { target: 'escalated', actions: 'recordShutdown' } },
       },
-      recovered: { type: 'final', entry: 'emitRecovered', output: ({ context }) => recoveredOutput(context) },
-      escalated: { type: 'final', entry: 'emitEscalated', output: ({ context }) => escalatedOutput(context) },
+      ...strategyFinalStates,
     },
     output: finalOutput,
   });
