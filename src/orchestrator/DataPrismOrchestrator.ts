@@ -108,8 +108,10 @@ export class DataPrismOrchestrator {
       dropTemporaryTables: () => this.dropTemporaryTables(),
       engineMemory: () => this.measureEngineMemory(),
     });
-    this.bus.on('resource:allocated', () => this.monitor.setGauge('memory_usage', this.resources.getUsage().allocated));
-    this.bus.on('resource:freed', () => this.monitor.setGauge('memory_usage', this.resources.getUsage().allocated));
+    // Per allocation and free: read the byte count only (getUsage() also walks the blocks for fragmentation).
+    const gaugeMemory = () => this.monitor.setGauge('memory_usage', this.resources.allocatedBytes);
+    this.bus.on('resource:allocated', gaugeMemory);
+    this.bus.on('resource:freed', gaugeMemory);
 
     const recoveryHost: RecoveryHost = {
       actors: this.actors,
