@@ -37,8 +37,8 @@ type Handler = EventHandler<unknown>;
 
 export class DefaultEventBus implements EventBus {
   private readonly handlers = new Map<string, readonly Handler[]>();
-  /** Maps a `once` handler to its wrapper so `off(event, handler)` removes it. */
-  private readonly onceWrappers = new Map<Handler, Handler>();
+  /** Per event, maps a `once` handler to its wrapper so `off(event, handler)` removes it. */
+  private readonly onceWrappers = new Map<string, Map<Handler, Handler>>();
   private logEvents: boolean;
   private logger: Logger;
   private onHandlerError: ((error: Error, event: string) => void) | undefined;
@@ -70,10 +70,11 @@ export class DefaultEventBus implements EventBus {
   off<E extends string>(event: E, handler: EventHandler<EventPayload<E>>): void {
     const list = this.handlers.get(event);
     if (!list) return;
-    const target = this.onceWrappers.get(handler as Handler) ?? (handler as Handler);
+    const wrappers = this.onceWrappers.get(event);
+    const target = wrappers?.get(handler as Handler) ?? (handler as Handler);
     const index = list.lastIndexOf(target);
     if (index < 0) return;
-    this.onceWrappers.delete(handler as Handler);
+    wrappers?.delete(handler as Handler);
     if (list.length === 1) this.handlers.delete(event);
     else this.handlers.set(event, [...list.slice(0, index), ...list.slice(index + 1)]);
   }
@@ -85,7 +86,9 @@ export class DefaultEventBus implements EventBus {
       this.off(event, original as EventHandler<EventPayload<E>>);
       return original(data, name);
     };
-    this.onceWrappers.set(original, wrapper);
+    let wrappers = this.onceWrappers.get(event);
+    if (wrappers === undefined) this.onceWrappers.set(event, (wrappers = new Map()));
+    wrappers.set(original, wrapper);
     const list = this.handlers.get(event);
     this.handlers.set(event, list ? [...list, wrapper] : [wrapper]);
   }
@@ -118,6 +121,7 @@ export class DefaultEventBus implements EventBus {
       this.onceWrappers.clear();
     } else {
       this.handlers.delete(event);
+      this.onceWrappers.delete(event);
     }
   }
 

@@ -44,6 +44,19 @@ describe('EventBus', () => {
     expect(calls).toEqual(['keep', 'once', 'keep']);
   });
 
+  it('the same handler registered once on two events fires once on each', () => {
+    const bus = new DefaultEventBus();
+    const seen: string[] = [];
+    const h = (_data: unknown, event: string) => void seen.push(event);
+    bus.once('a', h);
+    bus.once('b', h);
+    bus.off('a', h);
+    bus.emit('a');
+    bus.emit('b');
+    bus.emit('b');
+    expect(seen).toEqual(['b']);
+  });
+
   it("the '*' wildcard receives every event with its name", () => {
     const bus = new DefaultEventBus();
     const seen: Array<[string, unknown]> = [];
