@@ -360,14 +360,13 @@ export class DataPrismOrchestrator {
   }
 
   private async measureEngineMemory(): Promise<{ memoryUsage: number; databaseSize?: number }> {
-    const memory = await this.engine.query<{ bytes: number | bigint | null }>(
-      'SELECT sum(memory_usage_bytes) AS bytes FROM duckdb_memory()',
+    // PRAGMA database_size reports humanized strings ('1.0 MiB'); its block counts are numbers.
+    const { data } = await this.engine.query<{ memory: number | bigint | null; size: number | bigint | null }>(
+      `SELECT (SELECT sum(memory_usage_bytes) FROM duckdb_memory()) AS memory,
+              (SELECT sum(block_size * total_blocks) FROM pragma_database_size()) AS size`,
     );
-    const size = await this.engine.query<{ memory_usage: string }>('PRAGMA database_size');
-    const bytes = memory.data[0]?.bytes;
-    return {
-      memoryUsage: bytes === null || bytes === undefined ? 0 : Number(bytes),
-      databaseSize: size.data.length > 0 ? Number(size.data[0]!['memory_usage'] ?? 0) || undefined : undefined,
-    };
+    const row = data[0];
+    return { memoryUsage: Number(row?.memory ?? 0), databaseSize: Number(row?.size ?? 0) };
   }
+
 }

@@ -203,6 +203,15 @@ describe('DataPrismOrchestrator lifecycle', () => {
     expect((await engine.query('SELECT 7 AS seven')).data).toEqual([{ seven: 7 }]);
   });
 
+  it("the resource monitor samples the engine's real memory", async () => {
+    const o = orchestrator();
+    await o.initialize();
+    await o.getEngine().query('CREATE TABLE big AS SELECT range AS i FROM range(200000)');
+    const sample = await o.getResourceManager().monitor().sample();
+    expect(sample.engine?.memoryUsage).toBeGreaterThan(0);
+    expect(sample.engine?.databaseSize).toBe(0); // in memory: no database blocks
+  });
+
   it('records query_time for every query without user code', async () => {
     const o = orchestrator();
     await o.initialize();
