@@ -42,7 +42,8 @@ export class DataPrismOrchestrator {
   private readonly errors: DefaultErrorHandler;
   private readonly actors: OrchestratorActorHost;
   private readonly logger: Logger;
-  private readonly settings: ResolvedOrchestratorOptions;
+  /** The options in effect, frozen (the ConfigManager's orchestrator section when constructed). */
+  private readonly settings: Readonly<ResolvedOrchestratorOptions>;
   /** Stops forwarding config changes to the bus (the ConfigManager may be the user's and outlive us). */
   private readonly stopConfigEvents: () => void;
   /** The attach of the plugin registry to this orchestrator, awaited before plugins start. */
@@ -52,17 +53,9 @@ export class DataPrismOrchestrator {
     this.logger = options.logger ?? console;
     this.config = ConfigManager.fromOptions(
       options,
-      options.config instanceof ConfigManager ? options.config : new ConfigManager(),
+      options.config ?? new ConfigManager(),
     );
-    const settings = this.config.orchestratorConfig();
-    this.settings = {
-      enablePlugins: settings.enablePlugins,
-      maxConcurrency: settings.maxConcurrency,
-      memoryLimit: settings.memoryLimit,
-      timeoutMs: settings.timeoutMs,
-      enableEventLogging: settings.enableEventLogging,
-      enableErrorRecovery: settings.enableErrorRecovery,
-    };
+    this.settings = this.config.orchestratorConfig();
 
     this.bus = options.eventBus ?? new DefaultEventBus();
     this.stopConfigEvents = this.config.onChange((change) => this.bus.emit('config:changed', change));

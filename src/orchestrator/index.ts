@@ -1,5 +1,5 @@
 export { DataPrismOrchestrator } from './DataPrismOrchestrator.js';
-export { DEFAULT_ORCHESTRATOR_OPTIONS, type InspectOption, type OrchestratorOptions, type ResolvedOrchestratorOptions } from './options.js';
+export { type InspectOption, type OrchestratorOptions, type ResolvedOrchestratorOptions } from './options.js';
 export { createStandaloneActorHost, bridgeEmitted, type ActorHost, type SpawnOptions, type StandaloneActorHostOptions } from './ActorHost.js';
 export {
   orchestratorMachine,

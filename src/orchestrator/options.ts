@@ -10,7 +10,7 @@ import type { PluginRegistry } from '../plugins/PluginRegistry.js';
 import type { UserErrorHandler } from '../errors/handlerTypes.js';
 import type { RecoveryStrategy } from '../errors/recovery/types.js';
 import type { ConfigManager } from '../config/ConfigManager.js';
-import type { ConfigSource } from '../config/types.js';
+import type { OrchestratorConfig } from '../config/schema.js';
 
 /** An XState inspection observer: a function or an observer object (e.g. a Stately inspector's `inspect`). */
 export type InspectOption = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
@@ -48,27 +48,11 @@ export interface OrchestratorOptions {
   /** Where the orchestrator logs. Default `console`. */
   logger?: Logger;
   /**
-   * Configuration: a ConfigManager to use, or sources (file, env, url, object) loaded
-   * by `initialize()` before anything starts. Options given here win over both.
+   * The ConfigManager to read options from: load files, the environment or URLs into
+   * it first (`await config.load(...)`). Options given here win over it. Default: a new one.
    */
-  config?: ConfigManager | readonly ConfigSource[];
+  config?: ConfigManager;
 }
 
-/** The options the orchestrator runs with, after defaults, config sources and explicit options. */
-export interface ResolvedOrchestratorOptions {
-  enablePlugins: boolean;
-  maxConcurrency: number;
-  memoryLimit: number;
-  timeoutMs: number;
-  enableEventLogging: boolean;
-  enableErrorRecovery: boolean;
-}
-
-export const DEFAULT_ORCHESTRATOR_OPTIONS: ResolvedOrchestratorOptions = {
-  enablePlugins: true,
-  maxConcurrency: 4,
-  memoryLimit: 1024 * 1024 * 1024,
-  timeoutMs: 30_000,
-  enableEventLogging: false,
-  enableErrorRecovery: true,
-};
+/** The options the orchestrator runs with: defaults, config sources and explicit options merged (see ORCHESTRATOR_DEFAULTS). */
+export type ResolvedOrchestratorOptions = OrchestratorConfig;

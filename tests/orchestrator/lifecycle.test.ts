@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AnyActorRef } from 'xstate';
 import {
+  ConfigManager,
   DataPrismOrchestrator,
   DefaultEventBus,
   EngineError,
@@ -99,6 +100,15 @@ describe('DataPrismOrchestrator lifecycle', () => {
     await o.shutdown();
     expect(o.getState()).toBe('shutdown');
     expect(o.getResourceManager().getUsage().allocated).toBe(0);
+  });
+
+  it('reads its options through a ConfigManager, explicit options winning', async () => {
+    const config = new ConfigManager();
+    await config.load({ type: 'env', source: { DATAPRISM_ORCHESTRATOR__MAX_CONCURRENCY: '7', DATAPRISM_ORCHESTRATOR__TIMEOUT_MS: '1234' } });
+    const o = orchestrator({ config, timeoutMs: 999 });
+    expect(o.getConfigManager()).toBe(config);
+    expect(o.getOptions().maxConcurrency).toBe(7);
+    expect(o.getOptions().timeoutMs).toBe(999);
   });
 
   it('getEngine() before initialize() is a LifecycleError that says what to do', () => {
