@@ -17,18 +17,7 @@ import { PluginRegistry } from '../src/plugins/PluginRegistry.js';
 import { topologicalOrder } from '../src/plugins/dependencyGraph.js';
 import type { DataPrismPlugin, PluginContext } from '../src/plugins/types.js';
 import { compareMs, formatTable, medianMs, type BenchRow } from './harness.js';
-
-/** A deterministic PRNG (mulberry32), so every run builds the same DAG. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../machines/random.js';
 
 function noopPlugin(name: string, dependencies: string[]): DataPrismPlugin {
   return {
@@ -45,7 +34,7 @@ function noopPlugin(name: string, dependencies: string[]): DataPrismPlugin {
 
 /** N plugins; plugin i depends on up to 3 distinct earlier plugins, chosen at random. */
 function randomDag(n: number, seed = 42): DataPrismPlugin[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const plugins: DataPrismPlugin[] = [];
   for (let i = 0; i < n; i++) {
     const deps = new Set<string>();

@@ -3,6 +3,7 @@
  * orders over two years across regions, channels and 1,000 products, with prices,
  * quantities, discounts and customers. The same seed always gives the same rows.
  */
+import { seededRandom } from '../../machines/random.js';
 
 export interface SaleRow {
   order_id: number;
@@ -27,18 +28,6 @@ const PRODUCTS = 1000;
 const START = Date.UTC(2024, 0, 1);
 const SPAN_MS = 2 * 365 * 24 * 3600 * 1000;
 
-/** Mulberry32: a tiny, fast, seedable generator (Math.random cannot be seeded). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function weighted(rand: () => number, weights: readonly number[]): number {
   let r = rand();
   for (let i = 0; i < weights.length; i++) {
@@ -50,7 +39,7 @@ function weighted(rand: () => number, weights: readonly number[]): number {
 
 /** The product catalogue: name, category and list price of each of the 1,000 products. */
 export function productCatalogue(seed = 7): Array<{ product: string; category: string; price: number }> {
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   return Array.from({ length: PRODUCTS }, (_, i) => ({
     product: `SKU-${String(i + 1).padStart(4, '0')}`,
     category: CATEGORIES[i % CATEGORIES.length]!,
@@ -60,7 +49,7 @@ export function productCatalogue(seed = 7): Array<{ product: string; category: s
 
 /** `count` sales rows, the same for the same `seed`. */
 export function generateSales(count: number, seed = 42): SaleRow[] {
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   const catalogue = productCatalogue();
   const rows = new Array<SaleRow>(count);
   for (let i = 0; i < count; i++) {

@@ -35,6 +35,9 @@ import {
   type RecoveryInput,
   type RecoveryOutput,
 } from '../recovery.machine.js';
+import { RNG_STEP, rngValue } from '../random.js';
+
+export { rngValue };
 
 /** Parameters of a retry strategy. */
 export interface RetryParams {
@@ -81,16 +84,6 @@ export function resolveRetryParams(params: RetryParams = {}): Required<RetryPara
 export function retryMinBackoffMs(params: RetryParams = {}): number {
   const p = resolveRetryParams(params);
   return Math.min(p.maxDelayMs, p.initialDelayMs * (1 - p.jitter));
-}
-
-const RNG_STEP = 0x6d2b79f5;
-
-/** A uniform number in [0, 1) from the generator state (mulberry32's output function). */
-export function rngValue(state: number): number {
-  let t = (state + RNG_STEP) | 0;
-  t = Math.imul(t ^ (t >>> 15), 1 | t);
-  t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
 
 /** The wait before the next attempt, given how many were made. */

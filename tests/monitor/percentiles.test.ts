@@ -2,18 +2,7 @@
 // and against exact order statistics of the same samples.
 import { describe, expect, it } from 'vitest';
 import { PerformanceMonitor } from '../../src/monitor/index.js';
-
-/** A small deterministic PRNG (mulberry32), so the samples are the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../machines/random.js';
 
 function exactPercentile(sorted: number[], p: number): number {
   // HDR's definition: the smallest value such that p % of samples are ≤ it.
@@ -41,7 +30,7 @@ describe('histogram percentiles', () => {
   });
 
   it('exponential sample: percentiles match exact order statistics and the theoretical quantiles', () => {
-    const rand = mulberry32(42);
+    const rand = seededRandom(42);
     const mean = 100;
     const samples: number[] = [];
     const monitor = new PerformanceMonitor();
