@@ -20,7 +20,7 @@ import { checkStrategy, strategyModelConfig } from '../src/check/checkMachine.js
 import { modelAsActorLogic } from '../src/check/modelAsActorLogic.js';
 import type { CheckableStrategy, StrategyCheckOptions } from '../src/check/types.js';
 import { retryStrategy } from '../src/errors/recovery/index.js';
-import { formatTable, type BenchRow } from './harness.js';
+import { runWhenMain, type BenchRow } from './harness.js';
 
 interface CountingContext {
   error: Error;
@@ -202,6 +202,4 @@ export async function run(): Promise<BenchRow[]> {
   return rows;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  run().then((rows) => console.log(formatTable(rows)));
-}
+runWhenMain(import.meta.url, run);

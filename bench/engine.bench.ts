@@ -8,11 +8,10 @@
  * Run alone: `npx tsx bench/engine.bench.ts`.
  */
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import type { AsyncDuckDB, AsyncDuckDBConnection } from '@duckdb/duckdb-wasm';
 import type { DuckDBBindings } from '@duckdb/duckdb-wasm/blocking';
 import { rawWorkerStartAndStop } from './rawDuckDB.js';
-import { compareMs, formatTable, type BenchRow } from './harness.js';
+import { compareMs, runWhenMain, type BenchRow } from './harness.js';
 import { createEngine } from '../src/engine/index.js';
 import { tableToRows } from '../src/engine/convert.js';
 
@@ -163,12 +162,4 @@ export async function run(): Promise<BenchRow[]> {
   }
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  run().then(
-    (rows) => console.log(formatTable(rows)),
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
-}
+runWhenMain(import.meta.url, run);

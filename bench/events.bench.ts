@@ -4,7 +4,7 @@
  */
 import mittModule, { type Emitter } from 'mitt';
 import { DefaultEventBus } from '../src/events/EventBus.js';
-import { compareMs, formatTable, type BenchRow } from './harness.js';
+import { compareMs, runWhenMain, type BenchRow } from './harness.js';
 
 const EMITS = 1_000_000;
 
@@ -58,6 +58,4 @@ export async function run(): Promise<BenchRow[]> {
   ];
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  run().then((rows) => console.log(formatTable(rows)));
-}
+runWhenMain(import.meta.url, run);

@@ -4,6 +4,7 @@
  * process. `bench/run.ts` runs them all, prints one table and writes
  * `bench/results.json`, from which the README's table is generated.
  */
+import { pathToFileURL } from 'node:url';
 
 export interface BenchRow {
   /** What was measured, e.g. `engine.query SELECT 1 ×1000 (worker)`. */
@@ -87,4 +88,20 @@ export function formatTable(rows: readonly BenchRow[]): string {
     return `| ${r.name} | ${fmt(r.ours)} ${r.unit} | ${fmt(r.baseline)} ${r.unit} (${r.baselineName}) | ${fmt(ratio)} | ${r.target ?? ''} | ${r.met === undefined ? '' : r.met ? 'yes' : 'no'} |`;
   });
   return [header, ...lines].join('\n');
+}
+
+/**
+ * Runs a benchmark module's `run()` and prints its table when the module is the
+ * program itself (`npx tsx bench/x.bench.ts`), not when `bench/run.ts` imports it.
+ */
+export function runWhenMain(moduleUrl: string, run: () => Promise<BenchRow[]>): void {
+  const script = process.argv[1];
+  if (script === undefined || moduleUrl !== pathToFileURL(script).href) return;
+  run().then(
+    (rows) => console.log(formatTable(rows)),
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -13,12 +13,11 @@
  *
  * Run alone: `npx tsx bench/inspect.bench.ts`.
  */
-import { pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
 import { createActor, waitFor, type InspectionEvent, type Observer } from 'xstate';
 import { providePluginMachine } from '../src/plugins/pluginActors.js';
 import { createInspectionServer, type InspectionServer } from '../src/inspect/index.js';
-import { compareMs, formatTable, slowdown, type BenchRow } from './harness.js';
+import { compareMs, slowdown, runWhenMain, type BenchRow } from './harness.js';
 
 const LIFECYCLES = 60;
 const EXECUTIONS = 10;
@@ -191,12 +190,4 @@ export async function run(): Promise<BenchRow[]> {
   }
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  run().then(
-    (rows) => console.log(formatTable(rows)),
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
-}
+runWhenMain(import.meta.url, run);

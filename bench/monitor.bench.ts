@@ -8,9 +8,8 @@
  * Run alone with `npx tsx bench/monitor.bench.ts`.
  */
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import hdr from 'hdr-histogram-js';
-import { compareMs, formatTable, type BenchRow } from './harness.js';
+import { compareMs, runWhenMain, type BenchRow } from './harness.js';
 import { PerformanceMonitor } from '../src/monitor/index.js';
 
 const CALLS = 2_000_000;
@@ -191,6 +190,4 @@ async function queryOverhead(): Promise<BenchRow> {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  console.log(formatTable(await run()));
-}
+runWhenMain(import.meta.url, run);

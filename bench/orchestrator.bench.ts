@@ -9,7 +9,7 @@ import type { DuckDBBindings } from '@duckdb/duckdb-wasm/blocking';
 import { DataPrismOrchestrator } from '../src/orchestrator/DataPrismOrchestrator.js';
 import type { Logger } from '../src/events/types.js';
 import { rawWorkerStartAndStop } from './rawDuckDB.js';
-import { compareMs, formatTable, type BenchRow } from './harness.js';
+import { compareMs, runWhenMain, type BenchRow } from './harness.js';
 
 const SELECTS = 1000;
 const ROWS = 1_000_000;
@@ -80,6 +80,4 @@ export async function run(): Promise<BenchRow[]> {
   return [...(await workerRows()), await blockingRow(), await initializeRow()];
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  run().then((rows) => console.log(formatTable(rows)));
-}
+runWhenMain(import.meta.url, run);

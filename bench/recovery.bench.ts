@@ -5,8 +5,7 @@
  * asked and told) for an operation that succeeds, against calling it directly.
  * Run alone with `npx tsx bench/recovery.bench.ts`.
  */
-import { pathToFileURL } from 'node:url';
-import { compareMs, formatTable, type BenchRow } from './harness.js';
+import { compareMs, runWhenMain, type BenchRow } from './harness.js';
 import { createErrorHandler } from '../src/errors/ErrorHandler.js';
 import { RecoveryRuntime, createStandaloneRecoveryHost, retryStrategy } from '../src/errors/recovery/index.js';
 import { createEventBus } from '../src/events/index.js';
@@ -81,6 +80,4 @@ export async function run(): Promise<BenchRow[]> {
   return rows;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  console.log(formatTable(await run()));
-}
+runWhenMain(import.meta.url, run);

@@ -4,8 +4,7 @@
  * plain Map set/delete with a byte counter. Measured with an empty budget and with
  * 1000 live handles already placed. Run alone with `npx tsx bench/resources.bench.ts`.
  */
-import { pathToFileURL } from 'node:url';
-import { compareMs, formatTable, type BenchRow } from './harness.js';
+import { compareMs, runWhenMain, type BenchRow } from './harness.js';
 import { ResourceManager } from '../src/resources/index.js';
 import { createEventBus } from '../src/events/index.js';
 
@@ -56,6 +55,4 @@ export async function run(): Promise<BenchRow[]> {
   return rows;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  console.log(formatTable(await run()));
-}
+runWhenMain(import.meta.url, run);

@@ -41,21 +41,8 @@ export function composeNamed(options: { name?: string }, ...stages: RecoveryStra
   return strategy;
 }
 
-/** A user's strategy definition. */
-export interface RecoveryStrategyDefinition {
-  /** Its name (reported as `strategy` / `recovery`). */
-  name: string;
-  /** A machine of the strategy shape (see machines/recovery.machine.ts). */
-  machine: AnyStateMachine;
-  /** Which errors it fits. Default: all. */
-  appliesTo?(error: Error, category: ErrorCategory): boolean;
-  /** Attempts at most, for the model checker. */
-  bound?: number;
-  /** Shortest wait before a retry, in ms, for the model checker. */
-  minBackoffMs?: number;
-  /** Produces the value of its `fallback` actor, if it invokes one. */
-  fallback?: (error: Error) => unknown;
-}
+/** A user's strategy definition: the user-facing fields of a RecoveryStrategy (see its docs). */
+export type RecoveryStrategyDefinition = Pick<RecoveryStrategy, 'name' | 'machine' | 'appliesTo' | 'bound' | 'minBackoffMs' | 'fallback'>;
 
 /**
  * Makes a user's machine a strategy, after checking the parts of the shape that
