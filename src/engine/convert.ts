@@ -1,7 +1,7 @@
 /**
- * Arrow results → plain row objects, column by column: each column's buffers are
- * read once with typed-array access (no per-row proxies, no per-value `get`), then
- * the rows are assembled. The JS types chosen for DuckDB types:
+ * Arrow results → plain row objects, one record batch at a time: each column's
+ * chunk is read with typed-array access (no per-row proxies, no per-value `get`),
+ * then that batch's rows are built. The JS types chosen for DuckDB types:
  *
  * | DuckDB                               | JS                                                    |
  * |--------------------------------------|-------------------------------------------------------|
@@ -29,68 +29,102 @@ const TWO_32 = 4294967296;
 const MS_PER_DAY = 86_400_000;
 const decoder = new TextDecoder();
 
-/** Converts every row of `table` to an object keyed by column name. */
+/**
+ * How a column's 64-bit and decimal values come out: `number` when every value of
+ * the column fits a double exactly, `bigint` (or exact strings for scaled decimals)
+ * otherwise. Decided once per column, over all its chunks, so one column never
+ * mixes the two.
+ */
+type Wide = 'number' | 'bigint';
+
+/** What the chunks of one column share while they are converted. */
+interface ColumnState {
+  readonly wide: Wide;
+  readonly strings: ShortStringInterner;
+}
+
+function columnState(chunks: readonly Data[], int64: Int64Mode): ColumnState {
+  return { wide: wideOf(chunks, int64), strings: new ShortStringInterner() };
+}
+
+function wideOf(chunks: readonly Data[], int64: Int64Mode): Wide {
+  return int64 === 'auto' && chunks.every(fitsNumber) ? 'number' : 'bigint';
+}
+
+/**
+ * Converts every row of `table` to an object keyed by column name. Works one
+ * record batch at a time: each column's chunk is converted into a scratch array
+ * reused across batches, then that batch's rows are built, so no full-length
+ * intermediate column is ever allocated.
+ */
 export function tableToRows<T = Record<string, unknown>>(table: Table, int64: Int64Mode = 'auto'): T[] {
-  const n = table.numRows;
   const fields = table.schema.fields;
-  const names = fields.map((f) => f.name);
-  const columns: unknown[][] = [];
-  for (let c = 0; c < fields.length; c++) columns.push(convertVector(table.getChildAt(c)!, int64));
-  return assembleRows<T>(names, columns, n);
-}
-
-/** Converts one column (all chunks) to an array of JS values. */
-export function convertVector(vector: Vector, int64: Int64Mode = 'auto'): unknown[] {
-  if (vector.data.length === 1) return convertData(vector.data[0]!, int64);
-  const out = new Array<unknown>(vector.length);
+  const width = fields.length;
+  const rows = new Array<T>(table.numRows);
+  const build = rowBuilder(fields.map((f) => f.name));
+  const states = fields.map((_, c) => columnState(table.getChildAt(c)!.data, int64));
+  const scratch = fields.map(() => [] as unknown[]);
   let base = 0;
-  for (const data of vector.data) {
-    convertData(data, int64, out, base);
-    base += data.length;
-  }
-  // Chunks decided number-vs-bigint each on their own; one column must not mix them.
-  return unifyWide(out, vector.type);
-}
-
-type RowBuilder = (columns: readonly unknown[][], n: number) => unknown[];
-const builders = new Map<string, RowBuilder | null>();
-
-function assembleRows<T>(names: readonly string[], columns: readonly unknown[][], n: number): T[] {
-  const build = rowBuilder(names);
-  if (build) return build(columns, n) as T[];
-  const rows = new Array<T>(n);
-  const width = names.length;
-  for (let i = 0; i < n; i++) {
-    const row: Record<string, unknown> = {};
-    for (let c = 0; c < width; c++) row[names[c]!] = columns[c]![i];
-    rows[i] = row as T;
+  for (const batch of table.data) {
+    const n = batch.length;
+    for (let c = 0; c < width; c++) convertData(batch.children[c]!, int64, scratch[c], 0, states[c]);
+    build(scratch, n, rows, base);
+    base += n;
   }
   return rows;
 }
 
+/** Converts one column (all chunks) to an array of JS values. */
+export function convertVector(vector: Vector, int64: Int64Mode = 'auto'): unknown[] {
+  const out = new Array<unknown>(vector.length);
+  const state = columnState(vector.data, int64);
+  let base = 0;
+  for (const data of vector.data) {
+    convertData(data, int64, out, base, state);
+    base += data.length;
+  }
+  return out;
+}
+
+/** Writes rows[base + i] for i < n from columns[c][i]. */
+type RowBuilder = (columns: readonly unknown[][], n: number, rows: unknown[], base: number) => void;
+const builders = new Map<string, RowBuilder>();
+
 /**
  * A function building each row as one object literal with the result's keys, so
  * every row shares one hidden class (keyed assignment in a loop is several times
- * slower). Null where code generation is unavailable (a CSP without
- * 'unsafe-eval') or a key would change the prototype; the plain loop is used then.
+ * slower). Keyed assignment is used where code generation is unavailable (a CSP
+ * without 'unsafe-eval') or a key would change the prototype.
  */
-function rowBuilder(names: readonly string[]): RowBuilder | null {
+function rowBuilder(names: readonly string[]): RowBuilder {
   const key = JSON.stringify(names);
   let build = builders.get(key);
   if (build !== undefined) return build;
-  build = null;
-  if (names.length > 0 && names.length <= 512 && !names.includes('__proto__') && new Set(names).size === names.length) {
-    const locals = names.map((_, c) => `const c${c} = columns[${c}];`).join('\n');
-    const fields = names.map((name, c) => `${JSON.stringify(name)}: c${c}[i]`).join(', ');
-    try {
-      build = new Function('columns', 'n', `${locals}\nconst rows = new Array(n);\nfor (let i = 0; i < n; i++) rows[i] = { ${fields} };\nreturn rows;`) as RowBuilder;
-    } catch {
-      build = null;
-    }
-  }
+  build = generatedRowBuilder(names) ?? keyedRowBuilder(names);
   if (builders.size > 1000) builders.clear();
   builders.set(key, build);
   return build;
+}
+
+function generatedRowBuilder(names: readonly string[]): RowBuilder | null {
+  if (names.length === 0 || names.length > 512 || names.includes('__proto__') || new Set(names).size !== names.length) return null;
+  const locals = names.map((_, c) => `const c${c} = columns[${c}];`).join('\n');
+  const fields = names.map((name, c) => `${JSON.stringify(name)}: c${c}[i]`).join(', ');
+  try {
+    return new Function('columns', 'n', 'rows', 'base', `${locals}\nfor (let i = 0; i < n; i++) rows[base + i] = { ${fields} };`) as RowBuilder;
+  } catch {
+    return null;
+  }
+}
+
+function keyedRowBuilder(names: readonly string[]): RowBuilder {
+  return (columns, n, rows, base) => {
+    for (let i = 0; i < n; i++) {
+      const row: Record<string, unknown> = {};
+      for (let c = 0; c < names.length; c++) row[names[c]!] = columns[c]![i];
+      rows[base + i] = row;
+    }
+  };
 }
 
 function isNullAt(data: Data, i: number): boolean {
@@ -100,8 +134,18 @@ function isNullAt(data: Data, i: number): boolean {
   return (bitmap[bit >> 3]! & (1 << (bit & 7))) === 0;
 }
 
-/** Converts one chunk. */
-function convertData(data: Data, int64: Int64Mode, out: unknown[] = new Array<unknown>(data.length), base = 0): unknown[] {
+/**
+ * Converts one chunk into out[base...]. `column` carries what the chunks of a
+ * top-level column share; a nested child (a list's items, a struct's fields) is a
+ * column of its own chunk.
+ */
+function convertData(
+  data: Data,
+  int64: Int64Mode,
+  out: unknown[] = new Array<unknown>(data.length),
+  base = 0,
+  column?: ColumnState,
+): unknown[] {
   const n = data.length;
   const type = data.type as DataType;
   const hasNulls = data.nullCount > 0;
@@ -123,16 +167,18 @@ function convertData(data: Data, int64: Int64Mode, out: unknown[] = new Array<un
     case Type.Int:
     case Type.Float: {
       const values = data.values as ArrayLike<number | bigint>;
-      if (values instanceof BigInt64Array || values instanceof BigUint64Array) return convertInt64(data, values, int64, out, base);
+      if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
+        return convertInt64(data, values, column?.wide ?? wideOf([data], int64), out, base);
+      }
       if ((type as { precision?: number }).precision === 0) return convertFloat16(data, out, base);
       for (let i = 0; i < n; i++) out[base + i] = hasNulls && isNullAt(data, i) ? null : values[i];
       return out;
     }
     case Type.Decimal:
-      return convertDecimal(data, int64, out, base);
+      return convertDecimal(data, column?.wide ?? wideOf([data], int64), out, base);
     case Type.Utf8:
     case Type.LargeUtf8:
-      return convertUtf8(data, out, base);
+      return convertUtf8(data, out, base, column?.strings);
     case Type.Binary:
     case Type.LargeBinary: {
       const offsets = data.valueOffsets as ArrayLike<number | bigint>;
@@ -272,31 +318,45 @@ function normalise(value: unknown): unknown {
   return value;
 }
 
-function convertInt64(data: Data, values: BigInt64Array | BigUint64Array, int64: Int64Mode, out: unknown[], base: number): unknown[] {
+/** True unless `data` holds a 64-bit integer or decimal that a double cannot hold exactly. */
+function fitsNumber(data: Data): boolean {
+  const type = data.type as DataType;
   const n = data.length;
   const hasNulls = data.nullCount > 0;
-  if (int64 === 'auto') {
-    // Two 32-bit words avoid a BigInt per value; exact while |v| < 2^53.
-    const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
-    const unsigned = values instanceof BigUint64Array;
-    let safe = true;
+  if (type.typeId === Type.Decimal) {
+    const words = data.values as Uint32Array;
+    const stride = wordsPerDecimal(data);
     for (let i = 0; i < n; i++) {
-      if (hasNulls && isNullAt(data, i)) {
-        out[base + i] = null;
-        continue;
-      }
-      const lo = words[2 * i]! >>> 0;
-      const hi = unsigned ? words[2 * i + 1]! >>> 0 : words[2 * i + 1]!;
-      // |v| < 2^53 exactly when the high word is within ±2^21.
-      if (hi >= 0x200000 || hi < -0x200000) {
-        safe = false;
-        break;
-      }
-      out[base + i] = hi * TWO_32 + lo;
+      if (!(hasNulls && isNullAt(data, i)) && smallDecimalAt(words, i * stride, stride) === undefined) return false;
     }
-    if (safe) return out;
+    return true;
   }
-  for (let i = 0; i < n; i++) out[base + i] = hasNulls && isNullAt(data, i) ? null : values[i]!;
+  const values = data.values as unknown;
+  if (type.typeId !== Type.Int || !(values instanceof BigInt64Array || values instanceof BigUint64Array)) return true;
+  // Reading the high 32-bit word avoids a BigInt per value: |v| < 2^53 exactly when it is within ±2^21.
+  const words = int32Words(values);
+  const unsigned = values instanceof BigUint64Array;
+  for (let i = 0; i < n; i++) {
+    if (hasNulls && isNullAt(data, i)) continue;
+    const hi = unsigned ? words[2 * i + 1]! >>> 0 : words[2 * i + 1]!;
+    if (hi >= 0x200000 || hi < -0x200000) return false;
+  }
+  return true;
+}
+
+function convertInt64(data: Data, values: BigInt64Array | BigUint64Array, wide: Wide, out: unknown[], base: number): unknown[] {
+  const n = data.length;
+  const hasNulls = data.nullCount > 0;
+  if (wide === 'bigint') {
+    for (let i = 0; i < n; i++) out[base + i] = hasNulls && isNullAt(data, i) ? null : values[i]!;
+    return out;
+  }
+  const words = int32Words(values);
+  const unsigned = values instanceof BigUint64Array;
+  for (let i = 0; i < n; i++) {
+    if (hasNulls && isNullAt(data, i)) out[base + i] = null;
+    else out[base + i] = (unsigned ? words[2 * i + 1]! >>> 0 : words[2 * i + 1]!) * TWO_32 + (words[2 * i]! >>> 0);
+  }
   return out;
 }
 
@@ -306,39 +366,29 @@ function convertFloat16(data: Data, out: unknown[], base: number): unknown[] {
   return out;
 }
 
-function convertDecimal(data: Data, int64: Int64Mode, out: unknown[], base: number): unknown[] {
+function convertDecimal(data: Data, wide: Wide, out: unknown[], base: number): unknown[] {
   const n = data.length;
   const hasNulls = data.nullCount > 0;
-  const type = data.type as unknown as { scale: number; bitWidth: number };
-  const scale = type.scale;
+  const scale = (data.type as unknown as { scale: number }).scale;
   const words = data.values as Uint32Array;
-  const stride = (type.bitWidth ?? 128) / 32;
-  if (int64 === 'auto') {
-    const divisor = 10 ** scale;
-    let small = true;
-    for (let i = 0; i < n; i++) {
-      if (hasNulls && isNullAt(data, i)) {
-        out[base + i] = null;
-        continue;
-      }
-      const v = smallDecimalAt(words, i * stride, stride);
-      if (v === undefined) {
-        small = false;
-        break;
-      }
-      out[base + i] = scale === 0 ? v : v / divisor;
-    }
-    if (small) return out;
-  }
+  const stride = wordsPerDecimal(data);
+  const divisor = 10 ** scale;
   for (let i = 0; i < n; i++) {
     if (hasNulls && isNullAt(data, i)) {
       out[base + i] = null;
-      continue;
+    } else if (wide === 'number') {
+      const v = smallDecimalAt(words, i * stride, stride)!;
+      out[base + i] = scale === 0 ? v : v / divisor;
+    } else {
+      const big = bigDecimalAt(words, i * stride, stride);
+      out[base + i] = scale === 0 ? big : formatScaled(big, scale);
     }
-    const big = bigDecimalAt(words, i * stride, stride);
-    out[base + i] = scale === 0 ? big : formatScaled(big, scale);
   }
   return out;
+}
+
+function wordsPerDecimal(data: Data): number {
+  return ((data.type as unknown as { bitWidth?: number }).bitWidth ?? 128) / 32;
 }
 
 /** The unscaled value as a number when it is a safe integer, else undefined. */
@@ -372,13 +422,12 @@ function formatScaled(value: bigint, scale: number): string {
   return `${negative ? '-' : ''}${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`;
 }
 
-function convertUtf8(data: Data, out: unknown[], base: number): unknown[] {
+function convertUtf8(data: Data, out: unknown[], base: number, interner = new ShortStringInterner()): unknown[] {
   const n = data.length;
   const hasNulls = data.nullCount > 0;
   const offsets = data.valueOffsets as ArrayLike<number | bigint>;
   const bytes = data.values as Uint8Array;
   const wide = typeof offsets[0] === 'bigint';
-  const interner = new ShortStringInterner();
   for (let i = 0; i < n; i++) {
     if (hasNulls && isNullAt(data, i)) {
       out[base + i] = null;
@@ -391,11 +440,17 @@ function convertUtf8(data: Data, out: unknown[], base: number): unknown[] {
   return out;
 }
 
+const INTERN_WINDOW = 4096;
+const INTERN_CAPACITY = 65_536;
+
 /**
  * Analytical results repeat short strings (categories, regions, codes): building
- * each from its bytes again costs more than finding the one already built. Keyed
- * by a hash of the bytes and checked byte for byte; it switches itself off when a
- * column turns out to be mostly distinct, so unique strings pay only a sample.
+ * each from its bytes again costs more than finding the one already built, and a
+ * shared string is one less object for the garbage collector to copy. Keyed by a
+ * hash of the bytes and checked byte for byte. One interner serves all chunks of
+ * a column, so a column of a few thousand distinct values (whose first rows are
+ * all new) still pays off; it switches itself off when fewer than a quarter of a
+ * window's lookups hit, so a mostly distinct column pays only for one window.
  */
 class ShortStringInterner {
   enabled = true;
@@ -413,15 +468,19 @@ class ShortStringInterner {
       if (b >= 0x80) return undefined;
       hash = (Math.imul(hash, 31) + b) | 0;
     }
-    this.lookups++;
+    if (++this.lookups % INTERN_WINDOW === 0) {
+      if (this.hits < INTERN_WINDOW / 4) this.enabled = false;
+      this.hits = 0;
+    }
     const known = this.strings.get(hash);
     if (known !== undefined && known.length === length && sameAscii(known, bytes, start)) {
       this.hits++;
       return known;
     }
     const built = decodeUtf8(bytes, start, end);
+    // Bounded: a huge column of many distinct strings starts over instead of growing the table.
+    if (this.strings.size >= INTERN_CAPACITY) this.strings.clear();
     this.strings.set(hash, built);
-    if (this.lookups === 1024 && this.hits < 256) this.enabled = false;
     return built;
   }
 }
@@ -492,26 +551,6 @@ function formatTime(micros: number): string {
 
 function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
-}
-
-/** Makes a column that mixes number and bigint all bigint (chunks decide separately). */
-function unifyWide(values: unknown[], type: DataType): unknown[] {
-  if (type.typeId !== Type.Int && type.typeId !== Type.Decimal) return values;
-  let hasBig = false;
-  let hasNumber = false;
-  let hasString = false;
-  for (const v of values) {
-    if (typeof v === 'bigint') hasBig = true;
-    else if (typeof v === 'number') hasNumber = true;
-    else if (typeof v === 'string') hasString = true;
-  }
-  if (hasBig && hasNumber) return values.map((v) => (typeof v === 'number' ? BigInt(v) : v));
-  if (hasString && hasNumber) {
-    // A decimal column split into numbers and exact strings: strings for all. Numbers here were exact.
-    const scale = (type as unknown as { scale: number }).scale;
-    return values.map((v) => (typeof v === 'number' ? v.toFixed(scale) : v));
-  }
-  return values;
 }
 
 /** DuckDB's type name for an Arrow field (as DuckDB exports them). */

@@ -52,6 +52,40 @@ describe.each(['worker', 'blocking'] as const)('type conversion (%s mode)', (mod
     expect(count.data[0]!.c).toBe(10);
   });
 
+  it('decides number or bigint over the whole column, across all its chunks', async () => {
+    // One unsafe value in a later chunk makes the whole column bigint, earlier chunks included.
+    const sql = 'SELECT CASE WHEN i = 5000 THEN 9007199254740993 ELSE i END::BIGINT AS v, i::BIGINT AS safe FROM range(6000) t(i) ORDER BY i';
+    expect((await engine.queryArrow(sql)).batches.length).toBeGreaterThan(1);
+    const { data } = await engine.query(sql);
+    expect(data).toHaveLength(6000);
+    expect(data.filter((r) => typeof r.v !== 'bigint')).toEqual([]);
+    expect([data[0]!.v, data[4999]!.v, data[5000]!.v, data[5999]!.v]).toEqual([0n, 4999n, 9007199254740993n, 5999n]);
+    expect(data.filter((r, i) => r.safe !== i)).toEqual([]);
+  });
+
+  it('returns a multi-chunk decimal column as exact strings when any value is too wide', async () => {
+    const sql = `SELECT CASE WHEN i = 5000 THEN 123456789012345678.12::DECIMAL(38,2) ELSE ((i - 100) / 100)::DECIMAL(38,2) END AS d
+      FROM range(6000) t(i) ORDER BY i`;
+    expect((await engine.queryArrow(sql)).batches.length).toBeGreaterThan(1);
+    const { data } = await engine.query(sql);
+    expect(data.filter((r) => typeof r.d !== 'string')).toEqual([]);
+    expect([data[0]!.d, data[95]!.d, data[150]!.d, data[5000]!.d, data[5999]!.d]).toEqual(['-1.00', '-0.05', '0.50', '123456789012345678.12', '58.99']);
+  });
+
+  it('returns repeated strings exactly across many chunks, however many distinct values a column has', async () => {
+    // few: 1000 distinct values; distinct: all distinct; quads: each value 4 times in a row, 75,000 of them,
+    // alternating between hash-colliding prefixes ('Aa' and 'BB') so neighbours share a hash.
+    const { data } = await engine.query(`SELECT 'label-' || (i * 7919 % 1000) AS few, 'u-' || i AS distinct_value,
+        (CASE WHEN (i // 4) % 2 = 0 THEN 'Aa' ELSE 'BB' END) || (i // 8) AS quads
+      FROM range(300000) t(i) ORDER BY i`);
+    expect(data).toHaveLength(300000);
+    const quad = (i: number) => `${Math.floor(i / 4) % 2 === 0 ? 'Aa' : 'BB'}${Math.floor(i / 8)}`;
+    const wrong = data.flatMap((r, i) =>
+      r.few === `label-${(i * 7919) % 1000}` && r.distinct_value === `u-${i}` && r.quads === quad(i) ? [] : [{ i, ...r }],
+    );
+    expect(wrong.slice(0, 5)).toEqual([]);
+  });
+
   it('returns decimals with their scale: numbers when small, exact strings otherwise', async () => {
     const { data, columns } = await engine.query(
       "SELECT 12.345::DECIMAL(10,3) AS a, -0.05::DECIMAL(4,2) AS b, 123456789012345678.12::DECIMAL(38,2) AS c, -1.5::DECIMAL(38,1) AS d",
