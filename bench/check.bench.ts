@@ -14,70 +14,13 @@
  *
  * Run alone: `npx tsx bench/check.bench.ts`.
  */
-import { assign, emit, fromPromise, setup, type AnyStateMachine } from 'xstate';
 import { getAdjacencyMap } from 'xstate/graph';
 import { checkStrategy, strategyModelConfig } from '../src/check/checkMachine.js';
 import { modelAsActorLogic } from '../src/check/modelAsActorLogic.js';
 import type { CheckableStrategy, StrategyCheckOptions } from '../src/check/types.js';
 import { retryStrategy } from '../src/errors/recovery/index.js';
+import { countingRetry } from '../examples/strategies/countingRetry.js';
 import { runWhenMain, type BenchRow } from './harness.js';
-
-interface CountingContext {
-  error: Error;
-  attempts: number;
-  maxAttempts: number;
-  transient: number;
-  timeouts: number;
-  memory: number;
-}
-
-/** A retry whose context counts failures by kind: every fault gives a new machine state. */
-export function countingRetry(maxAttempts: number): CheckableStrategy {
-  const kindOf = (event: unknown): 'transient' | 'timeouts' | 'memory' | 'permanent' => {
-    const error = (event as { error?: { name?: string; category?: string } }).error;
-    if (error?.name === 'TimeoutError') return 'timeouts';
-    if (error?.category === 'resource') return 'memory';
-    if (error?.category === 'transient') return 'transient';
-    return 'permanent';
-  };
-  const machine: AnyStateMachine = setup({
-    types: {} as { context: CountingContext; input: { error: Error } },
-    actors: { attempt: fromPromise(async () => undefined) },
-    delays: { backoff: 10 },
-    guards: { canRetry: ({ context, event }) => context.attempts < context.maxAttempts && kindOf(event) !== 'permanent' },
-  }).createMachine({
-    id: 'counting_retry',
-    initial: 'waiting',
-    context: ({ input }) => ({ error: input.error, attempts: 0, maxAttempts, transient: 0, timeouts: 0, memory: 0 }),
-    on: { SHUTDOWN: '.escalated' },
-    output: ({ event }) => (event as { output?: unknown }).output,
-    states: {
-      waiting: { after: { backoff: 'attempting' } },
-      attempting: {
-        entry: assign({ attempts: ({ context }) => context.attempts + 1 }),
-        invoke: {
-          id: 'attempt',
-          src: 'attempt',
-          onDone: 'recovered',
-          onError: [
-            {
-              guard: 'canRetry',
-              target: 'waiting',
-              actions: assign(({ context, event }) => {
-                const kind = kindOf(event);
-                return kind === 'permanent' ? {} : { [kind]: context[kind] + 1 };
-              }),
-            },
-            { target: 'escalated' },
-          ],
-        },
-      },
-      recovered: { type: 'final', entry: emit(({ context }) => ({ type: 'error:recovered', error: context.error, recovery: 'counting_retry' })), output: { success: true } },
-      escalated: { type: 'final', entry: emit(({ context }) => ({ type: 'error:escalated', error: context.error, recovery: 'counting_retry', reason: 'gave up' })), output: { success: false } },
-    },
-  });
-  return { name: 'counting_retry', machine, bound: maxAttempts, minBackoffMs: 10 };
-}
 
 interface Space {
   label: string;

@@ -3,8 +3,7 @@
  * two snapshots are the same state. The default keeps the state value, the
  * running children and every primitive context field (numbers, strings,
  * booleans, arrays of them, small plain objects); errors count by name and
- * message. Results are cached per context object, which XState shares between
- * snapshots whenever no `assign` ran.
+ * message.
  */
 import type { AnyMachineSnapshot, StateValue } from 'xstate';
 
@@ -22,7 +21,6 @@ export function stateValueToString(value: StateValue): string {
 }
 
 const valueKeys = new WeakMap<object, string>();
-const contextKeys = new WeakMap<object, string>();
 
 /** The state value as text, cached per value object. */
 export function valueKey(value: StateValue): string {
@@ -35,37 +33,36 @@ export function valueKey(value: StateValue): string {
   return key;
 }
 
-/** The default context abstraction as text, cached per context object. */
-export function defaultContextKey(context: unknown): string {
+/**
+ * The default context abstraction as text. Not cached per context: in a large
+ * space nearly every context is new, and a WeakMap entry per context costs the
+ * garbage collector more than encoding a handful of fields.
+ */
+export function defaultContextKey(context: unknown, errors: ErrorKeys = errorText): string {
   if (typeof context !== 'object' || context === null) return String(context);
-  let key = contextKeys.get(context);
-  if (key === undefined) {
-    key = encodeFields(context as Record<string, unknown>);
-    contextKeys.set(context, key);
-  }
-  return key;
+  return encodeFields(context as Record<string, unknown>, errors);
 }
 
 /** Only `keys` of the context, as text. */
-export function pickedContextKey(context: unknown, keys: readonly string[]): string {
+export function pickedContextKey(context: unknown, keys: readonly string[], errors: ErrorKeys = errorText): string {
   if (typeof context !== 'object' || context === null) return String(context);
   const record = context as Record<string, unknown>;
   let out = '';
-  for (const k of keys) out += `${encodeValue(record[k], 0)};`;
+  for (const k of keys) out += `${encodeValue(record[k], 0, errors)};`;
   return out;
 }
 
-function encodeFields(record: Record<string, unknown>): string {
+function encodeFields(record: Record<string, unknown>, errors: ErrorKeys): string {
   let out = '';
   for (const k in record) {
-    const part = encodeValue(record[k], 0);
+    const part = encodeValue(record[k], 0, errors);
     if (part !== '') out += `${k}=${part};`;
   }
   return out;
 }
 
 /** A primitive or a small data structure as text; '' for what does not identify a state (functions, actors). */
-function encodeValue(value: unknown, level: number): string {
+function encodeValue(value: unknown, level: number, errors: ErrorKeys): string {
   switch (typeof value) {
     case 'number':
     case 'boolean':
@@ -83,16 +80,56 @@ function encodeValue(value: unknown, level: number): string {
   }
   if (value === null) return 'n';
   if (level > 3) return '…';
-  if (Array.isArray(value)) return `[${value.map((v) => encodeValue(v, level + 1)).join(',')}]`;
-  if (value instanceof Error) return `${value.name}:${JSON.stringify(value.message)}`;
+  if (Array.isArray(value)) return `[${value.map((v) => encodeValue(v, level + 1, errors)).join(',')}]`;
+  if (value instanceof Error) return errors(value);
   const proto = Object.getPrototypeOf(value) as unknown;
   if (proto !== Object.prototype && proto !== null) return '';
   let out = '{';
   for (const k in value as Record<string, unknown>) {
-    const part = encodeValue((value as Record<string, unknown>)[k], level + 1);
+    const part = encodeValue((value as Record<string, unknown>)[k], level + 1, errors);
     if (part !== '') out += `${k}=${part};`;
   }
   return `${out}}`;
+}
+
+/**
+ * Errors count by name and message. A key function gives each pair a short id,
+ * so every state key that carries the same error stays short; errors are few
+ * and shared between states, so its maps stay small, and they live only as
+ * long as the check that owns the key function.
+ */
+type ErrorKeys = (error: Error) => string;
+
+function errorInterner(): ErrorKeys {
+  const byObject = new WeakMap<Error, string>();
+  const byText = new Map<string, string>();
+  return (error) => {
+    let key = byObject.get(error);
+    if (key === undefined) {
+      const text = `${error.name}:${error.message}`;
+      key = byText.get(text);
+      if (key === undefined) {
+        key = `E${byText.size}`;
+        byText.set(text, key);
+      }
+      byObject.set(error, key);
+    }
+    return key;
+  };
+}
+
+/** An error as readable text: name and message. */
+const errorText: ErrorKeys = (error) => `${error.name}:${JSON.stringify(error.message)}`;
+
+/**
+ * Returns `key` as one flat string. A key built with `+=` is a tree of string
+ * pieces in V8, and a Map keeps the whole tree alive: for a checker that stores a
+ * key per state that was 3× the memory and most of the garbage collector's work.
+ * Reading a character makes V8 flatten the tree into one string.
+ */
+export function flatKey(key: string): string {
+  key.charCodeAt(0);
+  return key;
 }
 
 /** Builds the machine-state key function from the check options. */
@@ -105,16 +142,17 @@ export function machineKeyFunction(options: {
     for (const id in snapshot.children) out += `${id},`;
     return out;
   };
+  const errors = errorInterner();
   if (options.abstract) {
     const abstract = options.abstract;
     return (snapshot) => {
       const a = abstract(snapshot);
-      return `${valueKey(snapshot.value)}|${typeof a === 'string' ? a : encodeValue(a, 0)}|${childrenKey(snapshot)}|${snapshot.status}`;
+      return flatKey(`${valueKey(snapshot.value)}|${typeof a === 'string' ? a : encodeValue(a, 0, errors)}|${childrenKey(snapshot)}|${snapshot.status}`);
     };
   }
   if (options.contextKeys) {
     const keys = options.contextKeys;
-    return (snapshot) => `${valueKey(snapshot.value)}|${pickedContextKey(snapshot.context, keys)}|${childrenKey(snapshot)}|${snapshot.status}`;
+    return (snapshot) => flatKey(`${valueKey(snapshot.value)}|${pickedContextKey(snapshot.context, keys, errors)}|${childrenKey(snapshot)}|${snapshot.status}`);
   }
-  return (snapshot) => `${valueKey(snapshot.value)}|${defaultContextKey(snapshot.context)}|${childrenKey(snapshot)}|${snapshot.status}`;
+  return (snapshot) => flatKey(`${valueKey(snapshot.value)}|${defaultContextKey(snapshot.context, errors)}|${childrenKey(snapshot)}|${snapshot.status}`);
 }

@@ -74,6 +74,12 @@ function run(name: string, config: MachineModelConfig, options: CheckOptions, pr
  * reachable state (`final-reachable`).
  */
 export function checkMachine(machine: AnyStateMachine, options: CheckOptions = {}): CheckResult {
+  const { config, properties, liveness } = machineModelConfig(machine, options);
+  return run(machine.id, config, options, properties, liveness);
+}
+
+/** The model `checkMachine` explores (exported, like `strategyModelConfig`, for benchmarks and tests). */
+export function machineModelConfig(machine: AnyStateMachine, options: CheckOptions = {}): { config: MachineModelConfig; properties: string[]; liveness: boolean } {
   assertMachine(machine, 'checkMachine(machine)');
   const liveness = options.liveness ?? hasFinalStates(machine);
   const properties = ['no-error-status', ...(options.invariants ?? []).map((i) => i.name)];
@@ -86,10 +92,11 @@ export function checkMachine(machine: AnyStateMachine, options: CheckOptions = {
     machineKey: machineKeyFunction(options),
     invariants: options.invariants ?? [],
     cache: options.cacheTransitions ?? true,
+    replay: options.replayTransitions ?? true,
   };
   if (options.events) config.events = options.events;
   if (options.finalStates) config.finalStates = options.finalStates;
-  return run(machine.id, config, options, properties, liveness);
+  return { config, properties, liveness };
 }
 
 /**
@@ -169,6 +176,7 @@ export function strategyModelConfig(
     invariants: options.invariants ?? [],
     finalStates: options.finalStates ?? ['recovered', 'escalated'],
     cache: options.cacheTransitions ?? true,
+    replay: options.replayTransitions ?? true,
     strategy: {
       bound: strategy.bound,
       defaultBound: options.defaultBound ?? 100,

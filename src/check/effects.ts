@@ -38,29 +38,28 @@ const NO_EFFECTS: Effects = Object.freeze({ spawned: [], scheduled: [], cancelle
 export function readEffects(actions: readonly ReturnedAction[]): Effects {
   if (actions.length === 0) return NO_EFFECTS;
   let effects: Effects | undefined;
-  const get = (): Effects => (effects ??= { spawned: [], scheduled: [], cancelled: [], emitted: [] });
   for (const action of actions) {
     const params = action.params as Record<string, unknown> | undefined;
     switch (action.type) {
       case 'xstate.spawnChild': {
         if (!params) break;
         const id = String(params.id);
-        get().spawned.push({ id, src: typeof params.src === 'string' ? params.src : id });
+        (effects ??= emptyEffects()).spawned.push({ id, src: typeof params.src === 'string' ? params.src : id });
         break;
       }
       case 'xstate.raise': {
         if (!params || typeof params.delay !== 'number') break;
         const event = params.event as EventObject;
         const sendId = String(params.id ?? event.type);
-        get().scheduled.push({ sendId, event, name: delayName(event.type, params.delay), ms: params.delay });
+        (effects ??= emptyEffects()).scheduled.push({ sendId, event, name: delayName(event.type, params.delay), ms: params.delay });
         break;
       }
       case 'xstate.cancel': {
-        if (params && typeof params.sendId === 'string') get().cancelled.push(params.sendId);
+        if (params && typeof params.sendId === 'string') (effects ??= emptyEffects()).cancelled.push(params.sendId);
         break;
       }
       case 'xstate.emit': {
-        if (params && typeof params.event === 'object' && params.event !== null) get().emitted.push(params.event as EventObject);
+        if (params && typeof params.event === 'object' && params.event !== null) (effects ??= emptyEffects()).emitted.push(params.event as EventObject);
         break;
       }
       default:
@@ -68,6 +67,10 @@ export function readEffects(actions: readonly ReturnedAction[]): Effects {
     }
   }
   return effects ?? NO_EFFECTS;
+}
+
+function emptyEffects(): Effects {
+  return { spawned: [], scheduled: [], cancelled: [], emitted: [] };
 }
 
 /** `xstate.after.backoff.retry.waiting` → `backoff`; a numeric `after: { 500 }` → `500`. */

@@ -40,6 +40,7 @@ export function buildEmissionAutomaton(machine: AnyStateMachine, options: CheckO
     machineKey: machineKeyFunction(options),
     invariants: [],
     cache: true,
+    replay: true,
     ...(options.events ? { events: options.events } : {}),
   });
   const maxStates = options.maxStates ?? 100_000;

@@ -17,11 +17,12 @@
  * own (abstracted) state.
  */
 import type { AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
-import { valueKey } from './abstraction.js';
+import { flatKey, valueKey } from './abstraction.js';
 import { readEffects, type Effects } from './effects.js';
 import type { EdgeViolation, ExploreModel, SuccessorSink } from './explore.js';
 import { FaultErrors } from './faults.js';
 import { pureTransitions, type PureTransitions } from './pureTransition.js';
+import { replayingTransitions } from './transitionReplay.js';
 import { FAILURE_KINDS, type EnvEvent, type FailureKind, type Invariant, type ResolvedFaultModel, type TraceStep } from './types.js';
 
 /** A delayed event waiting to fire. */
@@ -76,6 +77,10 @@ export interface MachineModelConfig {
   /** Allowed final state names; undefined allows any. */
   finalStates?: readonly string[];
   cache: boolean;
+  /** Replay XState's action list per shape (see transitionReplay.ts) instead of running every transition through XState. */
+  replay: boolean;
+  /** Also run every replayed edge through XState and throw on a difference (tests). */
+  verifyReplay?: boolean;
   plugin?: string;
   strategy?: StrategyProperties;
 }
@@ -136,11 +141,16 @@ export interface MachineModel extends ExploreModel<MachineState> {
   machineStates(): number;
   /** Calls made to XState's transition function. */
   machineTransitions(): number;
+  /** Machine transitions answered by replaying a shape instead of calling XState. */
+  replayedTransitions(): number;
 }
 
 export function createMachineModel(config: MachineModelConfig): MachineModel {
   const { machine, faults, strategy } = config;
-  const pure: PureTransitions = pureTransitions(machine);
+  const xstate = pureTransitions(machine);
+  const replaying = config.replay ? replayingTransitions(machine, xstate, config.verifyReplay) : undefined;
+  const pure: PureTransitions = replaying ?? xstate;
+  const replayed = (): number => (replaying ? replaying.stats().replayed : 0);
   const errors = new FaultErrors(config.plugin);
   const budgets: number[] = BUDGET_KINDS.map((k) => faults[k as BudgetKind]);
   const bounded = budgets.map((b) => Number.isFinite(b));
@@ -234,9 +244,10 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
     success: unknown;
     output: unknown;
   }
-  const factsCache = new Map<number, SnapFacts>();
+  // Indexed by machine state id (dense from 0): an array, not a Map.
+  const factsCache: SnapFacts[] = [];
   const factsOf = (mid: number, snap: AnyMachineSnapshot): SnapFacts => {
-    let facts = factsCache.get(mid);
+    let facts = factsCache[mid];
     if (facts) return facts;
     const violations: EdgeViolation[] = [];
     if (strategy) {
@@ -283,7 +294,7 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
     }
     const output = snap.output as { success?: unknown } | undefined;
     facts = { violations: violations.length > 0 ? violations : undefined, final, success: output?.success, output };
-    factsCache.set(mid, facts);
+    factsCache[mid] = facts;
     return facts;
   };
 
@@ -520,7 +531,7 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
       for (let i = 0; i < state.used.length; i++) if (bounded[i]) key += `|${state.used[i]}`;
       if (minBackoff > 0) key += `|${state.sinceFail}`;
       key += `|${state.disposed ? 1 : 0}${state.known ? 1 : 0}${state.recovered}${state.escalated}`;
-      return key;
+      return flatKey(key);
     },
 
     isTerminal(state) {
@@ -583,7 +594,8 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
 
     describe,
     machineStates: () => machineIds.size,
-    machineTransitions: () => xstateCalls,
+    machineTransitions: () => xstateCalls - replayed(),
+    replayedTransitions: () => replayed(),
   };
 }
 

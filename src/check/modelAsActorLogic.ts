@@ -26,7 +26,7 @@ export interface ComposedLogic {
 
 /** Builds the composed logic for a model configuration (from `strategyModelConfig`). Transitions are not cached. */
 export function modelAsActorLogic(config: MachineModelConfig): ComposedLogic {
-  const model = createMachineModel({ ...config, cache: false });
+  const model = createMachineModel({ ...config, cache: false, replay: false });
   const wrap = (state: MachineState): ComposedSnapshot => ({
     status: state.snap.status === 'active' ? 'active' : 'done',
     output: undefined,

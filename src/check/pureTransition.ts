@@ -29,6 +29,8 @@ export interface PureTransitions {
   initial(input: unknown): PureStep;
   /** The next snapshot for `event` and its actions (`transition`). */
   step(snapshot: AnyMachineSnapshot, event: EventObject): PureStep;
+  /** The inert actor scope the transitions run in (what builtin actions' `resolve` receives). */
+  scope(): unknown;
 }
 
 interface InertScope {
@@ -94,5 +96,6 @@ export function pureTransitions(machine: AnyStateMachine): PureTransitions {
       const next = logic.transition(snapshot, event, s);
       return { snapshot: next, actions: collected };
     },
+    scope: () => scopeFor(undefined),
   };
 }

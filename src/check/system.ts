@@ -38,7 +38,7 @@ import type { AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
 import { orchestratorMachine } from '../../machines/orchestrator.machine.js';
 import { pluginMachine } from '../../machines/plugin.machine.js';
 import { ValidationError } from '../errors/ValidationError.js';
-import { machineKeyFunction, valueKey } from './abstraction.js';
+import { flatKey, machineKeyFunction, valueKey } from './abstraction.js';
 import { readEffects } from './effects.js';
 import { explore, type EdgeViolation, type ExploreModel, type SuccessorSink } from './explore.js';
 import { pureTransitions, type PureTransitions } from './pureTransition.js';
@@ -279,7 +279,7 @@ export function checkSystem(options: SystemCheckOptions): CheckResult {
       for (let i = 0; i < specs.length; i++) {
         k += `|${s.pm[i]}${s.removed[i] ? 'r' : ''}${s.loadSent[i] ? 'l' : ''}${s.everInit[i] ? 'i' : ''}${s.execs[i]}${s.restarts[i]}`;
       }
-      return `${k}|${s.engineFailures}${s.hookFaults}${s.initializeSent ? 1 : 0}${s.shutdownSent ? 1 : 0}`;
+      return flatKey(`${k}|${s.engineFailures}${s.hookFaults}${s.initializeSent ? 1 : 0}${s.shutdownSent ? 1 : 0}`);
     },
 
     isTerminal(s) {

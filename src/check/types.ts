@@ -178,6 +178,13 @@ export interface CheckOptions {
   finalStates?: readonly string[];
   /** Cache XState transitions per (abstract machine state, event). Default true. */
   cacheTransitions?: boolean;
+  /**
+   * Run each (configuration, transition) shape through XState once and replay its
+   * actions on later contexts, after checking that the replay reproduces XState's
+   * step. Parallel/history states and eventless transitions always go to XState.
+   * Default true.
+   */
+  replayTransitions?: boolean;
 }
 
 /** The strategy shape every recovery strategy follows (see machines/recovery.machine.ts). */

@@ -1,21 +1,9 @@
 // Every built-in recovery strategy passes every property of the strategy shape, and
 // each deliberately broken example is caught with the right, shortest counterexample.
 import { describe, expect, it } from 'vitest';
-import { createActor } from 'xstate';
 import { checkStrategy, formatCheckResult, STRATEGY_PROPERTIES, type CheckResult } from '../../src/check/index.js';
-import {
-  circuitBreakerStrategy,
-  cleanupAndRetryStrategy,
-  cleanupStrategy,
-  compose,
-  escalateStrategy,
-  fallbackStrategy,
-  restartPluginStrategy,
-  retryStrategy,
-  type RecoveryStrategy,
-} from '../../src/errors/recovery/index.js';
-import { CircuitBreaker } from '../../src/errors/recovery/CircuitBreaker.js';
-import { circuitBreakerMachine } from '../../machines/circuitBreaker.machine.js';
+import { restartPluginStrategy, retryStrategy } from '../../src/errors/recovery/index.js';
+import { builtins } from './strategyFixtures.js';
 import { impatientRetry, missedEscalation, restartDisposed, unboundedRetry } from '../../examples/strategies/broken.js';
 import { patientRetry } from '../../examples/strategies/patientRetry.js';
 
@@ -24,24 +12,6 @@ function expectOk(result: CheckResult): void {
   expect(result.complete).toBe(true);
   expect(result.violations).toEqual([]);
 }
-
-const breaker = () => new CircuitBreaker('engine', createActor(circuitBreakerMachine, { input: { name: 'engine' } }));
-
-const builtins: Array<[string, () => RecoveryStrategy]> = [
-  ['retry (defaults)', () => retryStrategy()],
-  ['retry, 6 attempts, no jitter', () => retryStrategy({ maxAttempts: 6, jitter: 0, initialDelayMs: 50 })],
-  ['retry, 5 attempts, no initial delay', () => retryStrategy({ maxAttempts: 5, initialDelayMs: 0 })],
-  ['restart plugin, one_for_one', () => restartPluginStrategy()],
-  ['restart plugin, rest_for_one', () => restartPluginStrategy({ mode: 'rest_for_one', maxRestarts: 2 })],
-  ['restart plugin, rest_for_one, 1 restart', () => restartPluginStrategy({ mode: 'rest_for_one', maxRestarts: 1 })],
-  ['cleanup and retry', () => cleanupAndRetryStrategy()],
-  ['cleanup', () => cleanupStrategy()],
-  ['fallback', () => fallbackStrategy(0)],
-  ['fallback to a cached value', () => fallbackStrategy('cached')],
-  ['escalate', () => escalateStrategy()],
-  ['circuit breaker', () => circuitBreakerStrategy(breaker(), { maxAttempts: 3 })],
-  ['compose(retry, restart, fallback)', () => compose(retryStrategy({ maxAttempts: 2 }), restartPluginStrategy(), fallbackStrategy(1))],
-];
 
 describe('built-in strategies', () => {
   it.each(builtins)('%s satisfies every strategy property', (_name, make) => {
