@@ -208,12 +208,14 @@ function convertData(
     }
     case Type.Timestamp: {
       const unit = (type as unknown as { unit: number }).unit;
-      // TimeUnit: SECOND 0, MILLISECOND 1, MICROSECOND 2, NANOSECOND 3.
-      const toMs = unit === 0 ? 1000 : unit === 1 ? 1 : unit === 2 ? 1e-3 : 1e-6;
       const words = int32Words(data.values as ArrayBufferView);
-      for (let i = 0; i < n; i++) {
-        if (hasNulls && isNullAt(data, i)) out[base + i] = null;
-        else out[base + i] = new Date(Math.floor(int64At(words, i) * toMs));
+      // TimeUnit: SECOND 0, MILLISECOND 1, MICROSECOND 2, NANOSECOND 3.
+      if (unit <= 1) {
+        const toMs = unit === 0 ? 1000 : 1;
+        for (let i = 0; i < n; i++) out[base + i] = hasNulls && isNullAt(data, i) ? null : new Date(int64At(words, i) * toMs);
+      } else {
+        const perMs = unit === 2 ? 1000 : 1_000_000;
+        for (let i = 0; i < n; i++) out[base + i] = hasNulls && isNullAt(data, i) ? null : new Date(floorDiv64(words, i, perMs));
       }
       return out;
     }
@@ -538,6 +540,17 @@ function int32Words(view: ArrayBufferView): Int32Array {
 /** The i-th little-endian int64 of `words` as a number (exact below 2^53). */
 function int64At(words: Int32Array, i: number): number {
   return words[2 * i + 1]! * TWO_32 + (words[2 * i]! >>> 0);
+}
+
+/**
+ * ⌊v / divisor⌋ of the i-th little-endian int64 v of `words`, exact for every v
+ * whose quotient is a valid Date (nanoseconds since 1970 exceed 2^53, so the
+ * quotient of the double nearest v can be off by one). The high word is split as
+ * hi·2^32 = hi·⌊2^32/d⌋·d + hi·(2^32 mod d), so no product exceeds 2^53.
+ */
+function floorDiv64(words: Int32Array, i: number, divisor: number): number {
+  const hi = words[2 * i + 1]!;
+  return hi * Math.floor(TWO_32 / divisor) + Math.floor((hi * (TWO_32 % divisor) + (words[2 * i]! >>> 0)) / divisor);
 }
 
 function formatTime(micros: number): string {

@@ -114,6 +114,17 @@ describe.each(['worker', 'blocking'] as const)('type conversion (%s mode)', (mod
     ]);
   });
 
+  it('rounds sub-millisecond timestamps down to the exact millisecond, before and after 1970', async () => {
+    // Nanoseconds since 1970 exceed 2^53: a double of the whole count lands one millisecond low here.
+    const { data } = await engine.query(`SELECT TIMESTAMP_NS '2024-01-02 06:49:59.889' AS ns, TIMESTAMP_NS '2024-01-02 06:49:59.888999999' AS ns_below,
+      TIMESTAMP_NS '1969-12-31 23:59:59.999999999' AS ns_before, TIMESTAMP '1969-12-31 23:59:59.9999' AS us_before,
+      TIMESTAMP '2400-01-01 00:00:00.001' AS us_late, TIMESTAMP_S '1900-01-01 00:00:01' AS s, TIMESTAMP_MS '1900-01-01 00:00:00.007' AS ms`);
+    expect(Object.values(data[0]!).map((d) => (d as Date).getTime())).toEqual([
+      Date.UTC(2024, 0, 2, 6, 49, 59, 889), Date.UTC(2024, 0, 2, 6, 49, 59, 888), -1, -1,
+      Date.UTC(2400, 0, 1, 0, 0, 0, 1), Date.UTC(1900, 0, 1, 0, 0, 1), Date.UTC(1900, 0, 1, 0, 0, 0, 7),
+    ]);
+  });
+
   it('converts lists, structs, maps and unions, with nulls inside', async () => {
     const { data, columns } = await engine.query(`SELECT [1, 2, NULL] AS lst, [[1], [2, 3]] AS ll, {'a': 1, 'b': 'x'} AS st,
       MAP {'k': 1, 'j': 2} AS mp, union_value(num := 2) AS un, NULL::INTEGER[] AS nl, [{'x': 1}] AS ls`);
