@@ -200,6 +200,33 @@ export function replayingTransitions(machine: AnyStateMachine, pure: PureTransit
     return result;
   };
 
+  // Replayed snapshots share their template's `_nodes` and `children` objects, so
+  // most lookups are by identity; the text key (atomic state, transition,
+  // children ids) catches equal configurations in different objects.
+  const byIdentity = new WeakMap<object, WeakMap<object, Map<object, Shape>>>();
+  const identityMap = (snapshot: AnyMachineSnapshot): Map<object, Shape> => {
+    const nodes = (snapshot as unknown as { _nodes: object })._nodes;
+    let byChildren = byIdentity.get(nodes);
+    if (!byChildren) byIdentity.set(nodes, (byChildren = new WeakMap()));
+    let byTransition = byChildren.get(snapshot.children);
+    if (!byTransition) byChildren.set(snapshot.children, (byTransition = new Map()));
+    return byTransition;
+  };
+  const shapeOf = (snapshot: AnyMachineSnapshot, transition: Transition): Shape | undefined => {
+    const nodes = (snapshot as unknown as { _nodes: object })._nodes;
+    return byIdentity.get(nodes)?.get(snapshot.children)?.get(transition);
+  };
+  /** The shape by its text key, learned through XState when new (`first` is then that edge's step). */
+  const findShape = (snapshot: AnyMachineSnapshot, event: EventObject, transition: Transition): { shape: Shape; first?: PureStep } => {
+    let key = `${atomicLeaf(snapshot)}\u0001${transitionId(transition)}\u0001`;
+    for (const id in snapshot.children) key += `${id},`;
+    const known = shapes.get(key);
+    const found = known ? { shape: known } : learn(snapshot, event, transition);
+    if (!known) shapes.set(key, found.shape);
+    identityMap(snapshot).set(transition, found.shape);
+    return found;
+  };
+
   return {
     initial: (input) => pure.initial(input),
     scope: () => pure.scope(),
@@ -213,13 +240,12 @@ export function replayingTransitions(machine: AnyStateMachine, pure: PureTransit
       // An unhandled error event (XState's error status), or several transitions: XState decides.
       if (transitions.length !== 1) return viaXState(snapshot, event);
       const transition = transitions[0]!;
-      let key = `${atomicLeaf(snapshot)}\u0001${transitionId(transition)}\u0001`;
-      for (const id in snapshot.children) key += `${id},`;
-      const shape = shapes.get(key);
+      let shape = shapeOf(snapshot, transition);
       if (!shape) {
-        const learned = learn(snapshot, event, transition);
-        shapes.set(key, learned.shape);
-        return learned.first;
+        const found = findShape(snapshot, event, transition);
+        // A shape seen for the first time: this edge already ran through XState.
+        if (found.first) return found.first;
+        shape = found.shape;
       }
       if (!shape.ok) return viaXState(snapshot, event);
       let result: PureStep;
