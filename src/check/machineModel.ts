@@ -173,6 +173,17 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
     }
     return id;
   };
+  // The event of a delay is usually the same object every time (XState's `after`
+  // events are built once per state node), so its id is remembered per object.
+  const delayEventIds = new WeakMap<EventObject, number>();
+  const delayEventId = (event: EventObject): number => {
+    let id = delayEventIds.get(event);
+    if (id === undefined) {
+      id = machineEventId(delayEventLabel(event));
+      delayEventIds.set(event, id);
+    }
+    return id;
+  };
   const machineEventId = (label: string): number => {
     let id = machineEventIds.get(label);
     if (id === undefined) {
@@ -374,7 +385,7 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
           for (const s of result.effects.scheduled) {
             const at = delays.findIndex((d) => d.sendId === s.sendId);
             if (at >= 0) delays.splice(at, 1);
-            delays.push({ sendId: s.sendId, event: s.event, eventIndex: machineEventId(delayEventLabel(s.event)), name: s.name, ms: s.ms, remaining: s.ms });
+            delays.push({ sendId: s.sendId, event: s.event, eventIndex: delayEventId(s.event), name: s.name, ms: s.ms, remaining: s.ms });
           }
         }
         delays.sort((a, b) => a.remaining - b.remaining || (a.sendId < b.sendId ? -1 : a.sendId > b.sendId ? 1 : 0));
@@ -504,7 +515,7 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
           effects = readEffects([]);
         }
         const delays: PendingDelay[] = effects.scheduled
-          .map((s) => ({ sendId: s.sendId, event: s.event, eventIndex: machineEventId(delayEventLabel(s.event)), name: s.name, ms: s.ms, remaining: s.ms }))
+          .map((s) => ({ sendId: s.sendId, event: s.event, eventIndex: delayEventId(s.event), name: s.name, ms: s.ms, remaining: s.ms }))
           .sort((a, b) => a.remaining - b.remaining);
         const state: MachineState = {
           snap,
