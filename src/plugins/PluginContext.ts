@@ -20,6 +20,12 @@ export interface PluginContextLease {
   context: PluginContext;
   /** Removes the plugin's subscriptions, frees what it allocated and refuses later calls. */
   revoke(): Promise<void>;
+  /**
+   * The same as `revoke()`, but returns a promise only when there is something
+   * to wait for (the resources the plugin allocated, when a ResourceManager is
+   * attached); otherwise the context is ended when it returns.
+   */
+  revokeNow(): Promise<void> | undefined;
 }
 
 /** The owner name under which a plugin's resources are allocated. */
@@ -161,19 +167,26 @@ export function createPluginContext(plugin: DataPrismPlugin, config: unknown, se
     },
   });
 
+  const revokeNow = (): Promise<void> | undefined => {
+    if (revoked) return undefined;
+    revoked = true;
+    for (const { event, handler } of subscriptions.splice(0)) bus.off(event, handler);
+    const resources = services.resources;
+    if (!resources) return undefined;
+    return (async () => {
+      try {
+        await resources.freeAllOwnedBy(ownerOf(name));
+      } catch (error) {
+        services.logger.warn(`[plugin:${name}] freeing its resources failed: ${toError(error).message}`);
+      }
+    })();
+  };
+
   return {
     context,
+    revokeNow,
     async revoke() {
-      if (revoked) return;
-      revoked = true;
-      for (const { event, handler } of subscriptions.splice(0)) bus.off(event, handler);
-      if (services.resources) {
-        try {
-          await services.resources.freeAllOwnedBy(ownerOf(name));
-        } catch (error) {
-          services.logger.warn(`[plugin:${name}] freeing its resources failed: ${toError(error).message}`);
-        }
-      }
+      await revokeNow();
     },
   };
 }

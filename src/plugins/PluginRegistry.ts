@@ -26,7 +26,7 @@ import { createPluginContext, type PluginContextLease } from './PluginContext.js
 import { providePluginMachine, type ProvidedPluginMachine } from './pluginActors.js';
 import { runInDependencyOrder } from './schedule.js';
 import { validatePlugin } from './validatePlugin.js';
-import { runWithTimeout } from '../util/withTimeout.js';
+import { runWithTimeout, withTimeout } from '../util/withTimeout.js';
 import type { DataPrismPlugin, EngineLike, InitializeReport, PluginErrorContext, PluginInfo, PluginServices } from './types.js';
 
 /** Options of a standalone registry; an orchestrator replaces them with `attach`. */
@@ -439,7 +439,10 @@ export class PluginRegistry {
     return fromManager ?? this.pluginConfig[name] ?? {};
   }
 
-  private async loadHook({ name }: PluginHookInput): Promise<void> {
+  // The load, initialize and dispose hooks finish synchronously when the plugin's own
+  // hook does (and nothing else needs waiting for): with thousands of plugins, a promise
+  // turn per hook is a large share of a lifecycle.
+  private loadHook({ name }: PluginHookInput): void {
     const entry = this.entries.get(name)!;
     const schema = entry.plugin.configSchema;
     if (!schema) return;
@@ -453,16 +456,18 @@ export class PluginRegistry {
     }
   }
 
-  private async initializeHook({ name }: PluginHookInput): Promise<void> {
+  private initializeHook({ name }: PluginHookInput): void | Promise<void> {
     const entry = this.entries.get(name)!;
-    await entry.lease?.revoke();
-    const lease = createPluginContext(entry.plugin, this.configSection(name), this.services);
+    // A context left by an earlier start is ended before the new one begins.
+    const previous = entry.lease?.revokeNow();
+    if (previous !== undefined) return previous.then(() => this.startPlugin(entry));
+    return this.startPlugin(entry);
+  }
+
+  private startPlugin(entry: Entry): void | Promise<void> {
+    const lease = createPluginContext(entry.plugin, this.configSection(entry.plugin.name), this.services);
     entry.lease = lease;
-    try {
-      await hookWithTimeout(() => entry.plugin.initialize(lease.context), entry.timeoutMs, `plugin:${name}.initialize`, entry.id);
-    } catch (error) {
-      throw hookError(name, 'initialize', error);
-    }
+    return callHook(entry, 'initialize', () => entry.plugin.initialize(lease.context));
   }
 
   private executeHook(name: string, { action, params }: ExecuteEvent): Promise<unknown> {
@@ -490,19 +495,29 @@ export class PluginRegistry {
     );
   }
 
-  private async disposeHook({ name }: PluginHookInput): Promise<void> {
+  private disposeHook({ name }: PluginHookInput): void | Promise<void> {
     const entry = this.entries.get(name)!;
     const lease = entry.lease;
     // A plugin that never reached initialize has nothing to dispose.
     if (!lease) return;
     entry.lease = undefined;
+    let disposing: void | Promise<void>;
     try {
-      await hookWithTimeout(() => entry.plugin.dispose(), entry.timeoutMs, `plugin:${name}.dispose`, entry.id);
+      disposing = callHook(entry, 'dispose', () => entry.plugin.dispose());
     } catch (error) {
-      throw hookError(name, 'dispose', error);
-    } finally {
-      await lease.revoke();
+      // The context is ended whether or not the hook failed; the hook's error is what the machine sees.
+      const revoking = lease.revokeNow();
+      if (revoking === undefined) throw error;
+      return revoking.then(() => Promise.reject(error));
     }
+    if (disposing === undefined) return lease.revokeNow();
+    return disposing.then(
+      () => lease.revokeNow(),
+      async (error: unknown) => {
+        await lease.revokeNow();
+        throw error;
+      },
+    );
   }
 
   private spawn(plugin: DataPrismPlugin): Entry {
@@ -572,7 +587,7 @@ export class PluginRegistry {
     entry.subscription.unsubscribe();
     rejectAll(entry.pending, entry.plugin.name, 'unregistered');
     this.services.actors.stop(entry.id);
-    void entry.lease?.revoke();
+    void entry.lease?.revokeNow();
   }
 
   private onPluginError(entry: Entry, event: Extract<PluginEmittedEvent, { type: 'plugin:error' }>): void {
@@ -897,7 +912,37 @@ function hookError(name: string, phase: string, error: unknown, action?: string)
 
 /** A hook under its time budget: a hook that never settles ends in a TimeoutError, so no plugin waits forever. */
 function hookWithTimeout<T>(run: () => T | Promise<T>, timeoutMs: number, operation: string, component: string): Promise<T> {
-  return runWithTimeout(run, timeoutMs, { operation, component, hint: 'make the hook faster or raise its timeoutMs' });
+  return runWithTimeout(run, timeoutMs, { operation, component, hint: HOOK_TIMEOUT_HINT });
+}
+
+const HOOK_TIMEOUT_HINT = 'make the hook faster or raise its timeoutMs';
+
+/**
+ * Runs a plugin's initialize or dispose hook. One that returns a plain value or
+ * throws is answered synchronously, with no promise and no timer; one that
+ * returns a promise is raced against the plugin's time budget, so a hook that
+ * never settles ends in a TimeoutError. Failures come out as a PluginError
+ * naming the plugin, the phase and the cause.
+ */
+function callHook(entry: Entry, phase: 'initialize' | 'dispose', run: () => unknown): void | Promise<void> {
+  const name = entry.plugin.name;
+  let result: unknown;
+  try {
+    result = run();
+  } catch (error) {
+    throw hookError(name, phase, error);
+  }
+  if (!isThenable(result)) return;
+  return withTimeout(Promise.resolve(result), entry.timeoutMs, { operation: `plugin:${name}.${phase}`, component: entry.id, hint: HOOK_TIMEOUT_HINT }).then(
+    () => undefined,
+    (error: unknown) => {
+      throw hookError(name, phase, error);
+    },
+  );
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 function rejectAll(pending: Map<string, Deferred>, name: string, why: string, hint = 'register and initialize it again'): void {
