@@ -9,7 +9,6 @@
  * which actors are children of the orchestrator's root actor.
  */
 import type { ActorRefFrom, Subscription } from 'xstate';
-import semver from 'semver';
 import { ConfigError } from '../errors/ConfigError.js';
 import { LifecycleError } from '../errors/LifecycleError.js';
 import { PluginError } from '../errors/PluginError.js';
@@ -26,6 +25,7 @@ import { createPluginContext, type PluginContextLease } from './PluginContext.js
 import { providePluginMachine, type ProvidedPluginMachine } from './pluginActors.js';
 import { runInDependencyOrder } from './schedule.js';
 import { validatePlugin } from './validatePlugin.js';
+import { satisfiesRange } from './versions.js';
 import { runWithTimeout, withTimeout } from '../util/withTimeout.js';
 import type { DataPrismPlugin, EngineLike, InitializeReport, PluginErrorContext, PluginInfo, PluginServices } from './types.js';
 
@@ -248,7 +248,7 @@ export class PluginRegistry {
       const found = this.entries.get(dep.name);
       if (!found) {
         if (!dep.optional) problems.push(`'${dep.name}' (${dep.range}) is not registered; register it first`);
-      } else if (!semver.satisfies(found.plugin.version, dep.range, { includePrerelease: true })) {
+      } else if (!satisfiesRange(found.plugin.version, dep.range)) {
         problems.push(`'${dep.name}' is at ${found.plugin.version}, which does not satisfy ${dep.range}`);
       }
     }
@@ -280,7 +280,7 @@ export class PluginRegistry {
     }
     (plugin.dependencies ?? []).forEach((dep, i) => {
       const found = this.entries.get(dep.name);
-      if (found && !semver.satisfies(found.plugin.version, dep.range, { includePrerelease: true })) {
+      if (found && !satisfiesRange(found.plugin.version, dep.range)) {
         errors.push({
           path: `dependencies[${i}]`,
           message: `needs '${dep.name}' ${dep.range}, but version ${found.plugin.version} is registered`,
@@ -290,7 +290,7 @@ export class PluginRegistry {
     for (const dependentName of this.declaredBy.get(plugin.name) ?? []) {
       const dependent = this.entries.get(dependentName);
       const dep = dependent?.plugin.dependencies?.find((d) => d.name === plugin.name);
-      if (dep && !semver.satisfies(plugin.version, dep.range, { includePrerelease: true })) {
+      if (dep && !satisfiesRange(plugin.version, dep.range)) {
         errors.push({
           path: 'version',
           message: `registered plugin '${dependentName}' needs '${plugin.name}' ${dep.range}, which ${plugin.version} does not satisfy`,
@@ -688,7 +688,7 @@ export class PluginRegistry {
   private async initializeLoaded(): Promise<InitializeReport> {
     const report: InitializeReport = { initialized: [], failed: [] };
     // Plugins mid-load or mid-restart are waited for, so the candidate set is stable.
-    await Promise.all([...this.entries.values()].map((e) => settled(e.actor)));
+    await this.allSettled();
     const candidates = new Set<string>();
     for (const entry of this.entries.values()) if (this.state(entry) === 'loaded') candidates.add(entry.plugin.name);
     const failed = (name: string, error: Error) => {
@@ -756,7 +756,7 @@ export class PluginRegistry {
           { plugin: name, phase: 'initialize' },
         );
       }
-      if (!semver.satisfies(found.plugin.version, dep.range, { includePrerelease: true })) {
+      if (!satisfiesRange(found.plugin.version, dep.range)) {
         return new PluginError(`plugin '${name}' needs '${dep.name}' ${dep.range}, but ${found.plugin.version} is registered`, {
           plugin: name,
           phase: 'initialize',
@@ -773,8 +773,15 @@ export class PluginRegistry {
     return undefined;
   }
 
+  /** Waits until no plugin runs a hook; resolves at once when none does. */
+  private async allSettled(): Promise<void> {
+    const busy: Promise<PluginSnapshot>[] = [];
+    for (const entry of this.entries.values()) if (!isSettled(entry.actor.getSnapshot())) busy.push(settled(entry.actor));
+    if (busy.length > 0) await Promise.all(busy);
+  }
+
   private async disposeAllInReverseOrder(): Promise<void> {
-    await Promise.all([...this.entries.values()].map((e) => settled(e.actor)));
+    await this.allSettled();
     const names = new Set(this.entries.keys());
     const outcome = await runInDependencyOrder({
       nodes: names,
@@ -806,11 +813,14 @@ export class PluginRegistry {
       // The machine drops DISPOSE while a restart is initializing it, and a recovery may
       // restart it meanwhile: ask until it is disposed, each time from a settled state
       // (or at once mid-execution, where the machine defers DISPOSE and refuses new requests).
+      // A hook that finishes synchronously leaves the actor settled at once: no need to wait then.
       for (let asked = 0; asked < MAX_DISPOSE_REQUESTS; asked++) {
-        const snapshot = this.state(entry) === 'executing' ? entry.actor.getSnapshot() : await settled(entry.actor);
+        let snapshot = entry.actor.getSnapshot();
+        if (snapshot.value !== 'executing' && !isSettled(snapshot)) snapshot = await settled(entry.actor);
         if (snapshot.status !== 'active' || snapshot.value === 'disposed') return;
         entry.actor.send({ type: 'DISPOSE' });
-        const after = await settled(entry.actor);
+        let after = entry.actor.getSnapshot();
+        if (!isSettled(after)) after = await settled(entry.actor);
         if (after.status !== 'active' || after.value === 'disposed') return;
       }
       throw new PluginError(`plugin '${entry.plugin.name}' could not be disposed: it kept leaving 'disposing'; check its hooks`, {
@@ -978,7 +988,12 @@ function waitForState(actor: PluginActor, done: (s: PluginSnapshot) => boolean):
   });
 }
 
+/** True when no hook is running (loading, initializing, disposing) and no execution is in flight. */
+function isSettled(snapshot: PluginSnapshot): boolean {
+  return SETTLED_STATES.has(pluginStateName(snapshot.value));
+}
+
 /** Waits until no hook is running (loading, initializing, disposing) and no execution is in flight. */
 function settled(actor: PluginActor): Promise<PluginSnapshot> {
-  return waitForState(actor, (s) => SETTLED_STATES.has(pluginStateName(s.value)));
+  return waitForState(actor, isSettled);
 }

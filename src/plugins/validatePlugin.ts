@@ -2,10 +2,10 @@
  * Checks that a value is a well-formed DataPrismPlugin: every problem is listed
  * with its field, so one call tells a plugin author everything to fix.
  */
-import semver from 'semver';
 import type { ValidationIssue, ValidationResult } from '../errors/ValidationError.js';
 import { compileConfigSchema } from './configSchema.js';
 import { PLUGIN_PERMISSIONS, type DataPrismPlugin } from './types.js';
+import { isValidRange, isValidVersion } from './versions.js';
 
 /** Names end up in actor ids and event namespaces, so they stay simple. */
 export const PLUGIN_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -27,7 +27,7 @@ export function validatePlugin(value: unknown): ValidationResult {
   if (typeof p.name !== 'string' || !PLUGIN_NAME_PATTERN.test(p.name)) {
     issue('name', `must be a non-empty string of letters, digits, '.', '_' or '-' starting with a letter or digit, got ${JSON.stringify(p.name)}`);
   }
-  if (typeof p.version !== 'string' || semver.valid(p.version) === null) {
+  if (typeof p.version !== 'string' || !isValidVersion(p.version)) {
     issue('version', `must be a semver version such as '1.0.0', got ${JSON.stringify(p.version)}`);
   }
   if (typeof p.description !== 'string') {
@@ -78,7 +78,7 @@ function checkDependencies(deps: unknown, self: string | undefined, issue: (path
       if (seen.has(dep.name)) issue(`${path}.name`, `'${dep.name}' is listed twice; merge the two entries`);
       seen.add(dep.name);
     }
-    if (typeof dep.range !== 'string' || semver.validRange(dep.range) === null) {
+    if (typeof dep.range !== 'string' || !isValidRange(dep.range)) {
       issue(`${path}.range`, `must be a semver range such as '^1.0.0', got ${JSON.stringify(dep.range)}`);
     }
     if (dep.optional !== undefined && typeof dep.optional !== 'boolean') {
