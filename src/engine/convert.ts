@@ -340,7 +340,7 @@ function fitsNumber(data: Data): boolean {
   const unsigned = values instanceof BigUint64Array;
   for (let i = 0; i < n; i++) {
     if (hasNulls && isNullAt(data, i)) continue;
-    const hi = unsigned ? words[2 * i + 1]! >>> 0 : words[2 * i + 1]!;
+    const hi = highWord(words, i, unsigned);
     if (hi >= 0x200000 || hi < -0x200000) return false;
   }
   return true;
@@ -357,9 +357,13 @@ function convertInt64(data: Data, values: BigInt64Array | BigUint64Array, wide: 
   const unsigned = values instanceof BigUint64Array;
   for (let i = 0; i < n; i++) {
     if (hasNulls && isNullAt(data, i)) out[base + i] = null;
-    else out[base + i] = (unsigned ? words[2 * i + 1]! >>> 0 : words[2 * i + 1]!) * TWO_32 + (words[2 * i]! >>> 0);
+    else out[base + i] = int64At(words, i, unsigned);
   }
   return out;
+}
+
+function highWord(words: Int32Array, i: number, unsigned: boolean): number {
+  return unsigned ? words[2 * i + 1]! >>> 0 : words[2 * i + 1]!;
 }
 
 function convertFloat16(data: Data, out: unknown[], base: number): unknown[] {
@@ -537,9 +541,9 @@ function int32Words(view: ArrayBufferView): Int32Array {
   return new Int32Array(view.buffer, view.byteOffset, view.byteLength >> 2);
 }
 
-/** The i-th little-endian int64 of `words` as a number (exact below 2^53). */
-function int64At(words: Int32Array, i: number): number {
-  return words[2 * i + 1]! * TWO_32 + (words[2 * i]! >>> 0);
+/** The i-th little-endian int64 (uint64 when `unsigned`) of `words` as a number (exact below 2^53). */
+function int64At(words: Int32Array, i: number, unsigned = false): number {
+  return highWord(words, i, unsigned) * TWO_32 + (words[2 * i]! >>> 0);
 }
 
 /**
