@@ -3,8 +3,8 @@
  * `initializePlugin`, `executeAction`, `disposePlugin`) from the runtime's hook
  * functions. The machine stays pure; this is where its side effects come from.
  */
-import { fromCallback } from 'xstate';
 import { pluginMachine, type ExecuteEvent, type PluginHookInput } from '../../machines/plugin.machine.js';
+import { fromExecutor } from './executorActor.js';
 import { fromHook } from './hookActor.js';
 
 /**
@@ -27,21 +27,7 @@ export function providePluginMachine(hooks: PluginHooks) {
       loadPlugin: fromHook<void, PluginHookInput>((input) => hooks.load(input)),
       initializePlugin: fromHook<void, PluginHookInput>((input) => hooks.initialize(input)),
       // One executor per running plugin: each request in, one EXECUTION.* event back.
-      executeAction: fromCallback<ExecuteEvent, PluginHookInput>(({ input, receive, sendBack }) => {
-        receive((request) => {
-          const { requestId, action } = request;
-          let running: Promise<unknown>;
-          try {
-            running = hooks.execute(input.name, request);
-          } catch (error) {
-            running = Promise.reject(error);
-          }
-          running.then(
-            (result) => sendBack({ type: 'EXECUTION.DONE', requestId, action, result }),
-            (error: unknown) => sendBack({ type: 'EXECUTION.FAILED', requestId, action, error }),
-          );
-        });
-      }),
+      executeAction: fromExecutor((name, request) => hooks.execute(name, request)),
       disposePlugin: fromHook<void, PluginHookInput>((input) => hooks.dispose(input)),
     },
   });
