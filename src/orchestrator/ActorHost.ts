@@ -2,14 +2,15 @@
  * Where components spawn their lifecycle actors. Inside an orchestrator, every
  * plugin and recovery actor is a spawned child of the orchestrator's root actor,
  * so one inspector sees the whole system and the orchestrator's snapshot lists
- * them. Outside one (a unit test, a standalone engine), the standalone host runs
- * each as its own root actor with the same contract.
+ * them. Outside one (a unit test, a standalone engine), the standalone host
+ * plays the orchestrator's part with a root actor of its own: every actor it
+ * spawns is a child of that root, in one actor system, with the same contract.
  *
  * Events a spawned actor `emit`s (`{ type: 'plugin:loaded', name, version }`)
  * are forwarded to the EventBus as `bus.emit(type, payload)`: that is how the
  * machines' events reach users.
  */
-import { createActor, type ActorRefFrom, type AnyActorLogic, type AnyActorRef, type InputFrom, type InspectionEvent, type Observer } from 'xstate';
+import { createActor, fromCallback, type ActorRefFrom, type AnyActorLogic, type AnyActorRef, type InputFrom, type InspectionEvent, type Observer } from 'xstate';
 import type { EventBus } from '../events/EventBus.js';
 
 export interface SpawnOptions<TLogic extends AnyActorLogic> {
@@ -41,19 +42,39 @@ export function bridgeEmitted(actor: AnyActorRef, bus: EventBus): void {
 export interface StandaloneActorHostOptions {
   /** Where emitted events go. */
   bus?: EventBus;
-  /** An XState inspection observer given to every actor. */
+  /** An XState inspection observer of the host's actor system: it sees every actor the host spawns, and the host's root. */
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
   /** Receives an actor's unhandled error (so it is never rethrown as an uncaught exception). */
   onError?: (error: unknown, id: string) => void;
 }
 
-/** An ActorHost that runs each actor as its own root actor: for use without an orchestrator. */
+/**
+ * XState refuses `stop()` on an actor that has a parent, expecting the parent's
+ * machine to stop it; the hosts own their children and stop them through the
+ * same internal procedure the parent would use.
+ */
+export function stopChildActor(actor: AnyActorRef): void {
+  (actor as unknown as { _stop(): void })._stop();
+}
+
+/**
+ * An ActorHost for use without an orchestrator. Its actors are children of one
+ * root actor that does nothing but own them (id `actors`), not root actors
+ * each: a root actor brings an actor system of its own, and with thousands of
+ * plugins those systems were a large share of the memory every plugin kept.
+ * Sharing the system also means `system.get('plugin:viz')` finds any actor of
+ * the host, as inside an orchestrator. An unhandled error of an actor reaches
+ * `onError` and is reported to the root, which ignores it; it is never rethrown.
+ */
 export function createStandaloneActorHost(options: StandaloneActorHostOptions = {}): ActorHost {
   const actors = new Map<string, AnyActorRef>();
+  // Events the children send their parent (done, error) need no answer here.
+  const root = createActor(fromCallback(() => undefined), { id: 'actors', inspect: options.inspect } as never) as AnyActorRef;
+  root.start();
   return {
     spawn(logic, { id, systemId, input }) {
       if (actors.has(id)) throw new Error(`an actor with id '${id}' is already running; stop it first`);
-      const actor = createActor(logic, { id, systemId, input, inspect: options.inspect } as never) as AnyActorRef;
+      const actor = createActor(logic, { parent: root, id, systemId, input } as never) as AnyActorRef;
       actor.subscribe({ error: (error: unknown) => options.onError?.(error, id) });
       if (options.bus) bridgeEmitted(actor, options.bus);
       actors.set(id, actor);
@@ -64,7 +85,7 @@ export function createStandaloneActorHost(options: StandaloneActorHostOptions = 
       const actor = actors.get(id);
       if (!actor) return;
       actors.delete(id);
-      actor.stop();
+      stopChildActor(actor);
     },
     get(id) {
       return actors.get(id);

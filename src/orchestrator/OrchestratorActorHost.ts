@@ -13,22 +13,13 @@
 import { createActor, type AnyActorRef } from 'xstate';
 import type { EventBus } from '../events/EventBus.js';
 import { LifecycleError } from '../errors/LifecycleError.js';
-import { bridgeEmitted, type ActorHost } from './ActorHost.js';
+import { bridgeEmitted, stopChildActor, type ActorHost } from './ActorHost.js';
 
 export interface OrchestratorActorHost extends ActorHost {
   /** Stops every child still running (at shutdown). */
   stopAll(): void;
   /** How many children are running. */
   readonly size: number;
-}
-
-/**
- * XState refuses `stop()` on an actor that has a parent, expecting the parent's
- * machine to stop it; these children are owned by this host, which stops them
- * through the same internal procedure the parent would use.
- */
-function stopChildActor(actor: AnyActorRef): void {
-  (actor as unknown as { _stop(): void })._stop();
 }
 
 export function createOrchestratorActorHost(root: AnyActorRef, bus: EventBus): OrchestratorActorHost {
