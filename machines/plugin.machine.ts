@@ -13,10 +13,10 @@
  *   loaded       --FAIL-->              error         emits plugin:error {name, phase, error}
  *                                                     (the runtime's verdict, e.g. a failed dependency)
  *   loaded       --DISPOSE-->           disposing     emits plugin:disposing {name}
- *   initializing --done(initializePlugin)--> initialized  spawns the `executeAction` actor
- *                                       (id `executor`), emits plugin:initialized {name}
+ *   initializing --done(initializePlugin)--> initialized  emits plugin:initialized {name}
  *   initializing --error-->             error         emits plugin:error {name, phase:'initialize', error}
- *   initialized  --EXECUTE-->           executing     forwards the request to `executor`,
+ *   initialized  --EXECUTE-->           executing     spawns the `executeAction` actor (id `executor`)
+ *                                                     unless it runs, forwards the request to it,
  *                                                     emits plugin:executing {name, action, requestId}
  *   executing    --EXECUTE-->           executing     same: several executions may be in flight
  *   executing    --EXECUTION.DONE-->    executing, or initialized when it was the last one,
@@ -39,14 +39,17 @@
  *                                       a request that arrives too early or too late is
  *                                       answered, never left waiting
  *
- * Concurrency: one `executor` actor, spawned when the plugin is initialized and
- * stopped when it leaves for `disposing`, takes every request; requests in flight are counted in
+ * Concurrency: one `executor` actor, spawned at the first request after the plugin
+ * is initialized and stopped when it leaves for `disposing`, takes every request
+ * (`context.executorRunning` says whether it runs); requests in flight are counted in
  * `context.executions`. `initialized` means none is in flight, `executing` means
  * at least one is. Each request is one event in (EXECUTE), one back from the
  * executor (EXECUTION.DONE or EXECUTION.FAILED) and one emitted (plugin:executed
  * or plugin:error, with the same requestId), so any interleaving of requests is
  * a path of this machine. No actor is created per request (that would cost more
- * than the hook itself on the hot path), and the snapshot never grows.
+ * than the hook itself on the hot path), and the snapshot never grows. A plugin
+ * that is never asked to execute never gets an executor: with thousands of
+ * plugins, an actor each that nobody used was a large share of their lifecycle.
  * The executor is stopped on every way out of initialized/executing.
  *
  * Failure policy: a failing or timed-out load/initialize hook moves the plugin to
@@ -89,6 +92,8 @@ export interface PluginMachineContext {
   lastError: unknown;
   /** A DISPOSE or RESTART deferred until the executions in flight end. */
   pending: PendingRequest;
+  /** Whether the executor actor runs (it is spawned at the first request after initialization). */
+  executorRunning: boolean;
   /** True while disposing on the way to a re-initialization. */
   restarting: boolean;
 }
@@ -170,9 +175,11 @@ export const EXECUTOR_ID = 'executor';
 // A finished execution: count it and answer it, then leave `executing` if it was the
 // last one (for `disposing` when a DISPOSE or RESTART waited for it).
 const FINISH = ['countExecution', 'emitExecutionResult'] as const;
+// Stopping the executor always forgets it too, so the next start spawns a new one.
+const STOP_EXECUTOR = ['stopExecutor', 'forgetExecutor'] as const;
 const FINISHED = [
-  { guard: 'lastExecutionThenRestart', target: 'disposing', actions: [...FINISH, 'stopExecutor', 'startRestart'] },
-  { guard: 'lastExecutionThenDispose', target: 'disposing', actions: [...FINISH, 'stopExecutor'] },
+  { guard: 'lastExecutionThenRestart', target: 'disposing', actions: [...FINISH, ...STOP_EXECUTOR, 'startRestart'] },
+  { guard: 'lastExecutionThenDispose', target: 'disposing', actions: [...FINISH, ...STOP_EXECUTOR] },
   { guard: 'lastExecution', target: 'initialized', actions: FINISH },
   { actions: FINISH },
 ] as const;
@@ -181,7 +188,7 @@ const FINISHED = [
 const EXECUTOR_FAILED = {
   target: 'error',
   actions: [
-    'stopExecutor',
+    ...STOP_EXECUTOR,
     'dropExecutions',
     { type: 'fail', params: ({ event }: { event: { error?: unknown } }) => ({ error: event.error }) },
     { type: 'emitError', params: ({ event }: { event: { error?: unknown } }) => ({ phase: 'execute', error: event.error }) },
@@ -209,6 +216,7 @@ export const pluginMachine = setup({
     lastExecutionThenRestart: ({ context }) => context.executions === 1 && context.pending === 'restart',
     lastExecutionThenDispose: ({ context }) => context.executions === 1 && context.pending === 'dispose',
     lastExecution: ({ context }) => context.executions === 1,
+    executorRunning: ({ context }) => context.executorRunning,
   },
   actions: {
     emitLoading: emit(({ context }) => ({ type: 'plugin:loading' as const, name: context.name })),
@@ -236,7 +244,9 @@ export const pluginMachine = setup({
       id: EXECUTOR_ID,
       input: ({ context }) => ({ name: context.name, version: context.version }),
     }),
+    rememberExecutor: assign({ executorRunning: true }),
     stopExecutor: stopChild(EXECUTOR_ID),
+    forgetExecutor: assign({ executorRunning: false }),
     // In-flight requests and any deferred DISPOSE/RESTART are dropped; the runtime answers and re-asks.
     dropExecutions: assign({ executions: 0, pending: 'none' as PendingRequest }),
     acceptExecution: assign(({ context }) => ({ executions: context.executions + 1 })),
@@ -280,6 +290,7 @@ export const pluginMachine = setup({
     lastError: null,
     pending: 'none',
     restarting: false,
+    executorRunning: false,
   }),
   initial: 'registered',
   // Only `running` accepts work; everywhere else a request is refused at once.
@@ -322,7 +333,7 @@ export const pluginMachine = setup({
       invoke: {
         src: 'initializePlugin',
         input: ({ context }) => ({ name: context.name, version: context.version }),
-        onDone: { target: 'initialized', actions: ['spawnExecutor', 'emitInitialized'] },
+        onDone: { target: 'initialized', actions: 'emitInitialized' },
         onError: {
           target: 'error',
           actions: [
@@ -334,9 +345,15 @@ export const pluginMachine = setup({
     },
     initialized: {
       on: {
-        EXECUTE: { target: 'executing', actions: ['acceptExecution', 'forwardExecution', 'emitExecuting'] },
-        RESTART: { target: 'disposing', actions: ['stopExecutor', 'startRestart'] },
-        DISPOSE: { target: 'disposing', actions: 'stopExecutor' },
+        EXECUTE: [
+          { guard: 'executorRunning', target: 'executing', actions: ['acceptExecution', 'forwardExecution', 'emitExecuting'] },
+          {
+            target: 'executing',
+            actions: ['spawnExecutor', 'rememberExecutor', 'acceptExecution', 'forwardExecution', 'emitExecuting'],
+          },
+        ],
+        RESTART: { target: 'disposing', actions: [...STOP_EXECUTOR, 'startRestart'] },
+        DISPOSE: { target: 'disposing', actions: [...STOP_EXECUTOR] },
         'xstate.error.actor.executor': EXECUTOR_FAILED,
       },
     },

@@ -24,11 +24,31 @@ const started = () => run([{ type: 'LOAD' }, done('0.plugin.loading'), { type: '
 const exec = (requestId: string) => ({ type: 'EXECUTE' as const, requestId, action: 'run', params: null });
 
 describe('plugin machine', () => {
-  test('reaches initialized with an executor child, emitting the spec lifecycle', () => {
+  test('reaches initialized emitting the spec lifecycle, with no executor until the first request', () => {
     const { snapshot, emitted } = started();
     expect(snapshot.value).toBe('initialized');
-    expect(Object.keys(snapshot.children)).toEqual(['executor']);
+    expect(Object.keys(snapshot.children)).toEqual([]);
+    expect(snapshot.context.executorRunning).toBe(false);
     expect(emitted).toEqual(['plugin:loading', 'plugin:loaded', 'plugin:initializing', 'plugin:initialized']);
+  });
+
+  test('the first request spawns the executor, which serves every later one until the plugin is disposed', () => {
+    const first = run([exec('1')], started().snapshot);
+    expect(Object.keys(first.snapshot.children)).toEqual(['executor']);
+    const executor = first.snapshot.children.executor;
+    const idle = run([{ type: 'EXECUTION.DONE', requestId: '1', action: 'run', result: 1 }, exec('2')], first.snapshot);
+    expect(idle.snapshot.value).toBe('executing');
+    expect(idle.snapshot.children.executor).toBe(executor);
+    const back = run([{ type: 'EXECUTION.DONE', requestId: '2', action: 'run', result: 2 }, { type: 'RESTART' }], idle.snapshot);
+    expect(back.snapshot.value).toBe('disposing');
+    expect(back.snapshot.children.executor).toBeUndefined();
+    expect(back.snapshot.context.executorRunning).toBe(false);
+    // After the restart, the next request gets a new executor.
+    const restarted = run([done('0.plugin.disposing'), done('0.plugin.initializing'), exec('3')], back.snapshot);
+    expect(restarted.snapshot.value).toBe('executing');
+    expect(restarted.snapshot.children.executor).toBeDefined();
+    expect(restarted.snapshot.children.executor).not.toBe(executor);
+    expect(restarted.emitted).toEqual(['plugin:initializing', 'plugin:initialized', 'plugin:executing']);
   });
 
   test('counts executions in flight and returns to initialized after the last', () => {
