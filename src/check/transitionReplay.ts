@@ -38,11 +38,14 @@ interface Node {
   always?: unknown[];
   initial?: { target: Node[]; actions: unknown[] };
   output?: unknown;
+  /** Event descriptor → candidate transitions, in document order. */
+  transitions: Map<string, Transition[]>;
 }
 
 /** The parts of an XState TransitionDefinition the replay reads. */
 interface Transition {
   source: Node;
+  guard?: unknown;
   target?: Node[];
   reenter: boolean;
   actions: unknown[];
@@ -100,6 +103,9 @@ export interface ReplayingTransitions extends PureTransitions {
 export function replayingTransitions(machine: AnyStateMachine, pure: PureTransitions, verifyEvery = false): ReplayingTransitions {
   const stats: ReplayStats = { replayed: 0, xstate: 0, shapes: 0, replayableShapes: 0 };
   const machineReplayable = supportsReplay(machine.root as unknown as Node);
+  const select = wildcardFree(machine.root as unknown as Node)
+    ? (snapshot: AnyMachineSnapshot, event: EventObject) => selectTransition(snapshot, event)
+    : (snapshot: AnyMachineSnapshot, event: EventObject) => (machine as unknown as { getTransitionData(s: AnyMachineSnapshot, e: EventObject): Transition[] }).getTransitionData(snapshot, event);
   const transitionIds = new WeakMap<object, number>();
   const shapes = new Map<string, Shape>();
   const implementations = (machine as unknown as { implementations: { actions: Record<string, unknown> } }).implementations;
@@ -148,10 +154,7 @@ export function replayingTransitions(machine: AnyStateMachine, pure: PureTransit
       const inline = typeof action === 'function';
       const resolved = (inline ? action : implementations.actions[typeof action === 'string' ? action : (action as { type: string }).type]) as Builtin | undefined;
       let params: unknown;
-      if (!inline && typeof action === 'object' && action !== null && 'params' in action) {
-        const p = (action as { params: unknown }).params;
-        params = typeof p === 'function' ? (p as (a: unknown) => unknown)({ context, event }) : p;
-      }
+      if (!inline && typeof action === 'object' && action !== null && 'params' in action) params = paramsOf((action as { params: unknown }).params, context, event);
       if (!resolved || !('resolve' in resolved)) {
         returned.push({ type: typeof action === 'string' ? action : typeof action === 'object' ? (action as { type: string }).type : (action as { name?: string }).name || '(anonymous)', params });
         continue;
@@ -232,7 +235,13 @@ export function replayingTransitions(machine: AnyStateMachine, pure: PureTransit
     scope: () => pure.scope(),
     step(snapshot, event) {
       if (!machineReplayable || snapshot.status !== 'active') return viaXState(snapshot, event);
-      const transitions = (machine as unknown as { getTransitionData(s: AnyMachineSnapshot, e: EventObject): Transition[] }).getTransitionData(snapshot, event);
+      let transitions: readonly Transition[];
+      try {
+        transitions = select(snapshot, event);
+      } catch {
+        // A guard threw: XState reports it with its own message.
+        return viaXState(snapshot, event);
+      }
       if (transitions.length === 0 && !event.type.startsWith('xstate.error.actor')) {
         // Ignored: with no eventless transitions and nothing raised, XState's macrostep returns the snapshot as it was.
         return replayed({ snapshot, actions: [] }, snapshot, event);
@@ -272,14 +281,64 @@ function supportsReplay(root: Node): boolean {
   return visit(root);
 }
 
-/** The id of the one atomic (or final) state node active in a non-parallel machine. */
-function atomicLeaf(snapshot: AnyMachineSnapshot): string {
+/** No `*` or `prefix.*` event descriptors anywhere: candidates are exactly `transitions.get(event.type)`. */
+function wildcardFree(root: Node): boolean {
+  const visit = (node: Node): boolean => {
+    for (const descriptor of node.transitions.keys()) if (descriptor === '*' || descriptor.endsWith('.*')) return false;
+    for (const key in node.states) if (!visit(node.states[key]!)) return false;
+    return true;
+  };
+  return visit(root);
+}
+
+/** The one atomic (or final) state node active in a non-parallel machine. */
+function atomicNode(snapshot: AnyMachineSnapshot): Node | undefined {
   const nodes = (snapshot as unknown as { _nodes: Node[] })._nodes;
   for (let i = nodes.length - 1; i >= 0; i--) {
     const n = nodes[i]!;
-    if (n.type === 'atomic' || n.type === 'final') return n.id;
+    if (n.type === 'atomic' || n.type === 'final') return n;
   }
-  return '';
+  return undefined;
+}
+
+function atomicLeaf(snapshot: AnyMachineSnapshot): string {
+  return atomicNode(snapshot)?.id ?? '';
+}
+
+const NO_TRANSITIONS: readonly Transition[] = [];
+
+/**
+ * XState's transition selection (`getTransitionData`) for a non-parallel machine
+ * without wildcard descriptors: from the atomic state up to the root, the first
+ * state node with a candidate whose guard passes decides. XState builds a memo
+ * key string per state node and event for the same lookup; this reads the map.
+ */
+function selectTransition(snapshot: AnyMachineSnapshot, event: EventObject): readonly Transition[] {
+  for (let node = atomicNode(snapshot); node; node = node.parent) {
+    const candidates = node.transitions.get(event.type);
+    if (!candidates) continue;
+    for (const candidate of candidates) {
+      if (candidate.guard === undefined || guardPasses(candidate.guard, snapshot.context, event, snapshot)) return [candidate];
+    }
+  }
+  return NO_TRANSITIONS;
+}
+
+/** XState's evaluateGuard: inline functions, named guards with params, and builtin combinators (`and`, `or`, `not`, `stateIn`) through their own `check`. */
+function guardPasses(guard: unknown, context: unknown, event: EventObject, snapshot: AnyMachineSnapshot): boolean {
+  const inline = typeof guard === 'function';
+  const guards = (snapshot.machine as unknown as { implementations: { guards: Record<string, unknown> } }).implementations.guards;
+  const name = typeof guard === 'string' ? guard : (guard as { type?: string }).type;
+  const resolved = inline ? guard : guards[name!];
+  if (!inline && !resolved) throw NOT_REPLAYABLE;
+  if (typeof resolved !== 'function') return guardPasses(resolved, context, event, snapshot);
+  const params = inline || typeof guard === 'string' ? undefined : 'params' in (guard as object) ? paramsOf((guard as { params: unknown }).params, context, event) : undefined;
+  if (!('check' in resolved)) return Boolean((resolved as (args: unknown, params: unknown) => unknown)({ context, event }, params));
+  return Boolean((resolved as unknown as { check: (s: unknown, args: unknown, self: unknown) => unknown }).check(snapshot, { context, event }, resolved));
+}
+
+function paramsOf(params: unknown, context: unknown, event: EventObject): unknown {
+  return typeof params === 'function' ? (params as (args: unknown) => unknown)({ context, event }) : params;
 }
 
 function isDescendant(child: Node, parent: Node | undefined): boolean {

@@ -3,7 +3,7 @@
 // here (verifyReplay) and compared, and the whole exploration (states, edges,
 // violations and their traces) must equal the one that calls XState every time.
 import { describe, expect, it } from 'vitest';
-import { assign, emit, fromPromise, setup, type AnyStateMachine } from 'xstate';
+import { and, assign, emit, fromPromise, not, setup, type AnyStateMachine } from 'xstate';
 import { machineModelConfig, strategyModelConfig } from '../../src/check/checkMachine.js';
 import { explore, type ExploreResult } from '../../src/check/explore.js';
 import { createMachineModel, type MachineModelConfig } from '../../src/check/machineModel.js';
@@ -74,6 +74,12 @@ describe('transition replay equals XState', () => {
     expect(result.complete).toBe(true);
   });
 
+  it('a throwing guard ends in the same error status, with XState\'s message', () => {
+    const { result } = exploreBoth(machineModelConfig(throwingGuard, { events: [{ type: 'INC' }] }).config);
+    expect(result.violations.map((v) => v.property)).toEqual(['no-error-status']);
+    expect(result.violations[0]!.message).toContain("Unable to evaluate guard in transition for event 'INC'");
+  });
+
   it('a throwing assign ends in the same error status with or without replay', () => {
     const { result } = exploreBoth(machineModelConfig(throwing, { events: [{ type: 'INC' }] }).config);
     expect(result.violations.map((v) => v.property)).toEqual(['no-error-status']);
@@ -91,13 +97,13 @@ const features: AnyStateMachine = setup({
     announce: emit(({ context }) => ({ type: 'feature:phase', phase: context.phase })),
     sideEffect: () => {},
   },
-  guards: { small: ({ context }) => context.hits < 3 },
+  guards: { small: ({ context }) => context.hits < 3, atLeast: ({ context }, params: { n: number }) => context.hits >= params.n },
 }).createMachine({
   id: 'features',
   context: { log: 0, hits: 0, phase: 'start' },
   initial: 'outer',
   output: ({ context }) => ({ hits: context.hits, log: context.log }),
-  on: { FINISH: { target: '.done', guard: ({ context }) => context.hits >= 2 } },
+  on: { FINISH: { target: '.done', guard: and([({ context }) => context.hits >= 2, not('small')]) } },
   states: {
     outer: {
       entry: [{ type: 'note', params: { by: 1 } }, 'announce'],
@@ -115,7 +121,7 @@ const features: AnyStateMachine = setup({
               { guard: 'small', target: 'busy', actions: [assign({ hits: ({ context }) => context.hits + 1 }), 'sideEffect'] },
               { actions: assign({ log: ({ context }) => (context.log + 5) % 13 }) },
             ],
-            JUMP: { target: 'idle', reenter: true, actions: { type: 'note', params: { by: 7 } } },
+            JUMP: { target: 'idle', reenter: true, guard: { type: 'atLeast', params: { n: 1 } }, actions: { type: 'note', params: { by: 7 } } },
           },
         },
         busy: {
@@ -176,6 +182,25 @@ const throwing: AnyStateMachine = setup({ types: {} as { context: { n: number } 
               return context.n + 1;
             },
           }),
+        },
+      },
+    },
+  },
+});
+
+const throwingGuard: AnyStateMachine = setup({ types: {} as { context: { n: number } } }).createMachine({
+  id: 'throwingGuard',
+  context: { n: 0 },
+  initial: 'on',
+  states: {
+    on: {
+      on: {
+        INC: {
+          guard: ({ context }) => {
+            if (context.n === 2) throw new Error('n reached 2');
+            return true;
+          },
+          actions: assign({ n: ({ context }) => context.n + 1 }),
         },
       },
     },
