@@ -138,9 +138,11 @@ export async function run(): Promise<BenchRow[]> {
   const log = (line: string) => console.log(line);
   // The 1M run first, so its peak RSS is its own and not the baseline's maps.
   const rows: BenchRow[] = [...millionRow(log)];
-  // Warm both paths up on a small space before measuring.
-  measureOurs(productSpace(8, 3));
-  measureGraph(productSpace(8, 3));
+  // Warm both paths up on a small space of each kind before measuring.
+  for (const space of [productSpace(8, 3), distinctSpace(6)]) {
+    measureOurs(space);
+    measureGraph(space);
+  }
   for (const space of [productSpace(12, 4, 5), productSpace(32, 11, 3), productSpace(75, 25), distinctSpace(12, 3), distinctSpace(28), distinctSpace(45)]) {
     rows.push(row(space, log));
   }
