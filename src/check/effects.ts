@@ -32,45 +32,48 @@ export interface Effects {
   emitted: EventObject[];
 }
 
-const NO_EFFECTS: Effects = Object.freeze({ spawned: [], scheduled: [], cancelled: [], emitted: [] }) as Effects;
+/** Shared empty lists (never pushed to: a step that has an effect of a kind gets its own list). */
+const NONE: Effects = { spawned: [], scheduled: [], cancelled: [], emitted: [] };
+const NO_EFFECTS: Effects = Object.freeze({ ...NONE }) as Effects;
 
 /** Extracts the effects from a transition's actions. */
 export function readEffects(actions: readonly ReturnedAction[]): Effects {
   if (actions.length === 0) return NO_EFFECTS;
-  let effects: Effects | undefined;
+  // Each list is allocated only when the step has an effect of its kind.
+  let spawned: Effects['spawned'] | undefined;
+  let scheduled: Effects['scheduled'] | undefined;
+  let cancelled: Effects['cancelled'] | undefined;
+  let emitted: Effects['emitted'] | undefined;
   for (const action of actions) {
     const params = action.params as Record<string, unknown> | undefined;
     switch (action.type) {
       case 'xstate.spawnChild': {
         if (!params) break;
         const id = String(params.id);
-        (effects ??= emptyEffects()).spawned.push({ id, src: typeof params.src === 'string' ? params.src : id });
+        (spawned ??= []).push({ id, src: typeof params.src === 'string' ? params.src : id });
         break;
       }
       case 'xstate.raise': {
         if (!params || typeof params.delay !== 'number') break;
         const event = params.event as EventObject;
         const sendId = String(params.id ?? event.type);
-        (effects ??= emptyEffects()).scheduled.push({ sendId, event, name: delayName(event.type, params.delay), ms: params.delay });
+        (scheduled ??= []).push({ sendId, event, name: delayName(event.type, params.delay), ms: params.delay });
         break;
       }
       case 'xstate.cancel': {
-        if (params && typeof params.sendId === 'string') (effects ??= emptyEffects()).cancelled.push(params.sendId);
+        if (params && typeof params.sendId === 'string') (cancelled ??= []).push(params.sendId);
         break;
       }
       case 'xstate.emit': {
-        if (params && typeof params.event === 'object' && params.event !== null) (effects ??= emptyEffects()).emitted.push(params.event as EventObject);
+        if (params && typeof params.event === 'object' && params.event !== null) (emitted ??= []).push(params.event as EventObject);
         break;
       }
       default:
         break;
     }
   }
-  return effects ?? NO_EFFECTS;
-}
-
-function emptyEffects(): Effects {
-  return { spawned: [], scheduled: [], cancelled: [], emitted: [] };
+  if (!spawned && !scheduled && !cancelled && !emitted) return NO_EFFECTS;
+  return { spawned: spawned ?? NONE.spawned, scheduled: scheduled ?? NONE.scheduled, cancelled: cancelled ?? NONE.cancelled, emitted: emitted ?? NONE.emitted };
 }
 
 /** `xstate.after.backoff.retry.waiting` → `backoff`; a numeric `after: { 500 }` → `500`. */

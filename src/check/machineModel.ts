@@ -262,6 +262,7 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
   }
   // Indexed by machine state id (dense from 0): an array, not a Map.
   const factsCache: SnapFacts[] = [];
+  const NO_FACTS: SnapFacts = { violations: undefined, final: undefined, success: undefined, output: undefined };
   const factsOf = (mid: number, snap: AnyMachineSnapshot): SnapFacts => {
     let facts = factsCache[mid];
     if (facts) return facts;
@@ -309,7 +310,8 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
       }
     }
     const output = snap.output as { success?: unknown } | undefined;
-    facts = { violations: violations.length > 0 ? violations : undefined, final, success: output?.success, output };
+    // Most machine states violate nothing and have not ended: they share one object.
+    facts = violations.length === 0 && final === undefined && output === undefined ? NO_FACTS : { violations: violations.length > 0 ? violations : undefined, final, success: output?.success, output };
     factsCache[mid] = facts;
     return facts;
   };

@@ -103,9 +103,13 @@ export interface ReplayingTransitions extends PureTransitions {
 export function replayingTransitions(machine: AnyStateMachine, pure: PureTransitions, verifyEvery = false): ReplayingTransitions {
   const stats: ReplayStats = { replayed: 0, xstate: 0, shapes: 0, replayableShapes: 0 };
   const machineReplayable = supportsReplay(machine.root as unknown as Node);
-  const select = wildcardFree(machine.root as unknown as Node)
-    ? (snapshot: AnyMachineSnapshot, event: EventObject) => selectTransition(snapshot, event)
-    : (snapshot: AnyMachineSnapshot, event: EventObject) => (machine as unknown as { getTransitionData(s: AnyMachineSnapshot, e: EventObject): Transition[] }).getTransitionData(snapshot, event);
+  /** The one transition the event takes, undefined when none, null when several (XState decides). */
+  const select: (snapshot: AnyMachineSnapshot, event: EventObject) => Transition | undefined | null = wildcardFree(machine.root as unknown as Node)
+    ? selectTransition
+    : (snapshot, event) => {
+        const all = (machine as unknown as { getTransitionData(s: AnyMachineSnapshot, e: EventObject): Transition[] }).getTransitionData(snapshot, event);
+        return all.length === 0 ? undefined : all.length === 1 ? all[0] : null;
+      };
   const transitionIds = new WeakMap<object, number>();
   const shapes = new Map<string, Shape>();
   const implementations = (machine as unknown as { implementations: { actions: Record<string, unknown> } }).implementations;
@@ -235,20 +239,19 @@ export function replayingTransitions(machine: AnyStateMachine, pure: PureTransit
     scope: () => pure.scope(),
     step(snapshot, event) {
       if (!machineReplayable || snapshot.status !== 'active') return viaXState(snapshot, event);
-      let transitions: readonly Transition[];
+      let transition: Transition | undefined | null;
       try {
-        transitions = select(snapshot, event);
+        transition = select(snapshot, event);
       } catch {
         // A guard threw: XState reports it with its own message.
         return viaXState(snapshot, event);
       }
-      if (transitions.length === 0 && !event.type.startsWith('xstate.error.actor')) {
+      if (transition === undefined && !event.type.startsWith('xstate.error.actor')) {
         // Ignored: with no eventless transitions and nothing raised, XState's macrostep returns the snapshot as it was.
-        return replayed({ snapshot, actions: [] }, snapshot, event);
+        return replayed({ snapshot, actions: NO_ACTIONS }, snapshot, event);
       }
       // An unhandled error event (XState's error status), or several transitions: XState decides.
-      if (transitions.length !== 1) return viaXState(snapshot, event);
-      const transition = transitions[0]!;
+      if (!transition) return viaXState(snapshot, event);
       let shape = shapeOf(snapshot, transition);
       if (!shape) {
         const found = findShape(snapshot, event, transition);
@@ -305,7 +308,7 @@ function atomicLeaf(snapshot: AnyMachineSnapshot): string {
   return atomicNode(snapshot)?.id ?? '';
 }
 
-const NO_TRANSITIONS: readonly Transition[] = [];
+const NO_ACTIONS: ReturnedAction[] = [];
 
 /**
  * XState's transition selection (`getTransitionData`) for a non-parallel machine
@@ -313,15 +316,15 @@ const NO_TRANSITIONS: readonly Transition[] = [];
  * state node with a candidate whose guard passes decides. XState builds a memo
  * key string per state node and event for the same lookup; this reads the map.
  */
-function selectTransition(snapshot: AnyMachineSnapshot, event: EventObject): readonly Transition[] {
+function selectTransition(snapshot: AnyMachineSnapshot, event: EventObject): Transition | undefined {
   for (let node = atomicNode(snapshot); node; node = node.parent) {
     const candidates = node.transitions.get(event.type);
     if (!candidates) continue;
     for (const candidate of candidates) {
-      if (candidate.guard === undefined || guardPasses(candidate.guard, snapshot.context, event, snapshot)) return [candidate];
+      if (candidate.guard === undefined || guardPasses(candidate.guard, snapshot.context, event, snapshot)) return candidate;
     }
   }
-  return NO_TRANSITIONS;
+  return undefined;
 }
 
 /** XState's evaluateGuard: inline functions, named guards with params, and builtin combinators (`and`, `or`, `not`, `stateIn`) through their own `check`. */
