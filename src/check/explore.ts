@@ -32,6 +32,14 @@ export interface ExploreModel<S> {
   initialStates(): Array<{ event: EnvEvent; state: S; violations?: readonly EdgeViolation[] }>;
   /** A compact key: two states with the same key are the same state. */
   key(state: S): string;
+  /**
+   * Optional, instead of `key`: the key in two parts, a dense small integer
+   * (`group`) and the rest (`rest`); two states are the same exactly when both
+   * parts are. When most groups hold one or a few states this indexes states
+   * by array position instead of hashing every whole key into one large map.
+   */
+  group?(state: S): number;
+  rest?(state: S): string;
   /** True for states that end a run (final or errored); they are not expanded. */
   isTerminal(state: S): boolean;
   /**
@@ -94,9 +102,36 @@ interface Found {
   event: EnvEvent;
 }
 
+/** State ids by (group, rest) key: the first state of a group inline, others in a per-group map. */
+class GroupedIds {
+  private readonly first: Array<string | undefined> = [];
+  private readonly firstId: number[] = [];
+  private readonly more: Array<Map<string, number> | undefined> = [];
+
+  get(group: number, rest: string): number | undefined {
+    const first = this.first[group];
+    if (first === undefined) return undefined;
+    if (first === rest) return this.firstId[group];
+    return this.more[group]?.get(rest);
+  }
+
+  set(group: number, rest: string, id: number): void {
+    if (this.first[group] === undefined) {
+      this.first[group] = rest;
+      this.firstId[group] = id;
+    } else {
+      let more = this.more[group];
+      if (!more) this.more[group] = more = new Map();
+      more.set(rest, id);
+    }
+  }
+}
+
 /** Explores `model` breadth-first and returns what it found. */
 export function explore<S>(model: ExploreModel<S>, options: ExploreOptions): ExploreResult {
-  const ids = new Map<string, number>();
+  const byKey = new Map<string, number>();
+  const grouped = model.group && model.rest ? new GroupedIds() : undefined;
+  let count = 0;
   const pending: (S | undefined)[] = [];
   const parent = new IntVec();
   const parentEvent = new IntVec();
@@ -131,15 +166,25 @@ export function explore<S>(model: ExploreModel<S>, options: ExploreOptions): Exp
 
   /** Adds a state if new; returns its id, or −1 when the state limit stops it. */
   const add = (state: S, from: number, event: EnvEvent, d: number, prune: boolean): number => {
-    const key = model.key(state);
-    const known = ids.get(key);
-    if (known !== undefined) return known;
-    if (ids.size >= options.maxStates) {
+    let group = 0;
+    let key: string;
+    if (grouped) {
+      group = model.group!(state);
+      key = model.rest!(state);
+      const known = grouped.get(group, key);
+      if (known !== undefined) return known;
+    } else {
+      key = model.key(state);
+      const known = byKey.get(key);
+      if (known !== undefined) return known;
+    }
+    if (count >= options.maxStates) {
       complete = false;
       return -1;
     }
-    const id = ids.size;
-    ids.set(key, id);
+    const id = count++;
+    if (grouped) grouped.set(group, key, id);
+    else byKey.set(key, id);
     pending.push(state);
     parent.push(from);
     parentEvent.push(eventId(event));
@@ -163,7 +208,7 @@ export function explore<S>(model: ExploreModel<S>, options: ExploreOptions): Exp
     if (to >= 0) edgeTo.push(to);
     else dropped = true;
   };
-  for (; cursor < ids.size; cursor++) {
+  for (; cursor < count; cursor++) {
     edgeStart.push(edgeTo.length);
     const state = pending[cursor]!;
     pending[cursor] = undefined;
@@ -182,9 +227,9 @@ export function explore<S>(model: ExploreModel<S>, options: ExploreOptions): Exp
     flags[cursor] = f | EXPANDED | (dropped ? PRUNED : 0);
   }
   // States never expanded because the limit stopped the loop early.
-  while (edgeStart.length <= ids.size) edgeStart.push(edgeTo.length);
+  while (edgeStart.length <= count) edgeStart.push(edgeTo.length);
 
-  const states = ids.size;
+  const states = count;
   const violations: Violation[] = [];
   const traceTo = (target: number, extra?: EnvEvent): Violation['trace'] => rebuildTrace(model, parent.data, parentEvent.data, events, target, extra);
 

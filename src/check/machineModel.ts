@@ -424,6 +424,15 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
     sink(env, next, violations);
   };
 
+  /** The environment's part of a state's key: pending delays, budgets used, time since a failure, flags. */
+  const envKey = (state: MachineState): string => {
+    let key = '';
+    for (const d of state.delays) key += `/${d.eventIndex}:${d.remaining}`;
+    for (let i = 0; i < state.used.length; i++) if (bounded[i]) key += `|${state.used[i]}`;
+    if (minBackoff > 0) key += `|${state.sinceFail}`;
+    return `${key}|${state.disposed ? 1 : 0}${state.known ? 1 : 0}${state.recovered}${state.escalated}`;
+  };
+
   const extraEvents = config.events;
 
   const childMoveCache = new Map<string, ChildMoves>();
@@ -544,13 +553,11 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
     },
 
     key(state) {
-      let key = `${state.mid}`;
-      for (const d of state.delays) key += `/${d.eventIndex}:${d.remaining}`;
-      for (let i = 0; i < state.used.length; i++) if (bounded[i]) key += `|${state.used[i]}`;
-      if (minBackoff > 0) key += `|${state.sinceFail}`;
-      key += `|${state.disposed ? 1 : 0}${state.known ? 1 : 0}${state.recovered}${state.escalated}`;
-      return flatKey(key);
+      return flatKey(`${state.mid}${envKey(state)}`);
     },
+
+    group: (state) => state.mid,
+    rest: (state) => flatKey(envKey(state)),
 
     isTerminal(state) {
       return state.snap.status !== 'active';
