@@ -20,7 +20,7 @@ import { modelAsActorLogic } from '../src/check/modelAsActorLogic.js';
 import type { CheckableStrategy, StrategyCheckOptions } from '../src/check/types.js';
 import { retryStrategy } from '../src/errors/recovery/index.js';
 import { countingRetry } from '../examples/strategies/countingRetry.js';
-import { runWhenMain, settle, type BenchRow } from './harness.js';
+import { runWhenMain, type BenchRow } from './harness.js';
 
 interface Space {
   label: string;
@@ -45,7 +45,6 @@ function distinctSpace(maxAttempts: number, runs = 1): Space {
 }
 
 function measureOurs(space: Space): { states: number; ms: number; machineStates: number; xstateCalls: number } {
-  settle();
   const started = performance.now();
   const result = checkStrategy(space.strategy, space.options);
   const ms = performance.now() - started;
@@ -56,7 +55,6 @@ function measureOurs(space: Space): { states: number; ms: number; machineStates:
 function measureGraph(space: Space): { states: number; ms: number } {
   const { config } = strategyModelConfig(space.strategy, space.options);
   const composed = modelAsActorLogic(config);
-  settle();
   const started = performance.now();
   const adjacency = getAdjacencyMap(composed.logic, { events: composed.events, serializeState: composed.serializeState });
   const ms = performance.now() - started;

@@ -5,8 +5,6 @@
  * `bench/results.json`, from which the README's table is generated.
  */
 import { pathToFileURL } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 
 export interface BenchRow {
   /** What was measured, e.g. `engine.query SELECT 1 ×1000 (worker)`. */
@@ -27,16 +25,6 @@ export interface BenchRow {
   met?: boolean;
 }
 
-// A full collection before each timed run, so neither side pays for the garbage
-// the other left behind (the baseline always runs first in `compareMs`).
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
-
-/** Collects garbage, so the next timed run starts from a clean heap. */
-export function settle(): void {
-  collectGarbage();
-}
-
 /** ours / baseline for times, baseline / ours for throughputs: > 1 means we are slower. */
 export function slowdown(row: Pick<BenchRow, 'ours' | 'baseline' | 'higherIsBetter'>): number {
   return row.higherIsBetter ? row.baseline / row.ours : row.ours / row.baseline;
@@ -47,7 +35,6 @@ export async function medianMs(fn: () => unknown, iterations = 5, warmup = 1): P
   for (let i = 0; i < warmup; i++) await fn();
   const times: number[] = [];
   for (let i = 0; i < iterations; i++) {
-    settle();
     const start = performance.now();
     await fn();
     times.push(performance.now() - start);
@@ -73,11 +60,9 @@ export async function compareMs(
   const a: number[] = [];
   const b: number[] = [];
   for (let i = 0; i < iterations; i++) {
-    settle();
     let start = performance.now();
     await baseline();
     b.push(performance.now() - start);
-    settle();
     start = performance.now();
     await ours();
     a.push(performance.now() - start);
