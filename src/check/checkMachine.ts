@@ -5,7 +5,7 @@
  */
 import type { AnyStateMachine } from 'xstate';
 import { ValidationError } from '../errors/ValidationError.js';
-import { machineKeyFunction } from './abstraction.js';
+import { machineIds } from './machineIds.js';
 import { explore } from './explore.js';
 import { resolveFaultModel } from './faults.js';
 import { createMachineModel, type MachineModelConfig } from './machineModel.js';
@@ -89,7 +89,7 @@ export function machineModelConfig(machine: AnyStateMachine, options: CheckOptio
     machine,
     starts: [{ variant: 'input', input: options.input, disposed: false }],
     faults: resolveFaultModel(options.faults, 0),
-    machineKey: machineKeyFunction(options),
+    machineIds: () => machineIds(options),
     invariants: options.invariants ?? [],
     cache: options.cacheTransitions ?? true,
     replay: options.replayTransitions ?? true,
@@ -172,7 +172,7 @@ export function strategyModelConfig(
     machine: strategy.machine,
     starts,
     faults,
-    machineKey: machineKeyFunction(options),
+    machineIds: () => machineIds(options),
     invariants: options.invariants ?? [],
     finalStates: options.finalStates ?? ['recovered', 'escalated'],
     cache: options.cacheTransitions ?? true,

@@ -6,7 +6,7 @@
  * emissions along some run, since a run may still be going on.
  */
 import type { AnyStateMachine } from 'xstate';
-import { machineKeyFunction } from './abstraction.js';
+import { machineIds } from './machineIds.js';
 import { resolveFaultModel } from './faults.js';
 import { createMachineModel, type MachineState } from './machineModel.js';
 import type { CheckOptions } from './types.js';
@@ -37,7 +37,7 @@ export function buildEmissionAutomaton(machine: AnyStateMachine, options: CheckO
     machine,
     starts: [{ variant: 'input', input: options.input, disposed: false }],
     faults: resolveFaultModel({ permanent: 0, timeout: 0, memory: 0, shutdown: 0, ...options.faults }, 0),
-    machineKey: machineKeyFunction(options),
+    machineIds: () => machineIds(options),
     invariants: [],
     cache: true,
     replay: true,

@@ -18,6 +18,7 @@
  */
 import type { AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
 import { flatKey, valueKey } from './abstraction.js';
+import type { MachineIds } from './machineIds.js';
 import { readEffects, type Effects } from './effects.js';
 import type { EdgeViolation, ExploreModel, SuccessorSink } from './explore.js';
 import { FaultErrors } from './faults.js';
@@ -71,7 +72,8 @@ export interface MachineModelConfig {
   /** Start variants: an input each, and whether the plugin is disposed from the start. */
   starts: Array<{ variant: string; input: unknown; disposed: boolean }>;
   faults: ResolvedFaultModel;
-  machineKey: (snapshot: AnyMachineSnapshot) => string;
+  /** Makes the ids of abstracted snapshots for one exploration (see machineIds.ts). */
+  machineIds: () => MachineIds;
   events?: readonly EventObject[] | ((snapshot: AnyMachineSnapshot) => readonly EventObject[]);
   invariants: readonly Invariant[];
   /** Allowed final state names; undefined allows any. */
@@ -158,21 +160,13 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
   const acceptsShutdown = machine.root.events.includes('SHUTDOWN' as never);
   const finals = config.finalStates ? new Set(config.finalStates) : undefined;
 
-  const machineIds = new Map<string, number>();
+  const machineIds = config.machineIds();
   const machineEventIds = new Map<string, number>();
   const stepCache = new Map<number, CachedStep>();
   const envEvents = new Map<string, EnvEvent>();
   let xstateCalls = 0;
 
-  const mid = (snap: AnyMachineSnapshot): number => {
-    const key = config.machineKey(snap);
-    let id = machineIds.get(key);
-    if (id === undefined) {
-      id = machineIds.size;
-      machineIds.set(key, id);
-    }
-    return id;
-  };
+  const mid = (snap: AnyMachineSnapshot): number => machineIds.id(snap);
   // The event of a delay is usually the same object every time (XState's `after`
   // events are built once per state node), so its id is remembered per object.
   const delayEventIds = new WeakMap<EventObject, number>();
@@ -618,7 +612,7 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
     },
 
     describe,
-    machineStates: () => machineIds.size,
+    machineStates: () => machineIds.count(),
     machineTransitions: () => xstateCalls - replayed(),
     replayedTransitions: () => replayed(),
   };
