@@ -75,13 +75,13 @@ describe('transition replay equals XState', () => {
   });
 
   it('a throwing guard ends in the same error status, with XState\'s message', () => {
-    const { result } = exploreBoth(machineModelConfig(throwingGuard, { events: [{ type: 'INC' }] }).config);
+    const { result } = exploreBoth(machineModelConfig(throwsAt2('guard'), { events: [{ type: 'INC' }] }).config);
     expect(result.violations.map((v) => v.property)).toEqual(['no-error-status']);
     expect(result.violations[0]!.message).toContain("Unable to evaluate guard in transition for event 'INC'");
   });
 
   it('a throwing assign ends in the same error status with or without replay', () => {
-    const { result } = exploreBoth(machineModelConfig(throwing, { events: [{ type: 'INC' }] }).config);
+    const { result } = exploreBoth(machineModelConfig(throwsAt2('assign'), { events: [{ type: 'INC' }] }).config);
     expect(result.violations.map((v) => v.property)).toEqual(['no-error-status']);
     expect(result.violations[0]!.trace.map((s) => s.event.type)).toEqual(['start', 'send', 'send', 'send']);
   });
@@ -168,41 +168,25 @@ const spawning: AnyStateMachine = setup({
   },
 });
 
-const throwing: AnyStateMachine = setup({ types: {} as { context: { n: number } } }).createMachine({
-  id: 'throwing',
-  context: { n: 0 },
-  initial: 'on',
-  states: {
-    on: {
+/** A counter on INC whose assign or guard throws once n reaches 2. */
+function throwsAt2(where: 'assign' | 'guard'): AnyStateMachine {
+  const nextOrThrow = (n: number): number => {
+    if (n === 2) throw new Error('n reached 2');
+    return n + 1;
+  };
+  return setup({ types: {} as { context: { n: number } } }).createMachine({
+    id: `throwing_${where}`,
+    context: { n: 0 },
+    initial: 'on',
+    states: {
       on: {
-        INC: {
-          actions: assign({
-            n: ({ context }) => {
-              if (context.n === 2) throw new Error('n reached 2');
-              return context.n + 1;
-            },
-          }),
+        on: {
+          INC:
+            where === 'assign'
+              ? { actions: assign({ n: ({ context }) => nextOrThrow(context.n) }) }
+              : { guard: ({ context }) => nextOrThrow(context.n) > 0, actions: assign({ n: ({ context }) => context.n + 1 }) },
         },
       },
     },
-  },
-});
-
-const throwingGuard: AnyStateMachine = setup({ types: {} as { context: { n: number } } }).createMachine({
-  id: 'throwingGuard',
-  context: { n: 0 },
-  initial: 'on',
-  states: {
-    on: {
-      on: {
-        INC: {
-          guard: ({ context }) => {
-            if (context.n === 2) throw new Error('n reached 2');
-            return true;
-          },
-          actions: assign({ n: ({ context }) => context.n + 1 }),
-        },
-      },
-    },
-  },
-});
+  });
+}
