@@ -95,6 +95,15 @@ export type RecoveryEmitted =
 /** Events every recovery machine accepts. */
 export type RecoveryEvent = { type: 'SHUTDOWN' };
 
+/** The `types` every strategy machine declares: `setup({ types: {} as RecoveryMachineTypes<MyContext>, ... })`. */
+export interface RecoveryMachineTypes<Context> {
+  context: Context;
+  input: RecoveryInput;
+  events: RecoveryEvent;
+  emitted: RecoveryEmitted;
+  output: RecoveryOutput;
+}
+
 /** The context fields every strategy machine has. */
 export interface RecoveryContextBase {
   error: Error;
@@ -222,13 +231,7 @@ export function createRecoveryMachine(params: SequenceParams): AnyStateMachine {
   const stageActors: Record<string, AnyStateMachine> = {};
   const states: Record<string, object> = {};
   const base = setup({
-    types: {} as {
-      context: SequenceContext;
-      input: RecoveryInput;
-      events: RecoveryEvent;
-      emitted: RecoveryEmitted;
-      output: RecoveryOutput;
-    },
+    types: {} as RecoveryMachineTypes<SequenceContext>,
     actions: {
       recordStage: assign(({ context, event }) => {
         const output = (event as unknown as DoneActorEvent<RecoveryOutput>).output;

@@ -22,10 +22,7 @@ import {
   strategyFinalStates,
   strategyShapeActions,
   type RecoveryContextBase,
-  type RecoveryEmitted,
-  type RecoveryEvent,
-  type RecoveryInput,
-  type RecoveryOutput,
+  type RecoveryMachineTypes,
 } from '../recovery.machine.js';
 
 /** Parameters of a cleanup(-and-retry) strategy. */
@@ -47,13 +44,7 @@ export function createCleanupAndRetryMachine(params: CleanupAndRetryParams = {})
   const retry = params.retry ?? true;
   const name = params.name ?? (retry ? 'cleanup_and_retry' : 'cleanup');
   return setup({
-    types: {} as {
-      context: CleanupAndRetryContext;
-      input: RecoveryInput;
-      events: RecoveryEvent;
-      emitted: RecoveryEmitted;
-      output: RecoveryOutput;
-    },
+    types: {} as RecoveryMachineTypes<CleanupAndRetryContext>,
     actors: {
       cleanup: fromPromise<unknown, void>(async () => {
         throw new Error('the `cleanup` actor was not provided: supply it with machine.provide()');

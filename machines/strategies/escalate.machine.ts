@@ -14,10 +14,7 @@ import {
   strategyFinalStates,
   strategyShapeActions,
   type RecoveryContextBase,
-  type RecoveryEmitted,
-  type RecoveryEvent,
-  type RecoveryInput,
-  type RecoveryOutput,
+  type RecoveryMachineTypes,
 } from '../recovery.machine.js';
 
 /** Parameters of an escalate strategy. */
@@ -32,13 +29,7 @@ export interface EscalateParams {
 export function createEscalateMachine(params: EscalateParams = {}): AnyStateMachine {
   const name = params.name ?? 'escalate';
   return setup({
-    types: {} as {
-      context: RecoveryContextBase;
-      input: RecoveryInput;
-      events: RecoveryEvent;
-      emitted: RecoveryEmitted;
-      output: RecoveryOutput;
-    },
+    types: {} as RecoveryMachineTypes<RecoveryContextBase>,
     actions: {
       recordReason: assign({
         reason: ({ context }) =>

@@ -16,10 +16,7 @@ import {
   strategyFinalStates,
   strategyShapeActions,
   type RecoveryContextBase,
-  type RecoveryEmitted,
-  type RecoveryEvent,
-  type RecoveryInput,
-  type RecoveryOutput,
+  type RecoveryMachineTypes,
 } from '../recovery.machine.js';
 
 /** Parameters of a fallback strategy. */
@@ -32,13 +29,7 @@ export interface FallbackParams {
 export function createFallbackMachine(params: FallbackParams = {}): AnyStateMachine {
   const name = params.name ?? 'fallback';
   return setup({
-    types: {} as {
-      context: RecoveryContextBase;
-      input: RecoveryInput;
-      events: RecoveryEvent;
-      emitted: RecoveryEmitted;
-      output: RecoveryOutput;
-    },
+    types: {} as RecoveryMachineTypes<RecoveryContextBase>,
     actors: {
       fallback: fromPromise<unknown, { error: Error }>(async () => {
         throw new Error('the `fallback` actor was not provided: supply it with machine.provide()');

@@ -26,10 +26,7 @@ import {
   strategyFinalStates,
   strategyShapeActions,
   type RecoveryContextBase,
-  type RecoveryEmitted,
-  type RecoveryEvent,
-  type RecoveryInput,
-  type RecoveryOutput,
+  type RecoveryMachineTypes,
 } from '../recovery.machine.js';
 
 /** Which plugins a restart covers (Erlang/OTP supervisor strategies). */
@@ -87,13 +84,7 @@ export function restartsInWindow(restartLog: readonly number[], now: number, wit
 export function createRestartPluginMachine(params: RestartPluginParams = {}): AnyStateMachine {
   const p = resolveRestartParams(params);
   return setup({
-    types: {} as {
-      context: RestartPluginContext;
-      input: RecoveryInput;
-      events: RecoveryEvent;
-      emitted: RecoveryEmitted;
-      output: RecoveryOutput;
-    },
+    types: {} as RecoveryMachineTypes<RestartPluginContext>,
     actors: {
       restart: fromPromise<void, RestartRequest>(async () => {
         throw new Error('the `restart` actor was not provided: supply it with machine.provide()');

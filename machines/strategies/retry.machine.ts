@@ -30,10 +30,7 @@ import {
   strategyShapeActions,
   isRetryable,
   type RecoveryContextBase,
-  type RecoveryEmitted,
-  type RecoveryEvent,
-  type RecoveryInput,
-  type RecoveryOutput,
+  type RecoveryMachineTypes,
 } from '../recovery.machine.js';
 import { RNG_STEP, rngValue } from '../random.js';
 
@@ -97,13 +94,7 @@ export function backoffDelay(context: Pick<RetryContext, 'attempts' | 'initialDe
 export function createRetryMachine(params: RetryParams = {}): AnyStateMachine {
   const p = resolveRetryParams(params);
   return setup({
-    types: {} as {
-      context: RetryContext;
-      input: RecoveryInput;
-      events: RecoveryEvent;
-      emitted: RecoveryEmitted;
-      output: RecoveryOutput;
-    },
+    types: {} as RecoveryMachineTypes<RetryContext>,
     actors: {
       attempt: fromPromise<unknown, { operation: string | undefined; attempt: number }>(async () => {
         throw new Error('the `attempt` actor was not provided: supply it with machine.provide()');

@@ -6,5 +6,5 @@ export * from './CircuitBreaker.js';
 export * from './policy.js';
 export * from './RecoveryRuntime.js';
 export * from './standaloneHost.js';
-export type { RecoveryInput, RecoveryOutput, RecoveryEmitted } from '../../../machines/recovery.machine.js';
+export type { RecoveryInput, RecoveryOutput, RecoveryEmitted, RecoveryMachineTypes } from '../../../machines/recovery.machine.js';
 export * from './builder.js';
