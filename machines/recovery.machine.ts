@@ -40,7 +40,7 @@
  */
 import { assign, emit, setup, type AnyStateMachine, type DoneActorEvent, type ErrorActorEvent } from 'xstate';
 
-/** How recovery treats an error; the same union as the library's ErrorCategory. */
+/** How recovery treats an error; the library's ErrorCategory is this union (documented there). */
 export type RecoveryCategory =
   | 'transient'
   | 'resource'

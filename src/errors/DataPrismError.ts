@@ -3,6 +3,7 @@
  * (what kind of failure it is, which drives recovery), the `component` it came
  * from, and the original `cause`. Messages say what went wrong and what to do.
  */
+import type { RecoveryCategory } from '../../machines/recovery.machine.js';
 
 /**
  * How an error is treated by recovery:
@@ -16,16 +17,7 @@
  * - `engine`: the database engine failed: restart it;
  * - `fatal`: nothing sensible can be retried.
  */
-export type ErrorCategory =
-  | 'transient'
-  | 'resource'
-  | 'plugin'
-  | 'query'
-  | 'configuration'
-  | 'validation'
-  | 'usage'
-  | 'engine'
-  | 'fatal';
+export type ErrorCategory = RecoveryCategory;
 
 export const ERROR_CATEGORIES: readonly ErrorCategory[] = [
   'transient',
