@@ -19,7 +19,7 @@
 import type { AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
 import { flatKey, valueKey } from './abstraction.js';
 import type { MachineIds } from './machineIds.js';
-import { readEffects, type Effects } from './effects.js';
+import { readEffects, type Effects, type ScheduledDelay } from './effects.js';
 import type { EdgeViolation, ExploreModel, SuccessorSink } from './explore.js';
 import { FaultErrors } from './faults.js';
 import { pureTransitions, type PureTransitions } from './pureTransition.js';
@@ -178,6 +178,8 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
     }
     return id;
   };
+  /** A delay the machine just scheduled, with all of its time left. */
+  const pendingDelay = (s: ScheduledDelay): PendingDelay => ({ sendId: s.sendId, event: s.event, eventIndex: delayEventId(s.event), name: s.name, ms: s.ms, remaining: s.ms });
   const machineEventId = (label: string): number => {
     let id = machineEventIds.get(label);
     if (id === undefined) {
@@ -381,7 +383,7 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
           for (const s of result.effects.scheduled) {
             const at = delays.findIndex((d) => d.sendId === s.sendId);
             if (at >= 0) delays.splice(at, 1);
-            delays.push({ sendId: s.sendId, event: s.event, eventIndex: delayEventId(s.event), name: s.name, ms: s.ms, remaining: s.ms });
+            delays.push(pendingDelay(s));
           }
         }
         delays.sort((a, b) => a.remaining - b.remaining || (a.sendId < b.sendId ? -1 : a.sendId > b.sendId ? 1 : 0));
@@ -520,7 +522,7 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
           effects = readEffects([]);
         }
         const delays: PendingDelay[] = effects.scheduled
-          .map((s) => ({ sendId: s.sendId, event: s.event, eventIndex: delayEventId(s.event), name: s.name, ms: s.ms, remaining: s.ms }))
+          .map(pendingDelay)
           .sort((a, b) => a.remaining - b.remaining);
         const state: MachineState = {
           snap,
