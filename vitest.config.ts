@@ -18,6 +18,7 @@ export default defineConfig({
   },
   test: {
     include: ['tests/**/*.test.ts'],
+    globalSetup: ['tests/support/globalSetup.ts'],
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 60_000,
