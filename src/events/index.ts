@@ -1,2 +1,3 @@
 export * from './types.js';
 export * from './EventBus.js';
+export * from './reservedNamespaces.js';

@@ -3,6 +3,7 @@
  * with its field, so one call tells a plugin author everything to fix.
  */
 import type { ValidationIssue, ValidationResult } from '../errors/ValidationError.js';
+import { RESERVED_NAMESPACES, reservedNamespaceOf } from '../events/reservedNamespaces.js';
 import { compileConfigSchema } from './configSchema.js';
 import { PLUGIN_PERMISSIONS, type DataPrismPlugin } from './types.js';
 import { isValidRange, isValidVersion } from './versions.js';
@@ -26,6 +27,8 @@ export function validatePlugin(value: unknown): ValidationResult {
 
   if (typeof p.name !== 'string' || !PLUGIN_NAME_PATTERN.test(p.name)) {
     issue('name', `must be a non-empty string of letters, digits, '.', '_' or '-' starting with a letter or digit, got ${JSON.stringify(p.name)}`);
+  } else {
+    checkReservedName(p.name, issue);
   }
   if (typeof p.version !== 'string' || !isValidVersion(p.version)) {
     issue('version', `must be a semver version such as '1.0.0', got ${JSON.stringify(p.version)}`);
@@ -55,6 +58,17 @@ export function validatePlugin(value: unknown): ValidationResult {
     if (typeof p[hook] !== 'function') issue(hook, `must be a function (the plugin's ${hook} hook), got ${typeof p[hook]}`);
   }
   return { valid: errors.length === 0, errors, warnings };
+}
+
+// A plugin emits `<name>:*`; under a library namespace its events would pass for the library's own.
+function checkReservedName(name: string, issue: (path: string, message: string) => void): void {
+  const reserved = reservedNamespaceOf(name);
+  if (reserved === undefined) return;
+  issue(
+    'name',
+    `'${name}' is reserved: the library emits its own '${reserved}:*' events, and a plugin of that name could forge them; ` +
+      `pick another name (such as 'my-${reserved}'); reserved names are ${RESERVED_NAMESPACES.join(', ')}`,
+  );
 }
 
 function checkDependencies(deps: unknown, self: string | undefined, issue: (path: string, message: string) => void): void {
