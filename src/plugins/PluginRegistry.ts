@@ -25,6 +25,7 @@ import { createPluginContext, type PluginContextLease } from './PluginContext.js
 import { providePluginMachine, type ProvidedPluginMachine } from './pluginActors.js';
 import { runInDependencyOrder } from './schedule.js';
 import { validatePlugin } from './validatePlugin.js';
+import { snapshotPlugin } from './pluginSnapshot.js';
 import { satisfiesRange } from './versions.js';
 import { runWithTimeout, withTimeout } from '../util/withTimeout.js';
 import type { DataPrismPlugin, EngineLike, InitializeReport, PluginErrorContext, PluginInfo, PluginServices } from './types.js';
@@ -157,6 +158,8 @@ export class PluginRegistry {
    * load fails, nothing stays registered and the error lists every problem.
    */
   async register(plugin: DataPrismPlugin): Promise<void> {
+    // What is validated here is what runs: later changes to the caller's object do not reach it.
+    plugin = snapshotPlugin(plugin);
     const validation = validatePlugin(plugin);
     if (!validation.valid) {
       throw ValidationError.fromResult(`plugin '${describeName(plugin)}'`, validation, { component: 'plugins' });

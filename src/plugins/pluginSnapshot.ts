@@ -1,0 +1,60 @@
+/**
+ * The plugin as registered: a frozen copy of what it declared (name, version,
+ * permissions, dependencies, ...) taken once at `register()`, with its hooks
+ * bound to the original object. What was validated is what runs: pushing
+ * `'engine:write'` into the object's own `permissions` array, renaming it into
+ * a reserved namespace, or a getter answering differently on the second read
+ * changes nothing after registration (Deno's rule: a capability is granted once
+ * and immutable afterwards).
+ */
+import { freeze } from 'immer';
+import type { DataPrismPlugin } from './types.js';
+
+type Hook = 'initialize' | 'execute' | 'dispose';
+type Declared = Exclude<keyof DataPrismPlugin, Hook>;
+
+// A mapped type over the declared fields: a field added to DataPrismPlugin and not
+// listed here is a compile error, so no declaration escapes the snapshot.
+const DECLARED_FIELDS: { readonly [K in Declared]: true } = {
+  name: true,
+  version: true,
+  description: true,
+  dependencies: true,
+  capabilities: true,
+  permissions: true,
+  timeoutMs: true,
+  configSchema: true,
+};
+const HOOKS: readonly Hook[] = ['initialize', 'execute', 'dispose'];
+
+/**
+ * Reads every declared field of `value` exactly once into a deeply frozen copy,
+ * and binds each hook found to `value` (so a class-based plugin keeps its `this`).
+ * A value that is not an object is returned as it is, for validation to refuse.
+ */
+export function snapshotPlugin<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  const source = value as Record<string, unknown>;
+  const snapshot: Record<string, unknown> = {};
+  for (const field of Object.keys(DECLARED_FIELDS)) {
+    const declared = source[field];
+    if (declared !== undefined) snapshot[field] = copyData(declared);
+  }
+  for (const hook of HOOKS) {
+    const fn = source[hook];
+    snapshot[hook] = typeof fn === 'function' ? (...args: unknown[]) => (fn as (...a: unknown[]) => unknown).apply(value, args) : fn;
+  }
+  return freeze(snapshot, true) as T;
+}
+
+// Data is cloned so that neither the plugin nor anyone holding its object can reach
+// the copy; what cannot be cloned (a Proxy, a function) is kept for validation to judge,
+// except arrays, which are read once element by element.
+function copyData(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  try {
+    return structuredClone(value);
+  } catch {
+    return Array.isArray(value) ? Array.from(value as unknown[]) : value;
+  }
+}
