@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataPrismOrchestrator } from '@dataprism/orchestration';
-import { createAnalyticsPlugin, createVisualizationPlugin, type ChartResult } from '@dataprism/orchestration/plugins';
+import { createAnalyticsPlugin, createVisualizationPlugin, type ChartResult } from '@dataprism/plugins';
 import { generateSales } from './data/sales.js';
 
 const ROWS = 200_000;

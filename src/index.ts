@@ -3,9 +3,10 @@
  *
  * The orchestrator and its components (engine, plugin registry, event bus,
  * resources, errors and recovery, performance monitor, configuration), every
- * lifecycle machine, and every public type. Sub-paths: `/plugins` (the built-in
- * visualization and analytics plugins), `/check` (the model checker), `/inspect`
- * (inspector helpers and the visualizer relay).
+ * lifecycle machine, and every public type. Sub-paths: `/check` (the model
+ * checker), `/inspect` (inspector helpers and the visualizer relay) and the
+ * deprecated `/plugins` (re-exports `@dataprism/plugins`, where the built-in
+ * visualization and analytics plugins live now).
  */
 export * from './orchestrator/index.js';
 export * from './engine/index.js';

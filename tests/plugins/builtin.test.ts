@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { PluginRegistry } from '../../src/plugins/index.js';
-import { createAnalyticsPlugin, createVisualizationPlugin, type ChartResult } from '../../src/plugins/builtin/index.js';
+import { createAnalyticsPlugin, createVisualizationPlugin, type ChartResult } from '@dataprism/plugins';
 import { PluginError } from '../../src/errors/PluginError.js';
 import { createTestEngine, type TestEngine } from './duckdbEngine.js';
 

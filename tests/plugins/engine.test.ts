@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createEngine } from '../../src/engine/createEngine.js';
 import type { DataPrismEngine } from '../../src/engine/DataPrismEngine.js';
 import { PluginRegistry } from '../../src/plugins/index.js';
-import { createAnalyticsPlugin } from '../../src/plugins/builtin/index.js';
+import { createAnalyticsPlugin } from '@dataprism/plugins';
 import type { PluginContext } from '../../src/plugins/types.js';
 import { testPlugin } from './helpers.js';
 

@@ -2,7 +2,7 @@
 // children of its root actor, and engine.executePlugin reaches them.
 import { describe, expect, test } from 'vitest';
 import { DataPrismOrchestrator } from '../../src/orchestrator/index.js';
-import { createAnalyticsPlugin, createVisualizationPlugin, type ChartResult } from '../../src/plugins/builtin/index.js';
+import { createAnalyticsPlugin, createVisualizationPlugin, type ChartResult } from '@dataprism/plugins';
 import { recordEvents, testPlugin } from './helpers.js';
 
 const salesData = [

@@ -1,4 +1,4 @@
-/** `@dataprism/orchestration/plugins`: the built-in visualization and analytics plugins. */
+/** `@dataprism/plugins`: the built-in visualization and analytics plugins. */
 export {
   createVisualizationPlugin,
   createChart,

@@ -3,7 +3,7 @@
  * turning engine values (bigint, Date, DECIMAL objects) into plain JSON values,
  * and reading a source (`{ table }`, `{ sql }` or rows) from action parameters.
  */
-import { ValidationError } from '../../errors/ValidationError.js';
+import { ValidationError } from '@dataprism/orchestration';
 
 /** A DuckDB identifier, double-quoted with embedded quotes doubled. */
 export function quoteIdent(name: string): string {

@@ -3,8 +3,7 @@
  * rows) into a Vega-Lite spec and its SVG; `export` writes a chart's SVG or spec
  * to a file (Node only). Queries go through the plugin context, so they are read-only.
  */
-import { ValidationError } from '../../errors/ValidationError.js';
-import type { DataPrismPlugin, PluginContext } from '../types.js';
+import { ValidationError, type DataPrismPlugin, type PluginContext } from '@dataprism/orchestration';
 import { buildChartSpec, CHART_TYPES, type ChartType, type VegaLiteSpec } from './chartSpec.js';
 import { renderSvg } from './renderSvg.js';
 import { isRows, paramsObject, plainRows } from './values.js';

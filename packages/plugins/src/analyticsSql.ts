@@ -3,7 +3,7 @@
  * source relation (a quoted table or a parenthesized read-only query). Every
  * identifier is quoted; every operator comes from a fixed list.
  */
-import { ValidationError } from '../../errors/ValidationError.js';
+import { ValidationError } from '@dataprism/orchestration';
 import { quoteIdent } from './values.js';
 
 /** DuckDB type names treated as numbers. */

@@ -3,7 +3,7 @@
  * caller left out (first string/date column → x, first numeric → y) and maps
  * each chart type to its marks and encodings. Pure: no rendering, no I/O.
  */
-import { ValidationError } from '../../errors/ValidationError.js';
+import { ValidationError } from '@dataprism/orchestration';
 
 /** The chart types `create_chart` draws. */
 export type ChartType = 'bar' | 'line' | 'area' | 'scatter' | 'histogram' | 'pie';

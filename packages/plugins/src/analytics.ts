@@ -5,10 +5,14 @@
  * `{ table }`, `{ sql }` (a single read-only query) or `{ data: rows }` (loaded
  * into a scratch table, which needs `engine:write`, and dropped afterwards).
  */
-import { PluginError } from '../../errors/PluginError.js';
-import { ValidationError } from '../../errors/ValidationError.js';
-import { readOnlyViolation } from '../sqlGuard.js';
-import type { DataPrismPlugin, PluginContext, PluginPermission } from '../types.js';
+import {
+  PluginError,
+  ValidationError,
+  readOnlyViolation,
+  type DataPrismPlugin,
+  type PluginContext,
+  type PluginPermission,
+} from '@dataprism/orchestration';
 import {
   aggregateSql,
   correlateSql,
