@@ -4,68 +4,24 @@
  * call and is recovered), one browser launch for every check. A screenshot is kept
  * in test-artifacts/visualizer.png.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { startVisualizer, type RunningVisualizer } from '../../src/cli/commands/visualize.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, browserAvailable } from '../support/browser.js';
+import type { Page } from 'playwright-core';
+import { browserAvailable } from '../support/browser.js';
+import { keepScreenshot, openVisualizer, WAIT, type VizSession } from '../support/vizPage.js';
 
-const ARTIFACTS = join(process.cwd(), 'test-artifacts');
-const WAIT = { timeout: 45_000, polling: 100 } as const;
-
-interface VizActor {
-  sessionId: string;
-  id: string;
-  systemId?: string;
-  logic: string;
-  value: unknown;
-  status: string;
-  states: unknown[];
-}
-interface VizStats {
-  received: number;
-  gaps: number;
-  lastSeq: number;
-  byType: Record<string, number>;
-}
-declare global {
-  interface Window {
-    __dataprismViz: { stats(): VizStats; actors(): VizActor[] };
-  }
-}
-
-let running: RunningVisualizer | undefined;
-let context: BrowserContext | undefined;
+let session: VizSession | undefined;
 let page: Page;
-let profileDir: string | undefined;
-const pageErrors: string[] = [];
 
 // Skipped with a suite-wide notice where chromium is missing (tests/support/globalSetup.ts); CI requires it.
 describe.skipIf(!browserAvailable)('visualizer on a running demo', () => {
   beforeAll(async () => {
-    profileDir = mkdtempSync(join(tmpdir(), 'dataprism-e2e-'));
-    // The demo's engine start and the browser launch are the slow parts: overlap them.
-    [running, context] = await Promise.all([
-      startVisualizer({ demo: true, port: 0, intervalMs: 400, log: () => undefined }),
-      chromium.launchPersistentContext(profileDir, {
-        executablePath: CHROMIUM_PATH,
-        headless: true,
-        viewport: { width: 1600, height: 1000 },
-        args: [...CHROMIUM_ARGS],
-      }),
-    ]);
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(running.url);
-    await page.waitForSelector('#connection.pill-on', { timeout: 20_000 });
+    session = await openVisualizer();
+    page = session.page;
   });
 
   afterAll(async () => {
-    await context?.close();
-    await running?.close();
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+    await session?.close();
   });
 
   it('shows the plugin actors, each reaching initialized, with their statecharts drawn', async () => {
@@ -120,7 +76,7 @@ describe.skipIf(!browserAvailable)('visualizer on a running demo', () => {
   it('keeps up with 1,000 events/s: 3,000 pushed, 3,000 counted, none dropped', async () => {
     const before = await page.evaluate(() => window.__dataprismViz.stats());
     const total = 3000;
-    const server = running!.server;
+    const server = session!.running.server;
     // Paced at 1 event per ms on average, whatever the timer granularity.
     await new Promise<void>((resolve) => {
       const start = performance.now();
@@ -154,9 +110,7 @@ describe.skipIf(!browserAvailable)('visualizer on a running demo', () => {
     const contextText = await page.locator('[data-testid="detail-context"]').textContent();
     expect(contextText).toContain('"name"');
     expect(await page.locator('[data-testid="detail-history"] li').count()).toBeGreaterThan(2);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: join(ARTIFACTS, 'visualizer.png') });
-    expect(existsSync(join(ARTIFACTS, 'visualizer.png'))).toBe(true);
-    expect(pageErrors).toEqual([]);
+    expect(existsSync(await keepScreenshot(page, 'visualizer.png'))).toBe(true);
+    expect(session!.pageErrors).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 // The actor tree (every actor, nested under its parent, with its current state)
 // and the statechart cards (one per machine actor, active state highlighted).
 
-import { actorName } from './store.js';
+import { actorAt, actorName } from './store.js';
 import { el, formatValue } from './format.js';
 import { highlight, layoutChart, renderChart } from './statechart.js';
 
@@ -55,7 +55,10 @@ export function createActorsView({ list, grid, onSelect }) {
       }
     }
     const byParent = new Map();
-    for (const actor of store.actors.values()) {
+    for (const live of store.actors.values()) {
+      // Travelled back in time: actors created later are not there yet.
+      const actor = actorAt(live, store.cursor);
+      if (!actor) continue;
       const parent = actor.parentId && store.actors.has(actor.parentId) ? actor.parentId : '';
       if (!byParent.has(parent)) byParent.set(parent, []);
       byParent.get(parent).push(actor);
@@ -66,7 +69,7 @@ export function createActorsView({ list, grid, onSelect }) {
         const item = itemFor(store, actor);
         item.name.lastChild.textContent = actorName(actor);
         // A reused row may be behind: a status change is a structure change, not a dirty actor.
-        updateRow(actor);
+        updateRow(store, actor);
         if (byParent.has(actor.sessionId)) {
           if (!item.children) {
             item.children = el('ul');
@@ -84,9 +87,10 @@ export function createActorsView({ list, grid, onSelect }) {
     build('', list);
   }
 
-  function updateRow(actor) {
-    const row = rows.get(actor.sessionId);
-    if (!row) return;
+  function updateRow(store, live) {
+    const row = rows.get(live.sessionId);
+    const actor = actorAt(live, store.cursor);
+    if (!row || !actor) return;
     row.querySelector('.state').textContent = stateText(actor);
     row.className = `actor-row status-${actor.status}${actor.definition ? '' : ' helper'}`;
     row.dataset.status = actor.status;
@@ -149,9 +153,10 @@ export function createActorsView({ list, grid, onSelect }) {
     reconcile(grid, ordered.map(([, entry]) => entry.card));
   }
 
-  function updateCard(store, actor) {
-    const entry = cards.get(actor.sessionId);
-    if (!entry) return;
+  function updateCard(store, live) {
+    const entry = cards.get(live.sessionId);
+    const actor = actorAt(live, store.cursor);
+    if (!entry || !actor) return;
     entry.value.textContent = stateText(actor);
     entry.title.lastChild.textContent = actorName(actor);
     entry.card.dataset.status = actor.status;
@@ -159,7 +164,7 @@ export function createActorsView({ list, grid, onSelect }) {
     entry.card.classList.toggle('finished', actor.status !== 'active');
     entry.card.classList.toggle('selected', store.selected === actor.sessionId);
     entry.card.classList.toggle('status-error', actor.status === 'error');
-    if (entry.svg) highlight(entry.svg, actor.value, actor.history.at(-1)?.eventType);
+    if (entry.svg) highlight(entry.svg, actor.value, store.cursor === null ? actor.history.at(-1)?.eventType : actor.lastEvent);
   }
 
   return {
@@ -176,10 +181,18 @@ export function createActorsView({ list, grid, onSelect }) {
       for (const sessionId of store.dirtyActors) {
         const actor = store.actors.get(sessionId);
         if (!actor) continue;
-        updateRow(actor);
+        updateRow(store, actor);
         updateCard(store, actor);
       }
       store.dirtyActors.clear();
+    },
+    /** Forgets every row and chart (a loaded session replaced the store). */
+    reset() {
+      items.clear();
+      rows.clear();
+      for (const entry of cards.values()) entry.card.remove();
+      cards.clear();
+      list.replaceChildren();
     },
     /** Moves the selection highlight. */
     select(store) {

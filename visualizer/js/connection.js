@@ -1,8 +1,32 @@
-// The WebSocket to the relay: parses each frame (a JSON array of messages) and
-// hands it over; reconnects after a drop, and the relay's `hello` resyncs the page.
+// The page's one connection to the relay: where it is, the access token it must
+// present, and the WebSocket itself. It parses each frame (a JSON array of messages)
+// and hands it over; it reconnects after a drop, and the relay's `hello` resyncs the page.
+//
+// The token comes from the page's own URL (`?token=…` or `#token=…`, as printed by
+// `dataprism visualize`) and goes to the relay as `?token=…` on the WebSocket URL;
+// `?ws=URL` points the page at another relay.
 
-/** Connects to the relay that served this page; returns a function that disconnects for good. */
-export function connect({ onMessages, onStatus, url = defaultUrl() }) {
+/** The access token in the page's URL, or undefined. */
+export function pageToken(href = location.href) {
+  const url = new URL(href);
+  const fromQuery = url.searchParams.get('token');
+  if (fromQuery) return fromQuery;
+  const fromHash = new URLSearchParams(url.hash.replace(/^#/, '')).get('token');
+  return fromHash || undefined;
+}
+
+/** The WebSocket URL of the relay that served this page, carrying the page's token. */
+export function relayUrl(href = location.href) {
+  const page = new URL(href);
+  const override = page.searchParams.get('ws');
+  const url = new URL(override ?? `${page.protocol === 'https:' ? 'wss' : 'ws'}://${page.host}/ws`);
+  const token = pageToken(href);
+  if (token && !url.searchParams.has('token')) url.searchParams.set('token', token);
+  return url.toString();
+}
+
+/** Connects to the relay; returns a function that disconnects for good. */
+export function connect({ onMessages, onStatus, url = relayUrl() }) {
   let socket;
   let stopped = false;
   let retryMs = 250;
@@ -22,9 +46,10 @@ export function connect({ onMessages, onStatus, url = defaultUrl() }) {
       }
       onMessages(Array.isArray(messages) ? messages : [messages]);
     };
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (stopped) return;
-      onStatus('disconnected');
+      // 1008 (policy violation) is the relay refusing this page (bad origin or token): say so instead of spinning.
+      onStatus(event.code === 1008 ? `refused: ${event.reason || 'open the URL the relay printed (with its token)'}` : 'disconnected');
       setTimeout(open, retryMs);
       retryMs = Math.min(retryMs * 2, 4000);
     };
@@ -34,10 +59,4 @@ export function connect({ onMessages, onStatus, url = defaultUrl() }) {
     stopped = true;
     socket?.close();
   };
-}
-
-function defaultUrl() {
-  const override = new URLSearchParams(location.search).get('ws');
-  if (override) return override;
-  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
 }

@@ -1,7 +1,7 @@
 // The selected actor: identity, current state, context and its history of
 // past states with the events that led to them (newest first).
 
-import { actorName } from './store.js';
+import { actorAt, actorName } from './store.js';
 import { el, formatTime, formatValue, shortEvent } from './format.js';
 
 export function createDetailView(container) {
@@ -10,15 +10,18 @@ export function createDetailView(container) {
 
   return {
     render(store, force = false) {
-      const actor = store.selected ? store.actors.get(store.selected) : undefined;
+      const live = store.selected ? store.actors.get(store.selected) : undefined;
+      // Travelled back in time: the actor as it was then (undefined before it existed).
+      const actor = live ? actorAt(live, store.cursor) : undefined;
       if (!actor) {
         if (shownSession !== null || force) container.replaceChildren(el('p', 'hint', 'Click an actor or a chart.'));
         shownSession = null;
         return;
       }
-      if (!force && shownSession === actor.sessionId && shownUpdates === actor.updates) return;
+      const version = `${actor.updates}@${store.cursor}`;
+      if (!force && shownSession === actor.sessionId && shownUpdates === version) return;
       shownSession = actor.sessionId;
-      shownUpdates = actor.updates;
+      shownUpdates = version;
 
       const facts = el('dl');
       const fact = (name, value) => facts.append(el('dt', '', name), el('dd', '', value));
@@ -42,6 +45,9 @@ export function createDetailView(container) {
       for (let i = actor.history.length - 1; i >= 0; i--) {
         const entry = actor.history[i];
         const li = el('li');
+        // Under the time cursor: the entry in force then is marked, later ones are the future.
+        if (store.cursor !== null && entry.time > store.cursor) li.className = 'future';
+        else if (i === actor.historyIndex) li.className = 'current';
         const what = el('span');
         what.append(el('span', 'ev', shortEvent(entry.eventType)), document.createTextNode(` → ${formatValue(entry.value)}${entry.status && entry.status !== 'active' ? ` (${entry.status})` : ''}`));
         li.append(el('span', 't', formatTime(entry.time)), what);

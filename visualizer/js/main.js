@@ -1,13 +1,15 @@
 // Wires the page: relay messages go into the store as they arrive (so nothing is
 // lost or miscounted), and one requestAnimationFrame callback per frame draws what
-// changed. `window.__dataprismViz` exposes the counters for tests and debugging.
+// changed. The session bar pauses, travels in time, exports and loads sessions.
+// `window.__dataprismViz` exposes the counters for tests and debugging.
 
 import { connect } from './connection.js';
-import { applyHello, applyMessage, createStore } from './store.js';
+import { actorAt, applyHello, applyMessage, createStore, exportSession, loadSession, viewTime } from './store.js';
 import { createActorsView } from './actorsView.js';
 import { createDetailView } from './detailView.js';
 import { createTimelineView } from './timelineView.js';
 import { createMetricsView } from './metricsView.js';
+import { createTimeAxis } from './timeAxis.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -15,11 +17,7 @@ const store = createStore();
 const actorsView = createActorsView({
   list: $('actor-list'),
   grid: $('chart-grid'),
-  onSelect: (sessionId) => {
-    store.selected = sessionId;
-    actorsView.select(store);
-    detailView.render(store, true);
-  },
+  onSelect: (sessionId) => select(sessionId),
 });
 const detailView = createDetailView($('detail'));
 const timelineView = createTimelineView({
@@ -28,8 +26,11 @@ const timelineView = createTimelineView({
   showTransitions: $('show-transitions'),
   showEvents: $('show-events'),
   filter: $('timeline-filter'),
+  onlySelected: $('only-selected'),
+  count: $('timeline-count'),
 });
 const metricsView = createMetricsView($('metrics'));
+const timeAxis = createTimeAxis({ canvas: $('time-axis'), label: $('time-label'), onTravel: (time) => travel(time) });
 
 let frameRequested = false;
 const rate = { count: 0, since: performance.now(), value: 0 };
@@ -46,6 +47,7 @@ function draw() {
   if (store.selected && store.actors.has(store.selected)) detailView.render(store);
   timelineView.render(store);
   metricsView.render(store);
+  timeAxis.render(store);
   const now = performance.now();
   if (now - rate.since >= 1000) {
     rate.value = Math.round((rate.count * 1000) / (now - rate.since));
@@ -56,20 +58,116 @@ function draw() {
   $('count-gaps').textContent = String(store.stats.gaps);
   $('count-actors').textContent = String(store.actors.size);
   $('count-rate').textContent = String(rate.value);
+  $('pause').textContent = store.cursor === null ? 'Pause' : 'Resume';
+  $('live').disabled = store.cursor === null && store.source === 'live';
+}
+
+function select(sessionId) {
+  store.selected = sessionId;
+  actorsView.select(store);
+  detailView.render(store, true);
+  requestFrame();
+}
+
+/** Shows the system as it was at `time` (null: live). Every view reads the cursor. */
+function travel(time, paused = false) {
+  store.cursor = time;
+  store.paused = paused;
+  store.pausedSeq = paused && store.log.length > 0 ? store.log[store.log.length - 1].seq : null;
+  store.structureDirty = true;
+  store.metricsDirty = true;
+  detailView.render(store, true);
+  requestFrame();
+}
+
+/** The times of every state transition in the log, for stepping with the arrow keys. */
+function transitionTimes() {
+  const times = [];
+  for (const message of store.log) if (message.kind === 'snapshot') times.push(message.time);
+  return times;
+}
+
+function step(direction) {
+  const times = transitionTimes();
+  if (times.length === 0) return;
+  const now = viewTime(store);
+  const next = direction < 0 ? [...times].reverse().find((t) => t < now) : times.find((t) => t > now);
+  if (next !== undefined) travel(next);
+  else if (direction > 0) travel(store.source === 'live' ? null : times.at(-1));
+}
+
+$('pause').addEventListener('click', () => {
+  if (store.cursor === null) travel(viewTime(store), true);
+  else travel(null);
+});
+$('live').addEventListener('click', () => {
+  if (store.source !== 'live') {
+    // A loaded session replaced the live one: reload to rejoin the relay from scratch.
+    location.reload();
+    return;
+  }
+  travel(null);
+});
+document.addEventListener('keydown', (event) => {
+  if (event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement) return;
+  if (event.key === 'ArrowLeft') step(-1);
+  else if (event.key === 'ArrowRight') step(1);
+  else if (event.key === ' ' && event.target === document.body) {
+    event.preventDefault();
+    $('pause').click();
+  }
+});
+
+$('export').addEventListener('click', () => {
+  const blob = new Blob([JSON.stringify(exportSession(store))], { type: 'application/json' });
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = `dataprism-session-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+});
+
+$('load').addEventListener('change', async (event) => {
+  const file = event.target.files?.[0];
+  if (!file) return;
+  try {
+    const session = JSON.parse(await file.text());
+    loadSession(store, session, file.name);
+    setStatus(`session: ${file.name}`, false);
+    actorsView.reset();
+    travel(store.log.length > 0 ? store.log[store.log.length - 1].time : null);
+  } catch (error) {
+    setStatus(`could not load ${file.name}: ${error instanceof Error ? error.message : error}`, false);
+  } finally {
+    event.target.value = '';
+  }
+});
+
+for (const id of ['show-bus', 'show-transitions', 'show-events', 'timeline-filter', 'only-selected']) {
+  $(id).addEventListener('input', requestFrame);
+}
+window.addEventListener('resize', () => {
+  timeAxis.render(store, true);
+});
+
+function setStatus(text, on) {
+  const pill = $('connection');
+  pill.textContent = text;
+  pill.className = `pill ${on ? 'pill-on' : 'pill-off'}`;
 }
 
 connect({
   onStatus: (status) => {
-    const pill = $('connection');
-    pill.textContent = status;
-    pill.className = `pill ${status === 'connected' ? 'pill-on' : 'pill-off'}`;
+    if (store.source === 'live') setStatus(status, status === 'connected');
   },
   onMessages: (messages) => {
+    // A loaded session is a closed world: live messages wait until the page goes live again.
+    if (store.source !== 'live') return;
     for (const message of messages) {
-      if (message.kind === 'hello') {
-        applyHello(store, message);
-        timelineView.clear();
-      } else {
+      if (message.kind === 'hello') applyHello(store, message);
+      else {
         applyMessage(store, message);
         rate.count++;
       }
@@ -78,22 +176,23 @@ connect({
   },
 });
 
-for (const id of ['show-bus', 'show-transitions', 'show-events', 'timeline-filter']) {
-  $(id).addEventListener('input', () => timelineView.clear());
-}
-
 window.__dataprismViz = {
   /** Counters: messages received live, numbering gaps (dropped messages), bus events by type. */
-  stats: () => ({ received: store.stats.received, gaps: store.stats.gaps, lastSeq: store.stats.lastSeq, byType: { ...store.stats.byType } }),
-  /** Every known actor with its state and the states it went through. */
+  stats: () => ({ received: store.stats.received, gaps: store.stats.gaps, lastSeq: store.stats.lastSeq, byType: { ...store.stats.byType }, logged: store.log.length }),
+  /** Every known actor with its state and the states it went through; at the time cursor when there is one. */
   actors: () =>
-    [...store.actors.values()].map((a) => ({
-      sessionId: a.sessionId,
-      id: a.id,
-      systemId: a.systemId,
-      logic: a.logic,
-      value: a.value,
-      status: a.status,
-      states: a.history.map((h) => h.value),
-    })),
+    [...store.actors.values()]
+      .map((a) => ({ live: a, at: actorAt(a, store.cursor) }))
+      .filter(({ at }) => at !== undefined)
+      .map(({ live: a, at }) => ({
+        sessionId: a.sessionId,
+        id: a.id,
+        systemId: a.systemId,
+        logic: a.logic,
+        value: at.value,
+        status: at.status,
+        states: a.history.map((h) => h.value),
+      })),
+  /** The time cursor (null: live) and where the data comes from. */
+  view: () => ({ cursor: store.cursor, paused: store.paused, source: store.source, span: timeAxis.span() }),
 };
