@@ -5,6 +5,7 @@
  */
 import type { AnyStateMachine } from 'xstate';
 import { ValidationError } from '../errors/ValidationError.js';
+import { missingFinalStates } from '../errors/recovery/shape.js';
 import { machineIds } from './machineIds.js';
 import { explore } from './explore.js';
 import { resolveFaultModel } from './faults.js';
@@ -43,6 +44,18 @@ function hasFinalStates(machine: AnyStateMachine): boolean {
   return visit(machine.root as never);
 }
 
+/**
+ * Event types `machine` handles that the check never sends: not its own
+ * (`xstate.*`), not SHUTDOWN while the fault model sends it, not in `events`.
+ * Behaviour behind them is unexplored, so such a check is not complete.
+ */
+export function unsentEvents(machine: AnyStateMachine, options: CheckOptions, shutdownSent: boolean): string[] {
+  if (typeof options.events === 'function') return [];
+  const sent = new Set((options.events ?? []).map((e) => e.type));
+  if (shutdownSent) sent.add('SHUTDOWN');
+  return (machine.root.events as readonly string[]).filter((type) => !type.startsWith('xstate.') && type !== '*' && !type.endsWith('.*') && !sent.has(type));
+}
+
 function run(name: string, config: MachineModelConfig, options: CheckOptions, properties: string[], liveness: boolean): CheckResult {
   const started = performance.now();
   const model = createMachineModel(config);
@@ -51,8 +64,10 @@ function run(name: string, config: MachineModelConfig, options: CheckOptions, pr
   const order = new Map(properties.map((p, i) => [p, i]));
   outcome.violations.sort((a, b) => (order.get(a.property) ?? 999) - (order.get(b.property) ?? 999));
   for (const v of outcome.violations) if (!order.has(v.property)) properties.push(v.property);
-  return {
-    ok: outcome.violations.length === 0 && outcome.complete,
+  // SHUTDOWN turned off on purpose (`faults.shutdown: 0`) is a choice, not a gap.
+  const unsent = unsentEvents(config.machine, options, config.faults.shutdown > 0 || options.faults?.shutdown !== undefined);
+  const result: CheckResult = {
+    ok: outcome.violations.length === 0 && outcome.complete && unsent.length === 0,
     name,
     statesExplored: outcome.states,
     transitions: outcome.transitions,
@@ -63,6 +78,8 @@ function run(name: string, config: MachineModelConfig, options: CheckOptions, pr
     machineStates: model.machineStates(),
     machineTransitions: model.machineTransitions(),
   };
+  if (unsent.length > 0) result.unsentEvents = unsent;
+  return result;
 }
 
 /**
@@ -127,6 +144,27 @@ export function isCheckableStrategy(value: unknown): value is CheckableStrategy 
 }
 
 /**
+ * What keeps `value` from being a recovery strategy the checker can explore, in
+ * words, or undefined when nothing does: a `name` string, an XState `machine`,
+ * and that machine's final states `recovered` and `escalated`. (Everything else
+ * of the shape is checked by exploring it: a missing onError or SHUTDOWN handler
+ * is a violation with a counterexample, not a refusal.)
+ */
+export function strategyProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return `expected an object { name, machine }, got ${value === null ? 'null' : typeof value}`;
+  const s = value as { name?: unknown; machine?: unknown };
+  const missing: string[] = [];
+  if (typeof s.name !== 'string' || s.name === '') missing.push(`\`name\` must be a non-empty string (got ${s.name === undefined ? 'nothing' : JSON.stringify(s.name) ?? typeof s.name})`);
+  const m = s.machine as { root?: unknown; transition?: unknown; getInitialSnapshot?: unknown } | null | undefined;
+  if (!m || typeof m !== 'object' || !m.root || typeof m.transition !== 'function' || typeof m.getInitialSnapshot !== 'function') {
+    missing.push(`\`machine\` must be an XState machine: setup({...}).createMachine({...}) (got ${m === undefined ? 'nothing' : m === null ? 'null' : typeof m})`);
+  } else {
+    for (const issue of missingFinalStates(s.machine as AnyStateMachine)) missing.push(`${issue.path}: ${issue.message}`);
+  }
+  return missing.length > 0 ? `${missing.join('; ')} — build it with defineRecoveryStrategy({...}) or a built-in factory (retryStrategy(), ...)` : undefined;
+}
+
+/**
  * Checks a recovery strategy (the strategy shape of machines/recovery.machine.ts)
  * against every fault the environment can inject, with the built-in properties:
  * `attempts-bounded`, `no-restart-after-dispose`, `backoff-respected`,
@@ -150,10 +188,11 @@ export function strategyModelConfig(
   strategy: CheckableStrategy,
   options: StrategyCheckOptions = {},
 ): { config: MachineModelConfig; properties: string[]; liveness: boolean } {
-  if (!isCheckableStrategy(strategy)) {
-    throw new ValidationError('checkStrategy(strategy) needs { name, machine }: build it with defineRecoveryStrategy({...}) or a built-in factory', {
+  const problem = strategyProblem(strategy);
+  if (problem !== undefined) {
+    throw new ValidationError(`checkStrategy(strategy): not a recovery strategy: ${problem}`, {
       component: 'check',
-      issues: [{ path: 'strategy', message: 'expected { name: string, machine: StateMachine }' }],
+      issues: [{ path: 'strategy', message: problem }],
     });
   }
   assertMachine(strategy.machine, `strategy '${strategy.name}'.machine`);

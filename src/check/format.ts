@@ -41,6 +41,12 @@ export function formatCheckResult(result: CheckResult): string {
     `${result.name}: ${verdict} — ${result.statesExplored} states, ${result.transitions} transitions, ${result.durationMs.toFixed(0)} ms` +
       (result.complete ? '' : ' (state or depth limit reached: the exploration is incomplete)'),
   );
+  if (result.unsentEvents && result.unsentEvents.length > 0) {
+    lines.push(
+      `  NOTE  the machine handles ${result.unsentEvents.join(', ')}, which the check never sends: what they lead to is unexplored. ` +
+        'Send them with `events` (API) or --send TYPE (CLI).',
+    );
+  }
   const violated = new Map(result.violations.map((v) => [v.property, v]));
   for (const property of result.properties) {
     const v = violated.get(property);

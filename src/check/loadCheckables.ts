@@ -8,7 +8,7 @@ import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AnyStateMachine } from 'xstate';
 import { ConfigError } from '../errors/ConfigError.js';
-import { isCheckableStrategy } from './checkMachine.js';
+import { isCheckableStrategy, strategyProblem } from './checkMachine.js';
 import type { CheckableStrategy } from './types.js';
 
 /** One checkable export of a module. */
@@ -43,24 +43,41 @@ export async function importModule(file: string): Promise<Record<string, unknown
   }
 }
 
-/** Every export that is a strategy or a machine, in export order (a strategy's own machine is not listed twice). */
-export function findCheckables(module: Record<string, unknown>): Checkable[] {
-  const found: Checkable[] = [];
+/** What a module exports that can be checked, and exports meant as strategies that are not. */
+export interface FoundCheckables {
+  checkables: Checkable[];
+  /** Exports with a `machine` field that are not a strategy, each with what it lacks. */
+  problems: Array<{ exportName: string; problem: string }>;
+}
+
+/**
+ * Every export that is a strategy or a machine, in export order (a strategy's own
+ * machine is not listed twice). An object with a `machine` field is meant as a
+ * strategy: when it is not one, it is a problem, not silently skipped.
+ */
+export function findCheckables(module: Record<string, unknown>): FoundCheckables {
+  const checkables: Checkable[] = [];
+  const problems: FoundCheckables['problems'] = [];
   const seen = new Set<unknown>();
   for (const [exportName, value] of Object.entries(module)) {
-    if (seen.has(value)) continue;
+    if (seen.has(value) || typeof value !== 'object' || value === null || !('machine' in value)) continue;
+    const problem = strategyProblem(value);
+    if (problem !== undefined) {
+      problems.push({ exportName, problem });
+      continue;
+    }
     if (isCheckableStrategy(value)) {
       seen.add(value);
       seen.add(value.machine);
-      found.push({ exportName, kind: 'strategy', strategy: value });
+      checkables.push({ exportName, kind: 'strategy', strategy: value });
     }
   }
   for (const [exportName, value] of Object.entries(module)) {
     if (seen.has(value)) continue;
     if (isStateMachine(value)) {
       seen.add(value);
-      found.push({ exportName, kind: 'machine', machine: value });
+      checkables.push({ exportName, kind: 'machine', machine: value });
     }
   }
-  return found;
+  return { checkables, problems };
 }

@@ -134,6 +134,11 @@ export interface CheckResult {
   machineStates: number;
   /** Calls made to XState's transition function (the rest were answered from the cache). */
   machineTransitions: number;
+  /**
+   * Event types the machine handles that the check never sent (pass them in
+   * `events`): what they lead to was not explored, so `ok` is false.
+   */
+  unsentEvents?: string[];
 }
 
 /** A safety invariant: a predicate that every reachable snapshot must satisfy. */

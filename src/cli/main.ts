@@ -5,7 +5,8 @@
  * Each subcommand lives in its own module and is loaded only when asked for.
  */
 
-import { realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const USAGE = `usage: dataprism <command> [options]
@@ -16,7 +17,34 @@ commands:
   visualize [--demo] [--port N]
       serve the offline lifecycle visualizer and the inspection relay
   help
-      show this message`;
+      show this message
+  --version
+      print the package version
+
+exit codes: 0 success, 1 a property is violated, 2 usage or load error,
+3 a check was cut short by a limit (incomplete); see \`dataprism check --help\``;
+
+const PACKAGE_NAME = '@dataprism/orchestration';
+
+/**
+ * The version of the package this file belongs to: the nearest package.json
+ * named like the package, walking up from this file — the same walk works from
+ * the sources (src/cli) and from the built and installed files (dist/src/cli).
+ */
+export function packageVersion(from: string = fileURLToPath(import.meta.url)): string {
+  for (let dir = dirname(from); ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      try {
+        const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown };
+        if (pkg.name === PACKAGE_NAME && typeof pkg.version === 'string') return pkg.version;
+      } catch {
+        // Not ours or not JSON: keep walking up.
+      }
+    }
+    if (dirname(dir) === dir) return 'unknown';
+  }
+}
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -29,6 +57,11 @@ export async function main(argv: string[]): Promise<number> {
       const { visualizeCommand } = await import('./commands/visualize.js');
       return visualizeCommand(rest);
     }
+    case '--version':
+    case '-v':
+    case 'version':
+      console.log(packageVersion());
+      return 0;
     case undefined:
     case 'help':
     case '--help':
@@ -52,14 +85,29 @@ function isEntryPoint(): boolean {
   }
 }
 
+/**
+ * A reader that stops early (`dataprism check … | head -1`) closes the pipe;
+ * later writes then fail with EPIPE, which Node reports as an unhandled 'error'
+ * event that would crash with a stack trace. The output is simply no longer
+ * wanted: drop it, and let the command finish with its own exit code.
+ */
+export function ignoreClosedPipes(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+    throw error;
+  });
+}
+
 if (isEntryPoint()) {
+  ignoreClosedPipes(process.stdout);
+  ignoreClosedPipes(process.stderr);
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
     },
     (error: unknown) => {
       console.error(error instanceof Error ? error.message : error);
-      process.exitCode = 1;
+      process.exitCode = 2;
     },
   );
 }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { assign, fromPromise, setup } from 'xstate';
 import { checkMachine, checkStrategy } from '../../src/check/index.js';
 import { ValidationError } from '../../src/errors/ValidationError.js';
+import { retryStrategy } from '../../src/errors/recovery/index.js';
 import { circuitBreakerMachine } from '../../machines/circuitBreaker.machine.js';
 
 /** A counter that goes up to `max` on INC and finishes on STOP. */
@@ -124,7 +125,8 @@ describe('checkMachine', () => {
     expect(() => checkMachine({} as never)).toThrow(ValidationError);
     expect(() => checkStrategy({ name: 'x' } as never)).toThrow(/defineRecoveryStrategy/);
     expect(() => checkMachine(counter, { maxStates: 0 })).toThrow(/maxStates/);
-    expect(() => checkStrategy({ name: 'x', machine: counter }, { faults: { transient: -1 } })).toThrow(/faults.transient/);
+    expect(() => checkStrategy({ name: 'x', machine: counter })).toThrow(/not a recovery strategy: states\.recovered/);
+    expect(() => checkStrategy(retryStrategy(), { faults: { transient: -1 } })).toThrow(/faults.transient/);
   });
 });
 

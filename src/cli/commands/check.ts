@@ -1,17 +1,20 @@
 /**
- * `dataprism check <module> [--max-states N] [--max-depth N] [--json] [--emit-test DIR]`:
- * loads a module (TypeScript works), model-checks every recovery strategy (and
- * every bare machine) it exports, prints each property with pass/fail and the
- * counterexample traces. Exit code 0: all pass; 1: a property is violated;
- * 2: a usage error (bad arguments, bad path, nothing to check).
+ * `dataprism check <module> [options]`: loads a module (TypeScript works),
+ * model-checks every recovery strategy (and every bare machine) it exports,
+ * prints each property with pass/fail and the counterexample traces.
+ * Exit code 0: every property holds and every search was complete; 1: a
+ * property is violated; 2: a usage or load error; 3: no violation found, but
+ * some search was cut short (a limit, or events nobody sends).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
+import type { EventObject } from 'xstate';
 import { checkMachine, checkStrategy } from '../../check/checkMachine.js';
+import { vitestCoverage } from '../../check/vitestInclude.js';
 import { formatCheckResult } from '../../check/format.js';
 import { findCheckables, importModule, type Checkable } from '../../check/loadCheckables.js';
 import { traceToVitest } from '../../check/traceToVitest.js';
-import type { CheckResult } from '../../check/types.js';
+import type { CheckOptions, CheckResult, FaultModel } from '../../check/types.js';
 
 const USAGE = `usage: dataprism check <module.ts|module.js> [options]
 
@@ -21,11 +24,25 @@ XState machine the module exports.
 options:
   --max-states N    stop after N distinct states (default 1000000)
   --max-depth N     do not explore runs longer than N steps (default: no limit)
+  --no-shutdown     the environment never sends SHUTDOWN (same as --faults shutdown=0)
+  --faults K=N,...  fault budget per run, K one of transient, permanent, timeout,
+                    memory, shutdown, dispose; N a count or 'inf'
+                    (defaults: failures inf, shutdown 1, dispose 1 when restarting)
+  --send TYPE       the environment may also send { type: TYPE } in any state (repeatable)
   --json            print the results as JSON
   --emit-test DIR   write a vitest regression test per counterexample into DIR
   -h, --help        show this message
 
-exit code: 0 all properties hold, 1 a property is violated, 2 usage error`;
+exit codes:
+  0  every property holds and every search was complete
+  1  a property is violated (counterexamples printed)
+  2  usage or load error (bad arguments, a module that does not load, an
+     export with a \`machine\` that is not a recovery strategy, nothing to check)
+  3  no violation found, but a search was incomplete: --max-states or
+     --max-depth was reached, or a machine handles events nobody sends`;
+
+/** The exit codes, by meaning. */
+export const EXIT = { ok: 0, violation: 1, usage: 2, incomplete: 3 } as const;
 
 /** Where the command writes; the process's stdout/stderr by default. */
 export interface CheckCommandIO {
@@ -44,6 +61,8 @@ interface Args {
   maxDepth?: number;
   json: boolean;
   emitTest?: string;
+  faults: FaultModel;
+  send: EventObject[];
 }
 
 class UsageError extends Error {}
@@ -54,9 +73,27 @@ function parseCount(flag: string, value: string | undefined): number {
   return n;
 }
 
+const BUDGETS = ['transient', 'permanent', 'timeout', 'memory', 'shutdown', 'dispose'] as const;
+type Budget = (typeof BUDGETS)[number];
+
+/** `transient=2,shutdown=0` into budgets; `inf` (or `Infinity`) is unbounded. */
+function parseFaults(value: string | undefined, into: FaultModel): void {
+  if (!value) throw new UsageError(`--faults needs K=N pairs, e.g. --faults transient=2,shutdown=0 (K: ${BUDGETS.join(', ')})`);
+  for (const pair of value.split(',')) {
+    const [kind, count, extra] = pair.split('=');
+    if (!kind || count === undefined || extra !== undefined || !(BUDGETS as readonly string[]).includes(kind)) {
+      throw new UsageError(`--faults: '${pair}' is not K=N with K one of ${BUDGETS.join(', ')}`);
+    }
+    const n = count === 'inf' || count === 'Infinity' ? Infinity : Number(count);
+    if (!(n === Infinity || (Number.isInteger(n) && n >= 0))) throw new UsageError(`--faults: the budget of ${kind} must be a whole number ≥ 0 or 'inf', got '${count}'`);
+    if (kind === 'dispose' && n > 1) throw new UsageError(`--faults: dispose is 0 or 1 (a plugin is disposed once), got '${count}'`);
+    into[kind as Budget] = n;
+  }
+}
+
 function parseArgs(argv: readonly string[]): Args | 'help' {
   const files: string[] = [];
-  const args: Partial<Args> & { json: boolean } = { json: false };
+  const args: Partial<Args> & { json: boolean; faults: FaultModel; send: EventObject[] } = { json: false, faults: {}, send: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -74,6 +111,18 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
       case '--max-depth':
         args.maxDepth = parseCount('--max-depth', value());
         break;
+      case '--no-shutdown':
+        args.faults.shutdown = 0;
+        break;
+      case '--faults':
+        parseFaults(value(), args.faults);
+        break;
+      case '--send': {
+        const type = value();
+        if (!type || type.startsWith('-')) throw new UsageError('--send needs an event type, e.g. --send RETRY');
+        args.send.push({ type });
+        break;
+      }
       case '--emit-test': {
         const dir = value();
         if (!dir) throw new UsageError('--emit-test needs a directory');
@@ -90,10 +139,12 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
 }
 
 function runOne(item: Checkable, args: Args): CheckResult {
-  const limits: { maxStates?: number; maxDepth?: number } = {};
-  if (args.maxStates !== undefined) limits.maxStates = args.maxStates;
-  if (args.maxDepth !== undefined) limits.maxDepth = args.maxDepth;
-  return item.kind === 'strategy' ? checkStrategy(item.strategy, limits) : checkMachine(item.machine, limits);
+  const options: CheckOptions = {};
+  if (args.maxStates !== undefined) options.maxStates = args.maxStates;
+  if (args.maxDepth !== undefined) options.maxDepth = args.maxDepth;
+  if (Object.keys(args.faults).length > 0) options.faults = args.faults;
+  if (args.send.length > 0) options.events = args.send;
+  return item.kind === 'strategy' ? checkStrategy(item.strategy, options) : checkMachine(item.machine, options);
 }
 
 /** A path for an import from `fromDir` to `file`, in NodeNext style (`./x.js` for `x.ts`). */
@@ -132,23 +183,28 @@ export async function checkCommand(argv: string[], io: CheckCommandIO = processI
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`dataprism check: ${error.message}\n\n${USAGE}`);
-      return 2;
+      return EXIT.usage;
     }
     throw error;
   }
 
   let items: Checkable[];
   try {
-    items = findCheckables(await importModule(args.file));
+    const found = findCheckables(await importModule(args.file));
+    if (found.problems.length > 0) {
+      for (const p of found.problems) io.err(`dataprism check: export '${p.exportName}' has a \`machine\` but is not a recovery strategy: ${p.problem}`);
+      return EXIT.usage;
+    }
+    items = found.checkables;
   } catch (error) {
     io.err(`dataprism check: ${error instanceof Error ? error.message : String(error)}`);
-    return 2;
+    return EXIT.usage;
   }
   if (items.length === 0) {
     io.err(
       `dataprism check: ${args.file} exports no recovery strategy and no machine. Export a strategy ({ name, machine }, e.g. from defineRecoveryStrategy or retryStrategy) or an XState machine.`,
     );
-    return 2;
+    return EXIT.usage;
   }
 
   const results: Array<{ export: string; kind: Checkable['kind']; result: CheckResult; tests: string[] }> = [];
@@ -158,15 +214,19 @@ export async function checkCommand(argv: string[], io: CheckCommandIO = processI
       result = runOne(item, args);
     } catch (error) {
       io.err(`dataprism check: '${item.exportName}' could not be checked: ${error instanceof Error ? error.message : String(error)}`);
-      return 2;
+      return EXIT.usage;
     }
     const tests = args.emitTest ? emitTests(item, result, args.file, args.emitTest) : [];
     results.push({ export: item.exportName, kind: item.kind, result, tests });
   }
 
   const violated = results.some((r) => r.result.violations.length > 0);
+  const incomplete = results.filter((r) => r.result.violations.length === 0 && !r.result.ok).map((r) => r.export);
+  const code = violated ? EXIT.violation : incomplete.length > 0 ? EXIT.incomplete : EXIT.ok;
+  const emitted = results.flatMap((r) => r.tests);
+  const howToRun = emitted.length > 0 ? vitestCoverage(emitted) : undefined;
   if (args.json) {
-    io.out(JSON.stringify({ ok: !violated && results.every((r) => r.result.complete), file: args.file, results }, null, 2));
+    io.out(JSON.stringify({ ok: code === EXIT.ok, exitCode: code, file: args.file, results, ...(howToRun ? { emittedTests: howToRun } : {}) }, null, 2));
   } else {
     for (const r of results) {
       io.out(`── ${r.export} (${r.kind})`);
@@ -174,8 +234,13 @@ export async function checkCommand(argv: string[], io: CheckCommandIO = processI
       for (const t of r.tests) io.out(`  wrote ${t}`);
       io.out('');
     }
+    if (howToRun) io.out(howToRun.message);
     const failing = results.filter((r) => r.result.violations.length > 0).map((r) => r.export);
-    io.out(violated ? `${failing.length} of ${results.length} checked exports violate a property: ${failing.join(', ')}` : `all ${results.length} checked exports satisfy every property`);
+    if (violated) io.out(`${failing.length} of ${results.length} checked exports violate a property: ${failing.join(', ')}`);
+    if (incomplete.length > 0) {
+      io.out(`INCOMPLETE: the check of ${incomplete.join(', ')} did not explore everything (see above); no violation was found in what was explored (exit code 3)`);
+    }
+    if (code === EXIT.ok) io.out(`all ${results.length} checked exports satisfy every property`);
   }
-  return violated ? 1 : 0;
+  return code;
 }

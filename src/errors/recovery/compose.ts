@@ -7,6 +7,7 @@ import type { AnyStateMachine } from 'xstate';
 import { createRecoveryMachine } from '../../../machines/recovery.machine.js';
 import type { ErrorCategory } from '../DataPrismError.js';
 import { ValidationError } from '../ValidationError.js';
+import { strategyShapeIssues } from './shape.js';
 import type { RecoveryStrategy } from './types.js';
 
 /**
@@ -46,8 +47,8 @@ export type RecoveryStrategyDefinition = Pick<RecoveryStrategy, 'name' | 'machin
 
 /**
  * Makes a user's machine a strategy, after checking the parts of the shape that
- * can be seen statically: top-level final states named `recovered` and `escalated`,
- * and every invoke having an `onError`. Throws ValidationError naming what is missing.
+ * can be seen statically (see shape.ts): top-level final states named `recovered`
+ * and `escalated`, every invoke having an `onError`, and a SHUTDOWN handler. Throws ValidationError naming what is missing.
  */
 export function defineRecoveryStrategy(definition: RecoveryStrategyDefinition): RecoveryStrategy {
   if (!definition || typeof definition.name !== 'string' || definition.name === '') {
@@ -59,18 +60,7 @@ export function defineRecoveryStrategy(definition: RecoveryStrategyDefinition): 
       component: 'errors',
     });
   }
-  const issues: { path: string; message: string }[] = [];
-  for (const final of ['recovered', 'escalated']) {
-    const node = machine.root.states[final];
-    if (!node) issues.push({ path: `states.${final}`, message: `a top-level final state named '${final}' is required` });
-    else if (node.type !== 'final') issues.push({ path: `states.${final}`, message: `'${final}' must be a final state (type: 'final')` });
-  }
-  for (const node of allStateNodes(machine)) {
-    for (const invoke of node.invoke) {
-      const hasOnError = node.transitions.has(`xstate.error.actor.${invoke.id}`);
-      if (!hasOnError) issues.push({ path: node.id, message: `the invoke '${invoke.id}' needs an onError, so the machine never enters XState's error status` });
-    }
-  }
+  const issues = strategyShapeIssues(machine);
   if (issues.length > 0) {
     throw ValidationError.fromResult(`recovery strategy '${definition.name}'`, { valid: false, errors: issues, warnings: [] }, { component: 'errors' });
   }
@@ -80,14 +70,4 @@ export function defineRecoveryStrategy(definition: RecoveryStrategyDefinition): 
   if (definition.minBackoffMs !== undefined) strategy.minBackoffMs = definition.minBackoffMs;
   if (definition.fallback) strategy.fallback = definition.fallback;
   return strategy;
-}
-
-function allStateNodes(machine: AnyStateMachine): AnyStateMachine['root'][] {
-  const out: AnyStateMachine['root'][] = [];
-  const visit = (node: AnyStateMachine['root']) => {
-    out.push(node);
-    for (const child of Object.values(node.states)) visit(child as AnyStateMachine['root']);
-  };
-  visit(machine.root);
-  return out;
 }

@@ -8,3 +8,4 @@ export * from './RecoveryRuntime.js';
 export * from './standaloneHost.js';
 export type { RecoveryInput, RecoveryOutput, RecoveryEmitted, RecoveryMachineTypes } from '../../../machines/recovery.machine.js';
 export * from './builder.js';
+export * from './shape.js';
