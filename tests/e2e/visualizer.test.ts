@@ -36,11 +36,13 @@ describe.skipIf(!browserAvailable)('visualizer on a running demo', () => {
     const plugins = await page.evaluate(() => window.__dataprismViz.actors().filter((a) => (a.systemId ?? a.id).startsWith('plugin:')));
     expect(plugins.map((p) => p.systemId ?? p.id)).toEqual(expect.arrayContaining(['plugin:flaky-report']));
     // The statechart is drawn from the machine definition by ELK: real state boxes, one highlighted.
-    const card = page.locator('.chart-card[data-kind="plugin"]').first();
-    await card.locator('svg g.state.initialized').waitFor(WAIT);
-    await page.waitForFunction(() => document.querySelectorAll('.chart-card[data-kind="plugin"] svg g.state.active').length > 0, undefined, WAIT);
-    expect(await card.locator('svg g.state').count()).toBeGreaterThanOrEqual(8);
-    expect(await page.locator('.chart-card[data-kind="orchestrator"] svg g.state').count()).toBeGreaterThan(3);
+    await page.locator('.actor-row[data-kind="plugin"]').first().click();
+    const chart = page.locator('#chart-canvas');
+    await chart.locator('svg g.state.initialized').waitFor(WAIT);
+    await page.waitForFunction(() => document.querySelectorAll('#chart-canvas svg g.state.active').length > 0, undefined, WAIT);
+    expect(await chart.locator('svg g.state').count()).toBeGreaterThanOrEqual(8);
+    await page.locator('.actor-row[data-kind="orchestrator"]').first().click();
+    await page.waitForFunction(() => document.querySelectorAll('#chart-canvas svg g.state').length > 3 && document.querySelector('#chart-canvas svg g.state.idle') !== null, undefined, WAIT);
   });
 
   it('shows a recovery actor that ends recovered, and error:recovered in the timeline', async () => {

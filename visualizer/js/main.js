@@ -10,15 +10,13 @@ import { createDetailView } from './detailView.js';
 import { createTimelineView } from './timelineView.js';
 import { createMetricsView } from './metricsView.js';
 import { createTimeAxis } from './timeAxis.js';
+import { createChartView } from './chartView.js';
 
 const $ = (id) => document.getElementById(id);
 
 const store = createStore();
-const actorsView = createActorsView({
-  list: $('actor-list'),
-  grid: $('chart-grid'),
-  onSelect: (sessionId) => select(sessionId),
-});
+const actorsView = createActorsView({ list: $('actor-list'), onSelect: (sessionId) => select(sessionId) });
+const chartView = createChartView({ header: $('chart-header'), canvas: $('chart-canvas'), caption: $('chart-caption') });
 const detailView = createDetailView($('detail'));
 const timelineView = createTimelineView({
   list: $('timeline'),
@@ -43,7 +41,14 @@ function requestFrame() {
 
 function draw() {
   frameRequested = false;
+  const structureChanged = store.structureDirty;
   actorsView.render(store);
+  // Nothing chosen yet: the root actor (the orchestrator) is what a user wants first.
+  if (structureChanged && !store.selected) {
+    const root = [...store.actors.values()].find((a) => a.definition && !a.parentId);
+    if (root && chartView.sessionId !== root.sessionId) chartView.show(store, root.sessionId);
+  }
+  chartView.render(store);
   if (store.selected && store.actors.has(store.selected)) detailView.render(store);
   timelineView.render(store);
   metricsView.render(store);
@@ -62,9 +67,14 @@ function draw() {
   $('live').disabled = store.cursor === null && store.source === 'live';
 }
 
+/** Selects an actor from anywhere (tree, timeline, sequence) and brings its chart into view. */
 function select(sessionId) {
+  if (!store.actors.has(sessionId)) return;
   store.selected = sessionId;
   actorsView.select(store);
+  showTab('chart');
+  chartView.show(store, sessionId);
+  document.querySelector(`.actor-row[data-session="${CSS.escape(sessionId)}"]`)?.scrollIntoView({ block: 'nearest' });
   detailView.render(store, true);
   requestFrame();
 }
@@ -145,11 +155,24 @@ $('load').addEventListener('change', async (event) => {
   }
 });
 
+/** Shows one of the main panel's tabs. */
+function showTab(name) {
+  for (const button of document.querySelectorAll('.tabs [data-tab]')) button.classList.toggle('active', button.dataset.tab === name);
+  for (const tab of document.querySelectorAll('.main .tab')) tab.hidden = tab.id !== `tab-${name}`;
+}
+for (const button of document.querySelectorAll('.tabs [data-tab]')) button.addEventListener('click', () => showTab(button.dataset.tab));
+
+$('timeline').addEventListener('click', (event) => {
+  const row = event.target instanceof Element ? event.target.closest('li[data-session]') : null;
+  if (row) select(row.dataset.session);
+});
+
 for (const id of ['show-bus', 'show-transitions', 'show-events', 'timeline-filter', 'only-selected']) {
   $(id).addEventListener('input', requestFrame);
 }
 window.addEventListener('resize', () => {
   timeAxis.render(store, true);
+  chartView.refit();
 });
 
 function setStatus(text, on) {
@@ -193,6 +216,8 @@ window.__dataprismViz = {
         status: at.status,
         states: a.history.map((h) => h.value),
       })),
+  /** The actor whose chart is shown. */
+  chart: () => ({ sessionId: chartView.sessionId }),
   /** The time cursor (null: live) and where the data comes from. */
   view: () => ({ cursor: store.cursor, paused: store.paused, source: store.source, span: timeAxis.span() }),
 };

@@ -6,8 +6,19 @@
 import { shortEvent } from './format.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
-const CHAR_WIDTH = 6.7;
-const LABEL_CHAR_WIDTH = 6.1;
+/** Font sizes in chart units: at the default fit a chart unit is at least one CSS pixel. */
+export const STATE_FONT_PX = 13;
+export const EDGE_FONT_PX = 12;
+const STATE_FONT = `${STATE_FONT_PX}px ui-monospace, monospace`;
+const EDGE_FONT = `${EDGE_FONT_PX}px ui-monospace, monospace`;
+
+let measureContext;
+/** The rendered width of `text` in `font`: boxes and labels sized to their text, not to a guess per character. */
+function textWidth(text, font) {
+  measureContext ??= document.createElement('canvas').getContext('2d');
+  measureContext.font = font;
+  return measureContext.measureText(text).width;
+}
 
 /** @type {Map<string, Promise<object>>} */
 const layouts = new Map();
@@ -42,18 +53,25 @@ function collect(value, prefix, out) {
   }
 }
 
-/** Lays out `definition` once per distinct definition; resolves with boxes and edge routes. */
-export function layoutChart(definition) {
+/**
+ * Lays out `definition` once per distinct definition and viewport shape; resolves
+ * with boxes and edge routes. Both flow directions are laid out and the one that
+ * fits `aspect` (width / height of where it will be shown) at the larger scale wins.
+ */
+export function layoutChart(definition, aspect = 1.5) {
   const key = JSON.stringify(definition);
   let promise = layouts.get(key);
   if (!promise) {
-    promise = computeLayout(definition);
+    promise = Promise.all([computeLayout(definition, 'DOWN'), computeLayout(definition, 'RIGHT')]);
     layouts.set(key, promise);
   }
-  return promise;
+  return promise.then((candidates) => {
+    const scale = (l) => Math.min(aspect / l.width, 1 / l.height);
+    return candidates.reduce((best, l) => (scale(l) > scale(best) * 1.05 ? l : best));
+  });
 }
 
-async function computeLayout(definition) {
+async function computeLayout(definition, direction) {
   const nodeInfo = new Map();
   const edges = [];
   const rootTransitions = [];
@@ -64,7 +82,8 @@ async function computeLayout(definition) {
     nodeInfo.set(node.id, { path: node.path, key: node.key, type: node.type, depth, compound });
     const elkNode = { id: node.id };
     if (compound) {
-      elkNode.layoutOptions = { 'elk.padding': '[top=26,left=10,bottom=10,right=10]' };
+      elkNode.layoutOptions = { 'elk.padding': '[top=30,left=12,bottom=12,right=12]' };
+      elkNode.labels = [{ text: node.key, width: textWidth(node.key, STATE_FONT) + 8, height: 16 }];
       elkNode.children = node.states.map((child) => toElk(child, depth + 1));
       if (node.initial && node.type !== 'parallel') {
         const initId = `${node.id}::initial`;
@@ -73,8 +92,8 @@ async function computeLayout(definition) {
         edges.push({ id: `e${edgeCount++}`, sources: [initId], targets: [node.initial], labels: [] });
       }
     } else {
-      elkNode.width = Math.max(64, node.key.length * CHAR_WIDTH + 24);
-      elkNode.height = 28;
+      elkNode.width = Math.max(70, textWidth(node.key, STATE_FONT) + 28);
+      elkNode.height = 32;
     }
     return elkNode;
   };
@@ -109,6 +128,7 @@ async function computeLayout(definition) {
         if (!edge.events.includes(transition.event)) edge.events.push(transition.event);
         if (!edge.labelParts) edge.labelParts = [];
         if (!edge.labelParts.includes(label)) edge.labelParts.push(label);
+        if (transition.guarded) edge.guarded = true;
       }
     }
     for (const child of node.states) addTransitions(child);
@@ -116,21 +136,28 @@ async function computeLayout(definition) {
   addTransitions(definition);
   for (const edge of merged.values()) {
     const text = edge.labelParts.join(', ');
-    edge.labels = [{ text, width: text.length * LABEL_CHAR_WIDTH + 4, height: 12 }];
+    edge.labels = [{ text, width: textWidth(text, EDGE_FONT) + 6, height: EDGE_FONT_PX + 4 }];
   }
 
   const graph = {
     id: '__root',
     layoutOptions: {
       'elk.algorithm': 'layered',
-      'elk.direction': 'DOWN',
+      'elk.direction': direction,
       'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
       'elk.json.edgeCoords': 'ROOT',
       'elk.json.shapeCoords': 'ROOT',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '26',
-      'elk.spacing.nodeNode': '18',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '34',
+      'elk.layered.spacing.edgeNodeBetweenLayers': '14',
+      'elk.spacing.nodeNode': '22',
+      'elk.spacing.edgeEdge': '8',
       'elk.spacing.edgeLabel': '2',
+      // Labels are dummy nodes in the middle of their edge, so each sits on its own edge.
+      'elk.edgeLabels.placement': 'CENTER',
       'elk.edgeLabels.inline': 'false',
+      // Edges into one state share one entry point: one arrowhead, not a stack of them.
+      'elk.layered.mergeEdges': 'true',
+      'elk.nodeLabels.placement': 'INSIDE V_TOP H_LEFT',
       'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
       'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
       'elk.padding': '[top=6,left=6,bottom=6,right=6]',
@@ -150,6 +177,7 @@ async function computeLayout(definition) {
   };
   walk(result);
   const events = new Map(edges.map((edge) => [edge.id, edge.events ?? []]));
+  const guarded = new Set(edges.filter((edge) => edge.guarded).map((edge) => edge.id));
   const routes = (result.edges ?? []).map((edge) => ({
     id: edge.id,
     source: edge.sources[0],
@@ -158,8 +186,9 @@ async function computeLayout(definition) {
     targetPath: nodeInfo.get(edge.targets[0])?.path,
     sections: edge.sections ?? [],
     label: edge.labels?.[0],
+    guarded: guarded.has(edge.id),
   }));
-  return { width: result.width, height: result.height, boxes, routes, rootTransitions };
+  return { width: result.width, height: result.height, boxes, routes, rootTransitions, direction };
 }
 
 function svg(tag, attributes) {
@@ -168,27 +197,31 @@ function svg(tag, attributes) {
   return node;
 }
 
-/** Paints a layout as an SVG element; `highlight(svgElement, value, lastEvent)` marks the active states. */
+/**
+ * Paints a layout as an SVG element that fills its container; the drawing sits in
+ * `g.viewport`, whose transform the chart view sets for zoom and pan.
+ * `highlight(svgElement, value, lastEvent)` marks the active states.
+ */
 export function renderChart(layout) {
-  const root = svg('svg', {
-    viewBox: `0 0 ${Math.ceil(layout.width)} ${Math.ceil(layout.height)}`,
-    width: Math.ceil(layout.width),
-    role: 'img',
-  });
+  const root = svg('svg', { class: 'chart-canvas', role: 'img', 'data-width': Math.ceil(layout.width), 'data-height': Math.ceil(layout.height) });
   const markerId = `arrow-${Math.random().toString(36).slice(2, 8)}`;
   const defs = svg('defs');
-  const marker = svg('marker', { id: markerId, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
-  marker.append(svg('path', { d: 'M0,0 L10,5 L0,10 z' }));
-  defs.append(marker);
+  for (const [suffix, cls] of [['', 'arrow'], ['-taken', 'arrow taken']]) {
+    const marker = svg('marker', { id: markerId + suffix, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 8, markerHeight: 8, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' });
+    marker.append(svg('path', { d: 'M0,0 L10,5 L0,10 z', class: cls }));
+    defs.append(marker);
+  }
   root.append(defs);
+  const viewport = svg('g', { class: 'viewport' });
+  root.append(viewport);
 
   // Outer boxes first so that children paint over their parents.
   const sorted = [...layout.boxes].sort((a, b) => (a.depth ?? 0) - (b.depth ?? 0));
   for (const box of sorted) {
     if (box.initial) {
       const g = svg('g', { class: 'initial' });
-      g.append(svg('circle', { cx: box.x + box.width / 2, cy: box.y + box.height / 2, r: 4 }));
-      root.append(g);
+      g.append(svg('circle', { cx: box.x + box.width / 2, cy: box.y + box.height / 2, r: 4.5 }));
+      viewport.append(g);
       continue;
     }
     const classes = ['state', box.compound ? 'compound' : 'atomic', box.type, box.key];
@@ -197,24 +230,42 @@ export function renderChart(layout) {
     if (box.type === 'final') {
       g.append(svg('rect', { x: box.x + 3, y: box.y + 3, width: box.width - 6, height: box.height - 6, rx: 4 }));
     }
-    const text = svg('text', box.compound ? { x: box.x + 8, y: box.y + 16 } : { x: box.x + box.width / 2, y: box.y + box.height / 2 + 4, 'text-anchor': 'middle' });
+    const text = svg(
+      'text',
+      box.compound ? { x: box.x + 8, y: box.y + 8 + STATE_FONT_PX } : { x: box.x + box.width / 2, y: box.y + box.height / 2 + STATE_FONT_PX * 0.36, 'text-anchor': 'middle' },
+    );
     text.textContent = box.key;
     g.append(text);
-    root.append(g);
+    const title = svg('title');
+    title.textContent = `${box.path || box.key}${box.type === 'final' ? ' (final)' : box.type === 'parallel' ? ' (parallel regions)' : ''}`;
+    g.append(title);
+    viewport.append(g);
   }
+  const edgeLayer = svg('g', { class: 'edges' });
+  const labelLayer = svg('g', { class: 'edge-labels' });
   for (const route of layout.routes) {
-    const g = svg('g', { class: 'edge', 'data-events': (route.events ?? []).join(' '), 'data-target': route.targetPath ?? '' });
+    const attributes = { class: `edge${route.guarded ? ' guarded' : ''}`, 'data-events': (route.events ?? []).join(' '), 'data-target': route.targetPath ?? '', 'data-edge': route.id };
+    const g = svg('g', attributes);
     for (const section of route.sections) {
       const points = [section.startPoint, ...(section.bendPoints ?? []), section.endPoint];
-      g.append(svg('path', { d: points.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x},${p.y}`).join(' '), 'marker-end': `url(#${markerId})` }));
+      g.append(svg('path', { d: points.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x},${p.y}`).join(' '), 'data-marker': markerId }));
     }
+    edgeLayer.append(g);
     if (route.label && route.label.text) {
-      const text = svg('text', { x: route.label.x, y: route.label.y + 10 });
+      // Labels paint above every edge, on a backing plate, so a crossing line never runs through one.
+      const lg = svg('g', { ...attributes, class: `edge-label${route.guarded ? ' guarded' : ''}` });
+      lg.append(svg('rect', { class: 'plate', x: route.label.x, y: route.label.y, width: route.label.width, height: route.label.height, rx: 3 }));
+      const text = svg('text', { x: route.label.x + 3, y: route.label.y + EDGE_FONT_PX });
       text.textContent = route.label.text;
-      g.append(text);
+      lg.append(text);
+      const title = svg('title');
+      title.textContent = `${(route.events ?? []).join(', ')}${route.guarded ? '\n? = guarded: taken only when its guard holds' : ''}`;
+      lg.append(title);
+      labelLayer.append(lg);
     }
-    root.append(g);
   }
+  viewport.append(edgeLayer, labelLayer);
+  for (const path of edgeLayer.querySelectorAll('path')) path.setAttribute('marker-end', `url(#${markerId})`);
   return root;
 }
 
@@ -224,10 +275,13 @@ export function highlight(svgElement, value, lastEvent) {
   for (const node of svgElement.querySelectorAll('g.state')) {
     node.classList.toggle('active', active.has(node.getAttribute('data-path')));
   }
-  for (const edge of svgElement.querySelectorAll('g.edge')) {
+  for (const edge of svgElement.querySelectorAll('g.edge, g.edge-label')) {
     const events = edge.getAttribute('data-events');
     const taken = lastEvent !== undefined && events !== '' && takes(events.split(' '), lastEvent) && active.has(edge.getAttribute('data-target'));
     edge.classList.toggle('taken', taken);
+    if (edge.classList.contains('edge')) {
+      for (const path of edge.querySelectorAll('path')) path.setAttribute('marker-end', `url(#${path.dataset.marker}${taken ? '-taken' : ''})`);
+    }
   }
 }
 

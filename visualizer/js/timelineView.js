@@ -119,6 +119,7 @@ function row(store, message) {
   const li = el('li', `k-${message.kind}`);
   li.dataset.type = d.type;
   li.dataset.seq = String(message.seq);
+  if (message.sessionId) li.dataset.session = message.sessionId;
   li.append(el('span', 't', formatTime(message.time)), el('span', 'k', d.kind), el('span', 'type', d.type), el('span', 'payload', d.payload));
   li.title = d.text;
   return li;

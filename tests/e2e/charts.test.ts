@@ -1,0 +1,213 @@
+/**
+ * The chart view as a user sees it, in chromium at 1440×900 on the running demo:
+ * the selected actor's statechart is large and readable (every label at least 11 px
+ * on screen at the default fit, measured through getScreenCTM and
+ * getBoundingClientRect), zooms, pans and fits without cutting anything off,
+ * highlights the active configuration and the last transition, explains the `?` of
+ * guarded events, merges arrowheads, and comes into view from anywhere an actor is
+ * clicked. Screenshots of each kind of chart go to test-artifacts/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserAvailable } from '../support/browser.js';
+import { drawn, keepScreenshot, openVisualizer, WAIT, type VizSession } from '../support/vizPage.js';
+
+let session: VizSession | undefined;
+let page: Page;
+
+interface ChartFacts {
+  session: string;
+  scale: number;
+  /** Effective on-screen font size of every label: computed font-size × the CTM's scale. */
+  fontPx: number[];
+  /** Rendered height of every label's bounding box. */
+  boxPx: number[];
+  active: string[];
+  taken: string[];
+  /** Chart and canvas rectangles. */
+  chart: { left: number; top: number; right: number; bottom: number };
+  canvas: { left: number; top: number; right: number; bottom: number };
+}
+
+function chartFacts(p: Page): Promise<ChartFacts> {
+  return p.evaluate(() => {
+    const canvas = document.getElementById('chart-canvas')!;
+    const svg = canvas.querySelector('svg')!;
+    const texts = [...svg.querySelectorAll<SVGTextElement>('text')];
+    const rect = (r: DOMRect) => ({ left: r.left, top: r.top, right: r.right, bottom: r.bottom });
+    return {
+      session: canvas.dataset.session ?? '',
+      scale: Number(svg.dataset.scale),
+      fontPx: texts.map((t) => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM()!.a),
+      boxPx: texts.map((t) => t.getBoundingClientRect().height),
+      active: [...svg.querySelectorAll<SVGGElement>('g.state.active')].map((g) => g.dataset.path ?? ''),
+      taken: [...svg.querySelectorAll<SVGGElement>('g.edge-label.taken')].map((g) => g.dataset.events ?? ''),
+      chart: rect(svg.querySelector('g.viewport')!.getBoundingClientRect()),
+      canvas: rect(canvas.getBoundingClientRect()),
+    };
+  });
+}
+
+/** Clicks the first actor row of a kind and waits for its chart to be laid out. */
+async function openChart(p: Page, kind: string): Promise<string> {
+  const row = p.locator(`.actor-row[data-kind="${kind}"]`).first();
+  const sessionId = (await row.getAttribute('data-session'))!;
+  await row.click();
+  await p.waitForFunction((id) => {
+    const canvas = document.getElementById('chart-canvas')!;
+    return canvas.dataset.session === id && canvas.querySelector('svg g.state') !== null;
+  }, sessionId, WAIT);
+  await drawn(p);
+  return sessionId;
+}
+
+describe.skipIf(!browserAvailable)('visualizer chart view', () => {
+  beforeAll(async () => {
+    session = await openVisualizer();
+    page = session.page;
+    await page.waitForFunction(() => window.__dataprismViz.actors().some((a) => a.id.startsWith('recovery:') && a.status === 'done'), undefined, WAIT);
+  });
+
+  afterAll(async () => {
+    await session?.close();
+  });
+
+  it('shows the orchestrator first, then each selected actor large, every label at least 11 px on screen', async () => {
+    await page.waitForSelector('#chart-canvas svg g.state', WAIT);
+    const first = await chartFacts(page);
+    const root = await page.evaluate(() => window.__dataprismViz.actors().find((a) => a.systemId === 'orchestrator')!.sessionId);
+    expect(first.session).toBe(root);
+    for (const kind of ['orchestrator', 'engine', 'plugin', 'recovery']) {
+      await openChart(page, kind);
+      const facts = await chartFacts(page);
+      expect(facts.fontPx.length, kind).toBeGreaterThan(5);
+      expect(Math.min(...facts.fontPx), kind).toBeGreaterThanOrEqual(11 - 1e-3);
+      // The glyph boxes agree: an 11 px font renders a box at least 11 px tall.
+      expect(Math.min(...facts.boxPx), kind).toBeGreaterThanOrEqual(11);
+      // The canvas is the big middle panel, not a card: most of the viewport's width.
+      expect(facts.canvas.right - facts.canvas.left).toBeGreaterThan(700);
+      expect(facts.canvas.bottom - facts.canvas.top).toBeGreaterThan(400);
+      await keepScreenshot(page, `chart-${kind}.png`);
+    }
+  });
+
+  it('fits the whole chart on Fit (nothing cut off), zooms in and out around the centre, and pans by dragging', async () => {
+    await openChart(page, 'orchestrator');
+    await page.click('[data-testid="zoom-fit"]');
+    const fit = await chartFacts(page);
+    expect(fit.chart.left).toBeGreaterThanOrEqual(fit.canvas.left - 0.5);
+    expect(fit.chart.right).toBeLessThanOrEqual(fit.canvas.right + 0.5);
+    expect(fit.chart.top).toBeGreaterThanOrEqual(fit.canvas.top - 0.5);
+    expect(fit.chart.bottom).toBeLessThanOrEqual(fit.canvas.bottom + 0.5);
+    await page.click('[data-testid="zoom-in"]');
+    const zoomed = await chartFacts(page);
+    expect(zoomed.scale).toBeCloseTo(fit.scale * 1.25, 3);
+    await page.click('[data-testid="zoom-out"]');
+    expect((await chartFacts(page)).scale).toBeCloseTo(fit.scale, 3);
+    const box = fit.canvas;
+    await page.mouse.move(box.left + 200, box.top + 200);
+    await page.mouse.down();
+    await page.mouse.move(box.left + 260, box.top + 170, { steps: 4 });
+    await page.mouse.up();
+    const panned = await chartFacts(page);
+    expect(panned.chart.left - fit.chart.left).toBeCloseTo(60, 0);
+    expect(panned.chart.top - fit.chart.top).toBeCloseTo(-30, 0);
+    // Readable brings the labels back to at least 11 px.
+    await page.click('[data-testid="zoom-readable"]');
+    expect(Math.min(...(await chartFacts(page)).fontPx)).toBeGreaterThanOrEqual(11 - 1e-3);
+  });
+
+  it('highlights the active configuration and the last transition of the shown actor', async () => {
+    const sessionId = await openChart(page, 'plugin');
+    // Wait for the plugin to move once more while shown, so its last event is a real transition.
+    await page.waitForFunction(
+      (id) => {
+        const svg = document.querySelector('#chart-canvas svg')!;
+        return document.getElementById('chart-canvas')!.dataset.session === id && svg.querySelectorAll('g.edge-label.taken').length > 0;
+      },
+      sessionId,
+      WAIT,
+    );
+    const facts = await chartFacts(page);
+    const actor = await page.evaluate((id) => window.__dataprismViz.actors().find((a) => a.sessionId === id)!, sessionId);
+    const value = typeof actor.value === 'string' ? actor.value : Object.keys(actor.value as object)[0]!;
+    expect(facts.active).toContain(value);
+    expect(await page.locator('#chart-header .chart-value').textContent()).toContain(value);
+    expect(facts.taken.length).toBeGreaterThan(0);
+  });
+
+  it('explains the ? of guarded events in the legend and in each label tooltip', async () => {
+    await openChart(page, 'orchestrator');
+    const guarded = await page.$$eval('#chart-canvas g.edge-label.guarded', (labels) => labels.map((g) => ({ text: g.querySelector('text')!.textContent!, title: g.querySelector('title')!.textContent! })));
+    expect(guarded.length).toBeGreaterThan(0);
+    for (const label of guarded) {
+      expect(label.text).toContain('?');
+      expect(label.title).toMatch(/guarded: taken only when its guard holds/);
+    }
+    expect(await page.locator('[data-testid="legend"]').textContent()).toMatch(/EVENT\?\s*guarded: taken only (when|if) its guard holds/);
+  });
+
+  it('ends the edges into a state in shared arrowheads, not a stack of one per edge', async () => {
+    for (const kind of ['orchestrator', 'engine', 'plugin', 'recovery']) {
+      await openChart(page, kind);
+      const perSide = await page.evaluate(() => {
+        const svg = document.querySelector('#chart-canvas svg')!;
+        const boxes = new Map<string, { x: number; y: number; w: number; h: number; atomic: boolean }>();
+        for (const g of svg.querySelectorAll<SVGGElement>('g.state')) {
+          const r = g.querySelector('rect.outer')!;
+          boxes.set(g.dataset.path!, { x: +r.getAttribute('x')!, y: +r.getAttribute('y')!, w: +r.getAttribute('width')!, h: +r.getAttribute('height')!, atomic: g.classList.contains('atomic') || g.classList.contains('final') });
+        }
+        const ends = new Map<string, Set<string>>();
+        for (const g of svg.querySelectorAll<SVGGElement>('g.edge')) {
+          const box = boxes.get(g.dataset.target!);
+          if (!box) continue;
+          for (const path of g.querySelectorAll('path')) {
+            const points = path.getAttribute('d')!.split(/[ML]/).filter(Boolean);
+            const [x, y] = points.at(-1)!.split(',').map(Number) as [number, number];
+            const side = Math.abs(y - box.y) < 2 ? 'top' : Math.abs(y - box.y - box.h) < 2 ? 'bottom' : Math.abs(x - box.x) < 2 ? 'left' : 'right';
+            const key = `${g.dataset.target} ${side} ${box.atomic ? 'atomic' : 'compound'}`;
+            if (!ends.has(key)) ends.set(key, new Set());
+            ends.get(key)!.add(`${Math.round(x)},${Math.round(y)}`);
+          }
+        }
+        return [...ends].map(([key, points]) => [key, points.size] as const);
+      });
+      for (const [key, count] of perSide) {
+        // Edges into a side share their entry point (ELK's merged edges); edges that
+        // cross a compound boundary from another level keep their own, so a side may
+        // show two (atomic) or three (compound) heads — never the stacks of 4–5 of one per edge.
+        expect(count, `${kind}: ${key}`).toBeLessThanOrEqual(key.endsWith('atomic') ? 2 : 3);
+      }
+    }
+  });
+
+  it('shows every actor by its full name, and clicking an actor in the timeline brings its chart into view', async () => {
+    const rows = await page.$$eval('.actor-row', (items) =>
+      items.map((row) => {
+        const label = row.querySelector<HTMLElement>('.label')!;
+        return { session: (row as HTMLElement).dataset.session!, name: (row as HTMLElement).dataset.name!, text: label.textContent!, cut: label.scrollWidth > label.clientWidth + 1, title: (row as HTMLElement).title };
+      }),
+    );
+    expect(rows.length).toBeGreaterThan(5);
+    for (const row of rows) {
+      expect(row.text).toBe(row.name);
+      expect(row.cut, row.name).toBe(false);
+      expect(row.title).toContain(row.name);
+    }
+    const machineNames = rows.filter((r) => /^recovery:/.test(r.name)).map((r) => r.name);
+    expect(new Set(machineNames).size).toBe(machineNames.length);
+
+    // Scroll the tree away, then click a recovery's row in the timeline: its chart is shown and in view.
+    const target = page.locator('#timeline li[data-session]').filter({ hasText: 'recovery:' }).first();
+    const sessionId = (await target.getAttribute('data-session'))!;
+    await target.click();
+    await page.waitForFunction((id) => document.getElementById('chart-canvas')!.dataset.session === id && document.querySelector('#chart-canvas svg g.state') !== null, sessionId, WAIT);
+    const inView = await page.evaluate(() => {
+      const r = document.getElementById('chart-canvas')!.getBoundingClientRect();
+      return r.top >= 0 && r.bottom <= window.innerHeight && r.left >= 0 && r.right <= window.innerWidth;
+    });
+    expect(inView).toBe(true);
+    expect(await page.locator(`.actor-row.selected[data-session="${sessionId}"]`).count()).toBe(1);
+    expect(session!.pageErrors).toEqual([]);
+  });
+});
