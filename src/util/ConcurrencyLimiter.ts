@@ -46,24 +46,20 @@ export class ConcurrencyLimiter {
 
   /**
    * Runs `fn` when a slot is free (immediately if one is), and settles with its
-   * result. A task that throws frees its slot like one that returns.
+   * result. A task that throws frees its slot like one that returns; so does a
+   * task that is not async and returns a plain value.
    */
-  run<T>(fn: () => Promise<T>): Promise<T> {
+  run<T>(fn: () => T | PromiseLike<T>): Promise<T> {
     if (this.running < this.limit && this.queue.length === 0) return this.execute(fn);
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ start: () => this.execute(fn).then(resolve, reject) });
     });
   }
 
-  private execute<T>(fn: () => Promise<T>): Promise<T> {
+  private execute<T>(fn: () => T | PromiseLike<T>): Promise<T> {
     this.running++;
-    let result: Promise<T>;
-    try {
-      result = fn();
-    } catch (error) {
-      result = Promise.reject(error);
-    }
-    return result.finally(() => {
+    // The executor adopts a value, a promise or any thenable, and turns a synchronous throw into a rejection.
+    return new Promise<T>((resolve) => resolve(fn())).finally(() => {
       this.running--;
       this.drain();
     });

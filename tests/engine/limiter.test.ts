@@ -70,6 +70,22 @@ describe('ConcurrencyLimiter', () => {
     expect(() => new ConcurrencyLimiter(0)).toThrow(ValidationError);
     expect(() => new ConcurrencyLimiter(1.5)).toThrow(/positive integer/);
   });
+
+  it('takes a task that returns a plain value or throws synchronously, and frees its slot either way', async () => {
+    const limiter = new ConcurrencyLimiter(1);
+    // A JavaScript caller (or one typed loosely) may hand in a function that is not async.
+    const plain = (() => 5) as unknown as () => Promise<number>;
+    await expect(limiter.run(plain)).resolves.toBe(5);
+    expect(limiter.active).toBe(0);
+    const throwing = (() => {
+      throw new Error('sync');
+    }) as unknown as () => Promise<number>;
+    await expect(limiter.run(throwing)).rejects.toThrow('sync');
+    expect(limiter.active).toBe(0);
+    // The single slot is free again: a queued task still runs.
+    await expect(limiter.run(async () => 'after')).resolves.toBe('after');
+    expect(limiter.active).toBe(0);
+  });
 });
 
 describe('withTimeout', () => {
