@@ -121,7 +121,7 @@ function walk(value: unknown, depth: number, limits: Limits, ancestors: Set<obje
           out['…'] = `${object.size - limits.maxKeys} more entries`;
           break;
         }
-        out[typeof key === 'string' ? key : String(walk(key, limits.maxDepth, limits, ancestors))] = walk(item, depth + 1, limits, ancestors);
+        setKey(out, typeof key === 'string' ? key : String(walk(key, limits.maxDepth, limits, ancestors)), walk(item, depth + 1, limits, ancestors));
       }
       return out;
     }
@@ -158,10 +158,19 @@ function walkObject(object: object, depth: number, limits: Limits, ancestors: Se
       item = `[getter threw: ${serializeError(error).message}]`;
     }
     if (item === undefined) continue;
-    out[key] = walk(item, depth + 1, limits, ancestors);
+    setKey(out, key, walk(item, depth + 1, limits, ancestors));
   }
   if (keys.length > kept) out['…'] = `${keys.length - kept} more keys`;
   return out;
+}
+
+/**
+ * Sets an own data property. Plain assignment of `'__proto__'` (an own key that
+ * JSON.parse creates) would replace the output's prototype instead of copying it.
+ */
+function setKey(out: { [key: string]: JsonValue }, key: string, value: JsonValue): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
 }
 
 function constructorName(object: object): string {

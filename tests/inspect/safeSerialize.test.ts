@@ -73,4 +73,16 @@ describe('safeSerialize', () => {
     value.self = value;
     expect(() => JSON.stringify(safeSerialize(value))).not.toThrow();
   });
+
+  it('keeps an own __proto__ key (as JSON.parse makes it) as data, never as the prototype', () => {
+    const parsed = JSON.parse('{"__proto__": {"polluted": true}, "a": 1}') as unknown;
+    const out = safeSerialize(parsed) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect((out as { polluted?: unknown }).polluted).toBeUndefined();
+    expect(Object.keys(out)).toEqual(['__proto__', 'a']);
+    expect(JSON.stringify(out)).toBe('{"__proto__":{"polluted":true},"a":1}');
+    const map = safeSerialize(new Map([['__proto__', { polluted: true }]])) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(map)).toBe(Object.prototype);
+    expect(JSON.stringify(map)).toBe('{"__proto__":{"polluted":true}}');
+  });
 });
