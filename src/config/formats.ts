@@ -4,7 +4,7 @@
  * and nearest key; `locateKey` finds the line of a key for validation messages.
  */
 import ini from 'ini';
-import { LineCounter, parse as parseYaml, parseDocument, stringify as stringifyYaml, YAMLParseError } from 'yaml';
+import { isMap, isNode, isScalar, isSeq, LineCounter, parse as parseYaml, parseDocument, stringify as stringifyYaml, YAMLParseError } from 'yaml';
 import { ConfigError } from '../errors/ConfigError.js';
 import { FORBIDDEN_KEYS, isPlainObject } from './paths.js';
 import type { ConfigFormat, ConfigTree, ConfigValue } from './types.js';
@@ -199,29 +199,7 @@ function lineOf(text: string, offset: number): number {
 export function locateKey(text: string, format: ConfigFormat, path: readonly string[]): number | undefined {
   if (path.length === 0) return undefined;
   try {
-    if (format === 'yaml') {
-      const lineCounter = new LineCounter();
-      const doc = parseDocument(text, { lineCounter });
-      // Walk up until a node exists (an error may name a key below a missing one).
-      for (let n = path.length; n > 0; n--) {
-        const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-        if (node?.range) return lineCounter.linePos(node.range[0]).line;
-      }
-      return undefined;
-    }
-    if (format === 'json') {
-      let from = 0;
-      let found: number | undefined;
-      for (const segment of path) {
-        const re = new RegExp(`"${escapeRegExp(segment)}"\\s*:`, 'g');
-        re.lastIndex = from;
-        const m = re.exec(text);
-        if (m === null) break;
-        found = m.index;
-        from = m.index + m[0].length;
-      }
-      return found === undefined ? undefined : lineOf(text, found);
-    }
+    if (format === 'yaml' || format === 'json') return locateInDocument(text, path);
     // INI: the section header of the parent path, then the key below it.
     const sectionPath = path.slice(0, -1).join('.');
     let from = 0;
@@ -237,4 +215,39 @@ export function locateKey(text: string, format: ConfigFormat, path: readonly str
   } catch {
     return undefined;
   }
+}
+
+/**
+ * JSON is YAML 1.2's flow syntax, so the YAML parser gives both formats each key's
+ * own position. The path is followed pair by pair, so the line is that of the key
+ * at its own depth: not a same-named key nested elsewhere, and not the first line
+ * of the key's value (a nested mapping starts on the line below). When the path
+ * leaves the document, the deepest key found is the answer. Duplicate keys are
+ * allowed (JSON.parse accepts them) and the last one wins, as it does there.
+ */
+function locateInDocument(text: string, path: readonly string[]): number | undefined {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
+  let node: unknown = doc.contents;
+  let offset: number | undefined;
+  for (const segment of path) {
+    if (isMap(node)) {
+      let pair: (typeof node.items)[number] | undefined;
+      for (let i = node.items.length - 1; i >= 0 && pair === undefined; i--) {
+        const key = node.items[i]!.key;
+        if ((isScalar(key) ? String(key.value) : key) === segment) pair = node.items[i];
+      }
+      if (pair === undefined) break;
+      if (isNode(pair.key) && pair.key.range) offset = pair.key.range[0];
+      node = pair.value;
+    } else if (isSeq(node)) {
+      const item = node.items[Number(segment)];
+      if (!isNode(item) || !item.range) break;
+      offset = item.range[0];
+      node = item;
+    } else {
+      break;
+    }
+  }
+  return offset === undefined ? undefined : lineCounter.linePos(offset).line;
 }

@@ -79,6 +79,24 @@ describe('valid syntax, invalid values', () => {
     expect(ini.key).toBe('orchestrator.enablePlugins');
     expect(ini.line).toBe(4);
   });
+
+  it('finds the key at its own depth when the same name also appears nested (JSON)', async () => {
+    // "threads" first appears inside another section; the bad one is engine.threads on line 6.
+    const json = await loadError('nested.json', '{\n  "plugins": {\n    "threads": 2\n  },\n  "engine": {\n    "threads": 0\n  }\n}\n');
+    expect(json.key).toBe('engine.threads');
+    expect(json.line).toBe(6);
+    // The same name one level deeper inside the section comes before the section's own key.
+    const deeper = await loadError('deeper.json', '{\n  "engine": {\n    "x": { "threads": 3 },\n    "threads": 0\n  }\n}\n');
+    expect(deeper.line).toBe(4);
+  });
+
+  it('reports the line of the key itself, not of the nested value below it (YAML)', async () => {
+    // engine.mode must be a string; here it is a mapping that holds another "mode" on line 3.
+    const error = await loadError('nested.yaml', 'orchestrator:\n  timeoutMs: 100\nengine:\n  mode:\n    mode: worker\n');
+    expect(error.key).toBe('engine.mode');
+    expect(error.line).toBe(4);
+    expect(error.message).toContain('engine.mode (line 4)');
+  });
 });
 
 describe('JSON error positions V8 does not state', () => {
