@@ -5,10 +5,13 @@
  * others or the emitter; its error goes to `onHandlerError` (the ErrorHandler),
  * and an error raised while that report is itself being delivered is logged
  * instead of re-entering the handler, so a bad handler cannot recurse.
+ * Object payloads are deep-frozen before the first handler runs (see
+ * freezePayload.ts): every subscriber, and the emitter, sees the same value.
  */
 import type { EventHandler, EventPayload, Logger } from './types.js';
 import { toError } from '../errors/DataPrismError.js';
 import { ValidationError } from '../errors/ValidationError.js';
+import { freezePayload } from './freezePayload.js';
 
 /** The wildcard: a handler on `'*'` receives every event. */
 export const WILDCARD = '*';
@@ -94,6 +97,8 @@ export class DefaultEventBus implements EventBus {
   }
 
   emit<E extends string>(event: E, data?: EventPayload<E>): void {
+    // Frozen whether or not anyone listens, so an emitter never finds its value frozen only sometimes.
+    if (typeof data === 'object' && data !== null) freezePayload(data);
     if (this.logEvents) this.logger.debug(`[event] ${event}`, data);
     const list = this.handlers.get(event);
     if (list !== undefined) {

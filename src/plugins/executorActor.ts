@@ -10,6 +10,9 @@
  */
 import type { AnyActorRef, CallbackActorLogic, CallbackSnapshot } from 'xstate';
 import type { ExecuteEvent, ExecutionEvent, PluginHookInput } from '../../machines/plugin.machine.js';
+import { freezePayload } from '../events/freezePayload.js';
+import { PluginError } from '../errors/PluginError.js';
+import { toError } from '../errors/DataPrismError.js';
 
 /** Runs one request for the plugin named `name`; resolves with its result or rejects with its error. */
 export type ExecuteFunction = (name: string, request: ExecuteEvent) => Promise<unknown>;
@@ -43,7 +46,18 @@ export function fromExecutor(execute: ExecuteFunction): CallbackActorLogic<Execu
         running = Promise.reject(error);
       }
       running.then(
-        (result) => answer({ type: 'EXECUTION.DONE', requestId, action, result }),
+        (result) => {
+          // The result goes to the caller and, in `plugin:executed`, to every subscriber: frozen, none can change it for
+          // the others. A result that cannot be read to be frozen (a throwing getter, a hostile Proxy) fails the call.
+          let frozen: unknown;
+          try {
+            frozen = freezePayload(result);
+          } catch (cause) {
+            answer({ type: 'EXECUTION.FAILED', requestId, action, error: unfreezable(snapshot.input.name, action, cause) });
+            return;
+          }
+          answer({ type: 'EXECUTION.DONE', requestId, action, result: frozen });
+        },
         (error: unknown) => answer({ type: 'EXECUTION.FAILED', requestId, action, error }),
       );
       return snapshot;
@@ -52,4 +66,11 @@ export function fromExecutor(execute: ExecuteFunction): CallbackActorLogic<Execu
     getPersistedSnapshot: (snapshot) => snapshot,
     restoreSnapshot: (snapshot) => snapshot as CallbackSnapshot<PluginHookInput>,
   } as CallbackActorLogic<ExecuteEvent, PluginHookInput>;
+}
+
+function unfreezable(name: string, action: string, cause: unknown): PluginError {
+  return new PluginError(
+    `plugin '${name}' returned a result from '${action}' that cannot be read to be frozen (${toError(cause).message}); return plain data, without throwing getters or proxies`,
+    { plugin: name, phase: 'execute', cause: toError(cause) },
+  );
 }
