@@ -5,8 +5,11 @@
  * getBoundingClientRect), zooms, pans and fits without cutting anything off,
  * highlights the active configuration and the last transition, explains the `?` of
  * guarded events, merges arrowheads, and comes into view from anywhere an actor is
- * clicked. Screenshots of each kind of chart go to test-artifacts/.
+ * clicked. The sequence view draws exactly the logged events and state changes as
+ * arrows and notes between lifelines, in order, filtered by actor. Screenshots of
+ * each view go to test-artifacts/.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserAvailable } from '../support/browser.js';
@@ -197,8 +200,10 @@ describe.skipIf(!browserAvailable)('visualizer chart view', () => {
     const machineNames = rows.filter((r) => /^recovery:/.test(r.name)).map((r) => r.name);
     expect(new Set(machineNames).size).toBe(machineNames.length);
 
-    // Scroll the tree away, then click a recovery's row in the timeline: its chart is shown and in view.
-    const target = page.locator('#timeline li[data-session]').filter({ hasText: 'recovery:' }).first();
+    // Click a recovery's row in the timeline (paused, so the row stays put): its chart is shown and in view.
+    await page.click('#pause');
+    await drawn(page);
+    const target = page.locator('#timeline li[data-session][data-type^="recovery:"]').first();
     const sessionId = (await target.getAttribute('data-session'))!;
     await target.click();
     await page.waitForFunction((id) => document.getElementById('chart-canvas')!.dataset.session === id && document.querySelector('#chart-canvas svg g.state') !== null, sessionId, WAIT);
@@ -208,6 +213,76 @@ describe.skipIf(!browserAvailable)('visualizer chart view', () => {
     });
     expect(inView).toBe(true);
     expect(await page.locator(`.actor-row.selected[data-session="${sessionId}"]`).count()).toBe(1);
+    await page.click('#pause');
+    expect(session!.pageErrors).toEqual([]);
+  });
+
+  it('draws the sequence view: one arrow per logged event and one note per state change, in order, filtered by actor', async () => {
+    await page.click('.tabs [data-tab="sequence"]');
+    await page.waitForSelector('#seq-body svg g.arrow', WAIT);
+    await page.click('#pause');
+    await drawn(page);
+    const pausedSeq = (await page.evaluate(() => window.__dataprismViz.view())).pausedSeq!;
+    const download = page.waitForEvent('download');
+    await page.click('#export');
+    const saved = JSON.parse(readFileSync((await (await download).path())!, 'utf8')) as {
+      messages: Array<{ kind: string; seq: number; sessionId?: string; sourceId?: string; type?: string }>;
+    };
+
+    const read = () =>
+      page.evaluate(() => ({
+        lanes: [...document.querySelectorAll<HTMLElement>('#seq-heads .lane-head[data-session]')].map((h) => h.dataset.session!),
+        marks: [...document.querySelectorAll<SVGGElement>('#seq-body svg g.arrow, #seq-body svg g.note')].map((g) => ({
+          seq: Number(g.dataset.seq),
+          arrow: g.classList.contains('arrow'),
+          from: g.dataset.from ?? null,
+          to: g.dataset.to!,
+          type: g.dataset.type ?? null,
+          y: g.getBoundingClientRect().top,
+        })),
+      }));
+    const expectMatchesLog = (view: Awaited<ReturnType<typeof read>>) => {
+      const lanes = new Set(view.lanes);
+      // Paused: the log went on growing during the export; the view ends where the pause began.
+      const expected = saved.messages.filter((m) => m.seq <= pausedSeq && (m.kind === 'event' || m.kind === 'snapshot') && lanes.has(m.sessionId!)).slice(-300);
+      expect(view.marks.map((m) => m.seq)).toEqual(expected.map((m) => m.seq));
+      const bySeq = new Map(saved.messages.map((m) => [m.seq, m]));
+      for (const mark of view.marks) {
+        const m = bySeq.get(mark.seq)!;
+        expect(mark.arrow).toBe(m.kind === 'event');
+        expect(mark.to).toBe(m.sessionId);
+        if (mark.arrow) {
+          expect(mark.type).toBe(m.type);
+          // From its sender's lifeline when the sender is shown, else from "outside".
+          expect(mark.from).toBe(m.sourceId && lanes.has(m.sourceId) ? m.sourceId : '');
+        }
+      }
+      // Time order, top to bottom.
+      for (let i = 1; i < view.marks.length; i++) expect(view.marks[i]!.y).toBeGreaterThan(view.marks[i - 1]!.y);
+    };
+
+    const all = await read();
+    expect(all.marks.filter((m) => m.arrow).length).toBeGreaterThan(10);
+    expect(all.marks.some((m) => m.arrow && m.from !== '')).toBe(true);
+    expectMatchesLog(all);
+    await keepScreenshot(page, 'sequence.png');
+
+    // Hide the orchestrator's lifeline: nothing is drawn on it, and what it sent now comes from outside.
+    const orchestrator = await page.evaluate(() => window.__dataprismViz.actors().find((a) => a.systemId === 'orchestrator')!.sessionId);
+    await page.locator(`#seq-chips input[data-session="${orchestrator}"]`).uncheck();
+    await drawn(page);
+    const filtered = await read();
+    expect(filtered.lanes).not.toContain(orchestrator);
+    expect(filtered.marks.some((m) => m.to === orchestrator || m.from === orchestrator)).toBe(false);
+    expectMatchesLog(filtered);
+    await page.locator(`#seq-chips input[data-session="${orchestrator}"]`).check();
+    await drawn(page);
+    expect((await read()).lanes).toContain(orchestrator);
+
+    // A lifeline's head opens that actor's chart.
+    await page.locator(`#seq-heads .lane-head[data-session="${orchestrator}"]`).click();
+    await page.waitForFunction((id) => !document.getElementById('tab-chart')!.hidden && document.getElementById('chart-canvas')!.dataset.session === id, orchestrator, WAIT);
+    await page.click('#pause');
     expect(session!.pageErrors).toEqual([]);
   });
 });

@@ -34,6 +34,8 @@ export interface VizStats {
 export interface VizView {
   cursor: number | null;
   paused: boolean;
+  /** While paused: the last message the views show. */
+  pausedSeq: number | null;
   source: string;
   span: { start: number; end: number };
 }

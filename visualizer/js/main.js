@@ -11,6 +11,7 @@ import { createTimelineView } from './timelineView.js';
 import { createMetricsView } from './metricsView.js';
 import { createTimeAxis } from './timeAxis.js';
 import { createChartView } from './chartView.js';
+import { createSequenceView } from './sequenceView.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -28,6 +29,15 @@ const timelineView = createTimelineView({
   count: $('timeline-count'),
 });
 const metricsView = createMetricsView($('metrics'));
+const sequenceView = createSequenceView({
+  chips: $('seq-chips'),
+  heads: $('seq-heads'),
+  body: $('seq-body'),
+  scroller: $('seq-scroll'),
+  count: $('seq-count'),
+  onSelect: (sessionId) => select(sessionId),
+  isVisible: () => !$('tab-sequence').hidden,
+});
 const timeAxis = createTimeAxis({ canvas: $('time-axis'), label: $('time-label'), onTravel: (time) => travel(time) });
 
 let frameRequested = false;
@@ -49,6 +59,7 @@ function draw() {
     if (root && chartView.sessionId !== root.sessionId) chartView.show(store, root.sessionId);
   }
   chartView.render(store);
+  sequenceView.render(store);
   if (store.selected && store.actors.has(store.selected)) detailView.render(store);
   timelineView.render(store);
   metricsView.render(store);
@@ -159,6 +170,7 @@ $('load').addEventListener('change', async (event) => {
 function showTab(name) {
   for (const button of document.querySelectorAll('.tabs [data-tab]')) button.classList.toggle('active', button.dataset.tab === name);
   for (const tab of document.querySelectorAll('.main .tab')) tab.hidden = tab.id !== `tab-${name}`;
+  if (name === 'sequence') sequenceView.render(store, true);
 }
 for (const button of document.querySelectorAll('.tabs [data-tab]')) button.addEventListener('click', () => showTab(button.dataset.tab));
 
@@ -166,6 +178,9 @@ $('timeline').addEventListener('click', (event) => {
   const row = event.target instanceof Element ? event.target.closest('li[data-session]') : null;
   if (row) select(row.dataset.session);
 });
+
+// A chip toggled: redraw the lifelines on the next frame.
+$('seq-chips').addEventListener('change', () => sequenceView.render(store, true));
 
 for (const id of ['show-bus', 'show-transitions', 'show-events', 'timeline-filter', 'only-selected']) {
   $(id).addEventListener('input', requestFrame);
@@ -219,5 +234,5 @@ window.__dataprismViz = {
   /** The actor whose chart is shown. */
   chart: () => ({ sessionId: chartView.sessionId }),
   /** The time cursor (null: live) and where the data comes from. */
-  view: () => ({ cursor: store.cursor, paused: store.paused, source: store.source, span: timeAxis.span() }),
+  view: () => ({ cursor: store.cursor, paused: store.paused, pausedSeq: store.pausedSeq, source: store.source, span: timeAxis.span() }),
 };
