@@ -11,44 +11,9 @@
  *
  * `dataprism check examples/strategies/broken.ts` exits 1 and prints each trace.
  */
-import { assign, emit, fromPromise, setup } from 'xstate';
+import { assign, setup } from 'xstate';
 import { defineRecoveryStrategy } from '../../src/errors/recovery/index.js';
-import type { RecoveryInput } from '../../src/errors/recovery/index.js';
-
-interface BrokenContext {
-  error: Error;
-  plugin: string | undefined;
-  attempts: number;
-  maxAttempts: number;
-}
-
-const types = {} as { context: BrokenContext; input: RecoveryInput; events: { type: 'SHUTDOWN' } };
-
-const context = ({ input }: { input: RecoveryInput }): BrokenContext => ({ error: input.error, plugin: input.plugin, attempts: 0, maxAttempts: 3 });
-
-/** The two final states of the shape; typed loosely so each machine's setup can take them. */
-const finals = (name: string): Record<string, never> => ({
-  recovered: {
-    type: 'final' as const,
-    entry: emit(({ context: c }: { context: BrokenContext }) => ({ type: 'error:recovered' as const, error: c.error, recovery: name })),
-    output: ({ context: c }: { context: BrokenContext }) => ({ success: true, strategy: name, message: 'recovered', attempts: c.attempts }),
-  },
-  escalated: {
-    type: 'final' as const,
-    entry: emit(({ context: c }: { context: BrokenContext }) => ({ type: 'error:escalated' as const, error: c.error, recovery: name, reason: 'gave up' })),
-    output: ({ context: c }: { context: BrokenContext }) => ({ success: false, strategy: name, message: 'gave up', attempts: c.attempts }),
-  },
-}) as unknown as Record<string, never>;
-
-/** The machine's output is the output of the final state it ended in. */
-const output = ({ event }: { event: unknown }) => (event as { output?: unknown }).output;
-
-const attempt = fromPromise<unknown, { attempt: number }>(async () => {
-  throw new Error('the runtime provides `attempt`');
-});
-const restart = fromPromise<void, { plugin: string | undefined; dependents: string[] }>(async () => {
-  throw new Error('the runtime provides `restart`');
-});
+import { attempt, canRetry, context, finals, output, permanent, restart, types } from './kit.js';
 
 /** Bug: "retry until it works" — the declared bound of 3 is never checked. */
 export const unboundedRetry = defineRecoveryStrategy({
@@ -82,8 +47,8 @@ export const missedEscalation = defineRecoveryStrategy({
     actors: { attempt },
     delays: { backoff: 100 },
     guards: {
-      permanent: ({ event }) => (event as { error?: { category?: unknown } }).error?.category === 'query',
-      canRetry: ({ context: c }) => c.attempts < c.maxAttempts,
+      permanent,
+      canRetry,
     },
   }).createMachine({
     id: 'missed_escalation',
@@ -149,7 +114,7 @@ export const impatientRetry = defineRecoveryStrategy({
     types,
     actors: { attempt },
     delays: { backoff: 100 },
-    guards: { canRetry: ({ context: c }) => c.attempts < c.maxAttempts },
+    guards: { canRetry },
   }).createMachine({
     id: 'impatient_retry',
     initial: 'waiting',

@@ -13,6 +13,7 @@ import { createMachineModel, type MachineModelConfig } from './machineModel.js';
 import { STRATEGY_PROPERTIES, type CheckOptions, type CheckResult, type CheckableStrategy, type StrategyCheckOptions } from './types.js';
 
 const DEFAULT_MAX_STATES = 1_000_000;
+const LIVENESS: readonly string[] = ['final-reachable', 'final-reachable-with-shutdown', 'no-livelock'];
 
 /** The input `checkStrategy` uses when none is given: a plugin operation that failed. */
 export function defaultStrategyInput(): Record<string, unknown> {
@@ -56,11 +57,32 @@ export function unsentEvents(machine: AnyStateMachine, options: CheckOptions, sh
   return (machine.root.events as readonly string[]).filter((type) => !type.startsWith('xstate.') && type !== '*' && !type.endsWith('.*') && !sent.has(type));
 }
 
+/** The environment sends SHUTDOWN in this check: the machine handles it and the fault model allows it. */
+function sendsShutdown(config: MachineModelConfig): boolean {
+  return config.faults.shutdown > 0 && (config.machine.root.events as readonly string[]).includes('SHUTDOWN');
+}
+
+/**
+ * The liveness properties: `final-reachable` (a final state stays reachable
+ * without SHUTDOWN, which the environment is not obliged to send),
+ * `final-reachable-with-shutdown` (the same, SHUTDOWN allowed; only when the
+ * check sends it) and `no-livelock` (no fair cycle that never reaches a final
+ * state; see liveness.ts).
+ */
+function livenessProperties(config: MachineModelConfig): string[] {
+  return sendsShutdown(config) ? ['final-reachable', 'final-reachable-with-shutdown', 'no-livelock'] : ['final-reachable', 'no-livelock'];
+}
+
 function run(name: string, config: MachineModelConfig, options: CheckOptions, properties: string[], liveness: boolean): CheckResult {
   const started = performance.now();
   const model = createMachineModel(config);
   const { maxStates, maxDepth } = limits(options);
-  const outcome = explore(model, { maxStates, maxDepth, liveness, livenessProperty: 'final-reachable' });
+  const outcome = explore(
+    model,
+    liveness
+      ? { maxStates, maxDepth, liveness: sendsShutdown(config), livenessProperty: 'final-reachable-with-shutdown', finalWithoutShutdown: 'final-reachable', fairCycles: 'no-livelock' }
+      : { maxStates, maxDepth, liveness: false, livenessProperty: 'final-reachable' },
+  );
   const order = new Map(properties.map((p, i) => [p, i]));
   outcome.violations.sort((a, b) => (order.get(a.property) ?? 999) - (order.get(b.property) ?? 999));
   for (const v of outcome.violations) if (!order.has(v.property)) properties.push(v.property);
@@ -101,7 +123,6 @@ export function machineModelConfig(machine: AnyStateMachine, options: CheckOptio
   const liveness = options.liveness ?? hasFinalStates(machine);
   const properties = ['no-error-status', ...(options.invariants ?? []).map((i) => i.name)];
   if (options.finalStates) properties.push('ends-in-final-states');
-  if (liveness) properties.push('final-reachable');
   const config: MachineModelConfig = {
     machine,
     starts: [{ variant: 'input', input: options.input, disposed: false }],
@@ -113,6 +134,7 @@ export function machineModelConfig(machine: AnyStateMachine, options: CheckOptio
   };
   if (options.events) config.events = options.events;
   if (options.finalStates) config.finalStates = options.finalStates;
+  if (liveness) properties.push(...livenessProperties(config));
   return { config, properties, liveness };
 }
 
@@ -205,8 +227,6 @@ export function strategyModelConfig(
   const starts: MachineModelConfig['starts'] = [{ variant: 'input', input, disposed: input.pluginState === 'disposed' }];
   if (faults.dispose > 0 && input.pluginState !== 'disposed') starts.push({ variant: 'plugin disposed', input: { ...input, pluginState: 'disposed' }, disposed: true });
   const liveness = options.liveness ?? true;
-  const properties: string[] = [...STRATEGY_PROPERTIES, ...(options.invariants ?? []).map((i) => i.name)];
-  if (!liveness) properties.splice(properties.indexOf('final-reachable'), 1);
   const config: MachineModelConfig = {
     machine: strategy.machine,
     starts,
@@ -220,9 +240,15 @@ export function strategyModelConfig(
       bound: strategy.bound,
       defaultBound: options.defaultBound ?? 100,
       minBackoffMs: Math.max(0, options.minBackoffMs ?? strategy.minBackoffMs ?? 0),
+      allowConcurrent: options.allowConcurrent ?? [],
     },
   };
   if (plugin !== undefined) config.plugin = plugin;
   if (options.events) config.events = options.events;
+  const live = liveness ? livenessProperties(config) : [];
+  const properties = [
+    ...STRATEGY_PROPERTIES.filter((p) => (!LIVENESS.includes(p) || live.includes(p)) && (p !== 'shutdown-accepted' || faults.shutdown > 0)),
+    ...(options.invariants ?? []).map((i) => i.name),
+  ];
   return { config, properties, liveness };
 }

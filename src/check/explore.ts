@@ -11,6 +11,7 @@
  * (CSR), which is all the reverse-reachability pass needs. Model states are kept
  * only until they are expanded; a trace is rebuilt by re-expanding its prefix.
  */
+import { EDGE_DELAY, EDGE_OTHER, EDGE_PROGRESS, EDGE_SHUTDOWN, findFairCycle, firstWithoutFinal, type LivenessGraph } from './liveness.js';
 import type { EnvEvent, TraceStep, Violation } from './types.js';
 
 /** A property violated by one edge (or initial state), reported by a model. */
@@ -50,6 +51,8 @@ export interface ExploreModel<S> {
   expand(state: S, sink: SuccessorSink<S>): void;
   /** How a state appears in a trace. */
   describe(state: S): Omit<TraceStep, 'event'>;
+  /** True when a delay is scheduled in `state` (for the fairness of cycles; default false). */
+  waiting?(state: S): boolean;
 }
 
 /** Limits and switches of one exploration. */
@@ -62,6 +65,13 @@ export interface ExploreOptions {
   liveness: boolean;
   /** The property name used for liveness violations. */
   livenessProperty: string;
+  /**
+   * Also judge "a final state stays reachable" without SHUTDOWN edges (the
+   * environment is not obliged to send it), under this property name.
+   */
+  finalWithoutShutdown?: string;
+  /** Also look for fair cycles that never reach a final state (see liveness.ts), under this property name. */
+  fairCycles?: string;
 }
 
 /** The raw outcome of an exploration. */
@@ -75,6 +85,23 @@ export interface ExploreResult {
 const PRUNED = 1;
 const TERMINAL = 2;
 const EXPANDED = 4;
+/** A delay is scheduled in the state. */
+const WAITING = 8;
+
+/** What kind of edge a move makes, for liveness. */
+function edgeKind(event: EnvEvent): number {
+  switch (event.type) {
+    case 'done':
+    case 'fail':
+      return EDGE_PROGRESS;
+    case 'delay':
+      return EDGE_DELAY;
+    case 'send':
+      return event.event.type === 'SHUTDOWN' ? EDGE_SHUTDOWN : EDGE_OTHER;
+    default:
+      return EDGE_OTHER;
+  }
+}
 
 /** A growable Int32Array. */
 class IntVec {
@@ -139,6 +166,8 @@ export function explore<S>(model: ExploreModel<S>, options: ExploreOptions): Exp
   const flags: number[] = [];
   const edgeStart = new IntVec();
   const edgeTo = new IntVec();
+  /** The event id of each edge. */
+  const edgeEvent = new IntVec();
   const events: EnvEvent[] = [];
   const eventIds = new Map<EnvEvent, number>();
   const found = new Map<string, Found>();
@@ -165,7 +194,7 @@ export function explore<S>(model: ExploreModel<S>, options: ExploreOptions): Exp
   };
 
   /** Adds a state if new; returns its id, or −1 when the state limit stops it. */
-  const add = (state: S, from: number, event: EnvEvent, d: number, prune: boolean): number => {
+  const add = (state: S, from: number, event: number, d: number, prune: boolean): number => {
     let group = 0;
     let key: string;
     if (grouped) {
@@ -187,7 +216,7 @@ export function explore<S>(model: ExploreModel<S>, options: ExploreOptions): Exp
     else byKey.set(key, id);
     pending.push(state);
     parent.push(from);
-    parentEvent.push(eventId(event));
+    parentEvent.push(event);
     depth.push(d);
     flags.push((prune ? PRUNED : 0) | (model.isTerminal(state) ? TERMINAL : 0));
     return id;
@@ -195,7 +224,7 @@ export function explore<S>(model: ExploreModel<S>, options: ExploreOptions): Exp
 
   for (const start of model.initialStates()) {
     const prune = report(start.violations, -1, start.event);
-    add(start.state, -1, start.event, 0, prune);
+    add(start.state, -1, eventId(start.event), 0, prune);
   }
 
   let cursor = 0;
@@ -204,9 +233,12 @@ export function explore<S>(model: ExploreModel<S>, options: ExploreOptions): Exp
   let dropped = false;
   const sink: SuccessorSink<S> = (event, next, violations) => {
     const prune = report(violations, from, event);
-    const to = add(next, from, event, d + 1, prune);
-    if (to >= 0) edgeTo.push(to);
-    else dropped = true;
+    const ev = eventId(event);
+    const to = add(next, from, ev, d + 1, prune);
+    if (to >= 0) {
+      edgeTo.push(to);
+      edgeEvent.push(ev);
+    } else dropped = true;
   };
   for (; cursor < count; cursor++) {
     edgeStart.push(edgeTo.length);
@@ -224,32 +256,89 @@ export function explore<S>(model: ExploreModel<S>, options: ExploreOptions): Exp
     dropped = false;
     model.expand(state, sink);
     // A state whose successors were cut off by the state limit is not known to be stuck.
-    flags[cursor] = f | EXPANDED | (dropped ? PRUNED : 0);
+    flags[cursor] = f | EXPANDED | (dropped ? PRUNED : 0) | (model.waiting?.(state) ? WAITING : 0);
   }
   // States never expanded because the limit stopped the loop early.
   while (edgeStart.length <= count) edgeStart.push(edgeTo.length);
 
   const states = count;
   const violations: Violation[] = [];
-  const traceTo = (target: number, extra?: EnvEvent): Violation['trace'] => rebuildTrace(model, parent.data, parentEvent.data, events, target, extra);
+  const traceTo = (target: number, extra: readonly EnvEvent[] = []): Violation['trace'] => rebuildTrace(model, parent.data, parentEvent.data, events, target, extra);
 
   for (const f of found.values()) {
-    violations.push({ property: f.property, message: f.message, trace: f.from < 0 ? rebuildInitial(model, f.event) : traceTo(f.from, f.event) });
+    violations.push({ property: f.property, message: f.message, trace: f.from < 0 ? rebuildInitial(model, f.event) : traceTo(f.from, [f.event]) });
+  }
+
+  const kinds = events.map(edgeKind);
+  const graph: LivenessGraph = {
+    states,
+    start: edgeStart.data,
+    to: edgeTo.data,
+    kind: (e) => kinds[edgeEvent.data[e]!]!,
+    live: (s) => (flags[s]! & (TERMINAL | PRUNED | EXPANDED)) === EXPANDED,
+    waiting: (s) => (flags[s]! & WAITING) !== 0,
+    depth: depth.data,
+  };
+  const movesOf = (s: number, allowed: (kind: number) => boolean): number => {
+    let n = 0;
+    // A move that comes back to the same state (an ignored SHUTDOWN reported as a violation) is no way out.
+    for (let e = edgeStart.data[s]!; e < edgeStart.data[s + 1]!; e++) if (allowed(graph.kind(e)) && edgeTo.data[e] !== s) n++;
+    return n;
+  };
+  const where = (trace: Violation['trace']): string => {
+    const last = trace[trace.length - 1];
+    return last ? `'${last.state}'` : 'the start state';
+  };
+
+  if (options.finalWithoutShutdown && !found.has(options.finalWithoutShutdown)) {
+    const noShutdown = (kind: number) => kind !== EDGE_SHUTDOWN;
+    const stuck = firstWithoutFinal(graph, noShutdown, (s) => movesOf(s, noShutdown) === 0);
+    if (stuck >= 0) {
+      const trace = traceTo(stuck);
+      const shutdownOnly = movesOf(stuck, (k) => k === EDGE_SHUTDOWN) > 0;
+      violations.push({
+        property: options.finalWithoutShutdown,
+        message:
+          movesOf(stuck, noShutdown) > 0
+            ? options.liveness
+              ? `from ${where(trace)} no final state can be reached unless the environment sends SHUTDOWN: every other run from there goes on forever`
+              : `livelock: from ${where(trace)} no final state can be reached; every run from there cycles forever`
+            : `deadlock: in ${where(trace)} the machine waits for something the environment never does (no invoke running, no delay pending, no event accepted)${shutdownOnly ? '; only a SHUTDOWN would end the run' : ''}`,
+        trace,
+      });
+    }
   }
 
   if (options.liveness && !found.has(options.livenessProperty)) {
-    const stuck = firstWithoutFinal(states, flags, edgeStart.data, edgeTo.data, edgeTo.length);
+    const stuck = firstWithoutFinal(graph, () => true, (s) => movesOf(s, () => true) === 0);
     if (stuck >= 0) {
-      const hasMoves = edgeStart.data[stuck + 1]! > edgeStart.data[stuck]!;
       const trace = traceTo(stuck);
-      const last = trace[trace.length - 1];
-      const where = last ? `'${last.state}'` : 'the start state';
       violations.push({
         property: options.livenessProperty,
-        message: hasMoves
-          ? `livelock: from ${where} no final state can be reached; every run from there cycles forever`
-          : `deadlock: in ${where} the machine waits for something the environment never does (no invoke running, no delay pending, no event accepted)`,
+        message:
+          movesOf(stuck, () => true) > 0
+            ? `livelock: from ${where(trace)} no final state can be reached${options.finalWithoutShutdown ? ', not even with SHUTDOWN' : ''}; every run from there cycles forever`
+            : `deadlock: in ${where(trace)} the machine waits for something the environment never does (no invoke running, no delay pending, no event accepted)`,
         trace,
+      });
+    }
+  }
+
+  if (options.fairCycles && !found.has(options.fairCycles)) {
+    const lasso = findFairCycle(graph);
+    if (lasso) {
+      const prefix = traceTo(lasso.entry);
+      const loopStart = prefix.length;
+      const trace = traceTo(lasso.entry, lasso.loop.map((e) => events[edgeEvent.data[e]!]!));
+      const states = trace.slice(loopStart).map((t) => t.state);
+      const delays = lasso.loop.some((e) => graph.kind(e) === EDGE_DELAY);
+      violations.push({
+        property: options.fairCycles,
+        message:
+          `livelock: from ${where(prefix)} the run can loop forever through ${[...new Set(states)].map((x) => `'${x}'`).join(' → ')} ` +
+          `without reaching a final state (${lasso.loop.length} steps per loop, ${delays ? 'with time passing' : 'with no timer pending'}; nothing the environment must do ends it)`,
+        trace,
+        loopStart,
       });
     }
   }
@@ -257,65 +346,25 @@ export function explore<S>(model: ExploreModel<S>, options: ExploreOptions): Exp
   return { states, transitions: edgeTo.length, complete, violations };
 }
 
-/**
- * The first (shallowest) expanded state from which no terminal or pruned state is
- * reachable, or −1: a reverse BFS from every terminal/pruned state over the
- * reversed CSR graph.
- */
-function firstWithoutFinal(states: number, flags: readonly number[], start: Int32Array, to: Int32Array, edges: number): number {
-  const inDegree = new Int32Array(states + 1);
-  for (let e = 0; e < edges; e++) inDegree[to[e]! + 1]!++;
-  for (let i = 0; i < states; i++) inDegree[i + 1]! += inDegree[i]!;
-  const revStart = inDegree;
-  const fill = revStart.slice(0, states);
-  const revFrom = new Int32Array(edges);
-  for (let s = 0; s < states; s++) {
-    for (let e = start[s]!; e < start[s + 1]!; e++) revFrom[fill[to[e]!]!++] = s;
-  }
-  const good = new Uint8Array(states);
-  const queue = new Int32Array(states);
-  let head = 0;
-  let tail = 0;
-  for (let s = 0; s < states; s++) {
-    const f = flags[s]!;
-    if (f & (TERMINAL | PRUNED) || !(f & EXPANDED)) {
-      good[s] = 1;
-      queue[tail++] = s;
-    }
-  }
-  while (head < tail) {
-    const s = queue[head++]!;
-    for (let e = revStart[s]!; e < revStart[s + 1]!; e++) {
-      const p = revFrom[e]!;
-      if (!good[p]) {
-        good[p] = 1;
-        queue[tail++] = p;
-      }
-    }
-  }
-  for (let s = 0; s < states; s++) if (!good[s]) return s;
-  return -1;
-}
-
 function rebuildInitial<S>(model: ExploreModel<S>, event: EnvEvent): TraceStep[] {
   const start = model.initialStates().find((s) => s.event === event || sameEvent(s.event, event));
   return start ? [{ event: start.event, ...model.describe(start.state) }] : [];
 }
 
-/** Rebuilds the path to `target` (then one more step by `extra`) by re-expanding each prefix state. */
+/** Rebuilds the path to `target` (then the steps `extra`) by re-expanding each prefix state. */
 function rebuildTrace<S>(
   model: ExploreModel<S>,
   parent: Int32Array,
   parentEvent: Int32Array,
   events: readonly EnvEvent[],
   target: number,
-  extra?: EnvEvent,
+  extra: readonly EnvEvent[],
 ): TraceStep[] {
   const path: number[] = [];
   for (let s = target; s >= 0; s = parent[s]!) path.push(s);
   path.reverse();
   const moves = path.map((s) => events[parentEvent[s]!]!);
-  if (extra) moves.push(extra);
+  moves.push(...extra);
   const starts = model.initialStates();
   const first = starts.find((s) => s.event === moves[0] || sameEvent(s.event, moves[0]!));
   if (!first) return [];

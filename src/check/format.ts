@@ -53,8 +53,12 @@ export function formatCheckResult(result: CheckResult): string {
     lines.push(`  ${v ? 'FAIL' : 'pass'}  ${property}${v ? `: ${v.message}` : ''}`);
   }
   for (const v of result.violations) {
-    lines.push('', `counterexample for ${v.property} (${v.trace.length} steps):`);
-    v.trace.forEach((step, i) => lines.push(`  ${formatStep(step, i)}`));
+    const lasso = v.loopStart !== undefined;
+    lines.push('', `counterexample for ${v.property} (${v.trace.length} step${v.trace.length === 1 ? '' : 's'}${lasso ? `: ${v.loopStart} to enter the loop, then ${v.trace.length - v.loopStart!} that repeat forever` : ''}):`);
+    v.trace.forEach((step, i) => {
+      if (i === v.loopStart) lines.push(`  ── loop (back to step ${i - 1}'s state, forever):`);
+      lines.push(`  ${formatStep(step, i)}`);
+    });
   }
   return lines.join('\n');
 }

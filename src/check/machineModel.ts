@@ -64,6 +64,8 @@ export interface StrategyProperties {
   defaultBound: number;
   /** Minimum wait after a failure before the next attempt/restart; 0 turns the check off. */
   minBackoffMs: number;
+  /** Groups of recovery steps allowed to run at once (see `StrategyCheckOptions.allowConcurrent`). */
+  allowConcurrent: ReadonlyArray<readonly string[]>;
 }
 
 /** Everything the model needs. */
@@ -95,8 +97,10 @@ const SHUTDOWN_SLOT = BUDGET_KINDS.indexOf('shutdown');
 const NONE: string[] = [];
 const NO_EFFECTS: Effects = readEffects([]);
 
-/** Invokes that re-run or restart something: at most one may run, and each waits its backoff. */
+/** Invokes that re-run or restart something: each waits its backoff. */
 const RETRY_SOURCES = new Set(['attempt', 'restart']);
+/** The recovery steps of the shape: at most one may be in flight (unless allowed together). */
+const STEP_SOURCES = new Set(['attempt', 'restart', 'cleanup', 'fallback']);
 
 interface CachedStep {
   snap: AnyMachineSnapshot;
@@ -264,13 +268,17 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
     if (facts) return facts;
     const violations: EdgeViolation[] = [];
     if (strategy) {
-      let inFlight = 0;
+      let inFlight: string[] | undefined;
       for (const id in snap.children) {
         const src = (snap.children[id] as { src?: unknown }).src;
-        if (RETRY_SOURCES.has(typeof src === 'string' ? src : id)) inFlight++;
+        const name = typeof src === 'string' ? src : id;
+        if (STEP_SOURCES.has(name)) (inFlight ??= []).push(name);
       }
-      if (inFlight > 1) {
-        violations.push({ property: 'single-recovery-in-flight', message: `${inFlight} attempt/restart invokes run at once: ${Object.keys(snap.children).join(', ')}` });
+      if (inFlight && inFlight.length > 1 && !strategy.allowConcurrent.some((group) => inFlight!.every((n) => group.includes(n)))) {
+        violations.push({
+          property: 'single-recovery-in-flight',
+          message: `${inFlight.length} recovery steps run at once in '${valueKey(snap.value)}': ${inFlight.join(', ')} (at most one of attempt/restart/cleanup/fallback may be in flight; allow a group with allowConcurrent)`,
+        });
       }
       const ctx = snap.context as { attempts?: unknown; maxAttempts?: unknown } | undefined;
       const attempts = typeof ctx?.attempts === 'number' ? ctx.attempts : undefined;
@@ -367,7 +375,11 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
     }
     const event = mv.event;
     const result = event ? step(state, mv.eventId, event) : undefined;
-    if (result?.ignored) return;
+    if (result?.ignored) {
+      // The shape's rule: SHUTDOWN is never ignored. The edge loops back, carrying the violation.
+      if (mv.shutdown && strategy) sink(env, state, [{ property: 'shutdown-accepted', message: `SHUTDOWN is ignored in '${valueKey(state.snap.value)}': every non-final state must go to 'escalated' on SHUTDOWN` }]);
+      return;
+    }
     const elapsed = fired ? fired.remaining : 0;
     let delays = state.delays;
     if (fired || (result && (result.effects.cancelled.length > 0 || result.effects.scheduled.length > 0)) || (result && result.snap.status !== 'active')) {
@@ -416,7 +428,13 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
       time: state.time + elapsed,
       emitted: emittedTypes,
     };
-    const violations = check(state, next, result ? result.effects : NO_EFFECTS, mv.failedRetry);
+    let violations = check(state, next, result ? result.effects : NO_EFFECTS, mv.failedRetry);
+    if (mv.shutdown && strategy && result && !result.error && (result.snap.status !== 'done' || valueKey(result.snap.value) !== 'escalated')) {
+      (violations = violations ? [...violations] : []).push({
+        property: 'shutdown-accepted',
+        message: `SHUTDOWN in '${valueKey(state.snap.value)}' led to '${valueKey(result.snap.value)}', not to the final state 'escalated'`,
+      });
+    }
     sink(env, next, violations);
   };
 
@@ -488,9 +506,11 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
   };
 
   const shutdownEvent = { type: 'SHUTDOWN' };
-  const shutdownMove: Move | undefined = acceptsShutdown
-    ? { env: envEvent('send:SHUTDOWN', () => ({ type: 'send', event: shutdownEvent })), event: shutdownEvent, eventId: machineEventId('S:SHUTDOWN'), spends: SHUTDOWN_SLOT, failedRetry: false, shutdown: true }
-    : undefined;
+  // A strategy must handle SHUTDOWN everywhere, so it is sent even to one that never handles it (the check reports it).
+  const shutdownMove: Move | undefined =
+    acceptsShutdown || strategy
+      ? { env: envEvent('send:SHUTDOWN', () => ({ type: 'send', event: shutdownEvent })), event: shutdownEvent, eventId: machineEventId('S:SHUTDOWN'), spends: SHUTDOWN_SLOT, failedRetry: false, shutdown: true }
+      : undefined;
 
   const extraMoveCache = new Map<string, Move>();
   const extraMove = (event: EventObject): Move => {
@@ -614,6 +634,7 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
     },
 
     describe,
+    waiting: (state) => state.delays.length > 0,
     machineStates: () => machineIds.count(),
     machineTransitions: () => xstateCalls - replayed(),
     replayedTransitions: () => replayed(),

@@ -110,6 +110,12 @@ export interface Violation {
   message: string;
   /** The shortest run that shows it, from `start`. */
   trace: TraceStep[];
+  /**
+   * For a lasso (a run that loops forever): the index of the trace's first step
+   * of the loop. The steps from there on repeat forever: the last one comes back
+   * to the state step `loopStart − 1` reached.
+   */
+  loopStart?: number;
 }
 
 /** The outcome of a check. */
@@ -177,7 +183,13 @@ export interface CheckOptions {
    * Default none.
    */
   events?: readonly EventObject[] | ((snapshot: AnyMachineSnapshot) => readonly EventObject[]);
-  /** Check that a final state stays reachable from every reachable state (no deadlock, no livelock). Default true. */
+  /**
+   * The liveness properties: `final-reachable` (from every reachable state a final
+   * state can be reached without SHUTDOWN), `final-reachable-with-shutdown` (the
+   * same with it, when the check sends SHUTDOWN) and `no-livelock` (no fair cycle
+   * that never ends; fairness: see the README). Default: on for strategies, and
+   * for machines with final states.
+   */
   liveness?: boolean;
   /** Names of the final states a run may end in; any other final state is a violation. Default: any. */
   finalStates?: readonly string[];
@@ -212,6 +224,13 @@ export interface StrategyCheckOptions extends CheckOptions {
   defaultBound?: number;
   /** Overrides the strategy's `minBackoffMs` for `backoff-respected`. Default: the strategy's, else 0 (off). */
   minBackoffMs?: number;
+  /**
+   * Groups of recovery steps (`attempt`, `restart`, `cleanup`, `fallback`) that
+   * may be in flight together without violating `single-recovery-in-flight`,
+   * e.g. `[['cleanup', 'fallback']]` for a strategy that frees memory while it
+   * computes a fallback. Default none: at most one step at a time.
+   */
+  allowConcurrent?: ReadonlyArray<readonly string[]>;
 }
 
 /** The names of the built-in properties of `checkStrategy`. */
@@ -220,7 +239,10 @@ export const STRATEGY_PROPERTIES = [
   'no-restart-after-dispose',
   'backoff-respected',
   'single-recovery-in-flight',
+  'shutdown-accepted',
   'final-reachable',
+  'final-reachable-with-shutdown',
+  'no-livelock',
   'ends-recovered-or-escalated',
   'recovered-event-iff-recovered',
 ] as const;

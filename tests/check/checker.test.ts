@@ -147,14 +147,14 @@ describe('fault model', () => {
   });
 
   it('budgets bound each fault: with every fault off, only success remains', () => {
-    const all = checkStrategy({ name: 'oneShot', machine: oneShot });
-    const none = checkStrategy({ name: 'oneShot', machine: oneShot }, { faults: { transient: 0, permanent: 0, timeout: 0, memory: 0 } });
-    expect(all.transitions).toBe(5); // success + 4 kinds of failure (SHUTDOWN is not accepted)
+    const all = checkStrategy({ name: 'oneShot', machine: oneShot }, { faults: { shutdown: 0 } });
+    const none = checkStrategy({ name: 'oneShot', machine: oneShot }, { faults: { transient: 0, permanent: 0, timeout: 0, memory: 0, shutdown: 0 } });
+    expect(all.transitions).toBe(5); // success + 4 kinds of failure
     expect(none.transitions).toBe(1);
   });
 
   it('a machine that never emits error:recovered violates recovered-event-iff-recovered', () => {
-    const result = checkStrategy({ name: 'oneShot', machine: oneShot });
+    const result = checkStrategy({ name: 'oneShot', machine: oneShot }, { faults: { shutdown: 0 } });
     expect(result.violations.map((v) => v.property)).toEqual(['recovered-event-iff-recovered']);
     expect(result.violations[0]!.trace.map((s) => s.event.type)).toEqual(['start', 'done']);
   });

@@ -47,7 +47,7 @@ describe('dataprism check', () => {
     const byExport = Object.fromEntries(parsed.results.map((r) => [r.export, r.result.violations.map((v) => v.property)]));
     expect(byExport).toEqual({
       unboundedRetry: ['attempts-bounded'],
-      missedEscalation: ['final-reachable'],
+      missedEscalation: ['shutdown-accepted', 'final-reachable', 'final-reachable-with-shutdown'],
       restartDisposed: ['no-restart-after-dispose'],
       impatientRetry: ['backoff-respected'],
     });
@@ -60,11 +60,13 @@ describe('dataprism check', () => {
     const files = readdirSync(dir).sort();
     expect(files).toEqual([
       'impatientRetry.backoff-respected.test.ts',
+      'missedEscalation.final-reachable-with-shutdown.test.ts',
       'missedEscalation.final-reachable.test.ts',
+      'missedEscalation.shutdown-accepted.test.ts',
       'restartDisposed.no-restart-after-dispose.test.ts',
       'unboundedRetry.attempts-bounded.test.ts',
     ]);
-    const text = readFileSync(join(dir, files[3]!), 'utf8');
+    const text = readFileSync(join(dir, files.find((f) => f.startsWith('unboundedRetry'))!), 'utf8');
     expect(text).toMatch(/import \{ unboundedRetry \} from ".*examples\/strategies\/broken\.js";/);
   });
 

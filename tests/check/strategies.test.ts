@@ -60,10 +60,11 @@ describe('broken strategies are caught', () => {
     expect(trace.at(-1)).toMatchObject({ state: 'attempting', attempts: 4, running: ['attempt'] });
   });
 
-  it('missed escalation: final-reachable, a deadlock right after a permanent failure', () => {
+  it('missed escalation: final-reachable, a deadlock right after a permanent failure that not even SHUTDOWN ends', () => {
     const result = checkStrategy(missedEscalation);
-    expect(only(result)).toEqual(['final-reachable']);
-    const v = result.violations[0]!;
+    expect(only(result)).toEqual(['shutdown-accepted', 'final-reachable', 'final-reachable-with-shutdown']);
+    expect(result.violations[0]!.message).toMatch(/SHUTDOWN is ignored in 'gaveUp'/);
+    const v = result.violations[1]!;
     expect(v.message).toMatch(/deadlock/);
     expect(v.trace.map((s) => s.event)).toEqual([
       { type: 'start', variant: 'input' },
