@@ -19,6 +19,7 @@ import { LifecycleError } from '../errors/LifecycleError.js';
 import { ValidationError } from '../errors/ValidationError.js';
 import { ConcurrencyLimiter } from '../util/ConcurrencyLimiter.js';
 import { withTimeout } from '../util/withTimeout.js';
+import { BEGIN_READ_ONLY, END_READ_ONLY, HOST_FILES_DIRECTORY, readOnlyStatement, type StatementAccess } from './access.js';
 import type { DuckDBBackend } from './backend.js';
 import { columnsOf, tableToRows } from './convert.js';
 import { shortSql, toQueryError } from './duckdbErrors.js';
@@ -146,7 +147,11 @@ export class DataPrismEngine {
   private settingsSql(): string {
     // SET GLOBAL so that every pooled connection sees the same settings.
     const statements = ['SET GLOBAL autoload_known_extensions = false', 'SET GLOBAL autoinstall_known_extensions = false'];
-    const { memoryLimit, threads, settings } = this.options;
+    const { memoryLimit, threads, settings, allowedPaths, allowedDirectories } = this.options;
+    // Files are a capability: DuckDB opens only what the host registers or lists (see access.ts).
+    statements.push(`SET GLOBAL allowed_directories = ${listLiteral([HOST_FILES_DIRECTORY, ...(allowedDirectories ?? [])])}`);
+    if (allowedPaths && allowedPaths.length > 0) statements.push(`SET GLOBAL allowed_paths = ${listLiteral(allowedPaths)}`);
+    statements.push('SET GLOBAL enable_external_access = false');
     if (memoryLimit !== undefined) statements.push(`SET GLOBAL memory_limit = ${quoteLiteral(`${Math.floor(memoryLimit)}B`)}`);
     if (threads !== undefined) statements.push(`SET GLOBAL threads = ${Math.floor(threads)}`);
     for (const [name, value] of Object.entries(settings ?? {})) {
@@ -158,6 +163,8 @@ export class DataPrismEngine {
       const literal = typeof value === 'string' ? quoteLiteral(value) : String(value);
       statements.push(`SET GLOBAL ${name} = ${literal}`);
     }
+    // Last: from here on no SET, RESET or PRAGMA can undo the above — not even the host's.
+    statements.push('SET GLOBAL lock_configuration = true');
     return statements.join(';\n');
   }
 
@@ -187,12 +194,28 @@ export class DataPrismEngine {
    * runs out of memory; LifecycleError before the engine is ready.
    */
   async query<T = Record<string, unknown>>(sql: string, params?: readonly QueryParam[]): Promise<QueryResult<T>> {
+    return this.queryAs<T>(undefined, sql, params);
+  }
+
+  /**
+   * Like `query`, but with the rights of `access` (a plugin's), enforced by DuckDB:
+   * the statement is prepared on its own (DuckDB refuses several at once), and a
+   * read-only one is prepared as a subquery (DuckDB's grammar accepts only a query
+   * there) and runs in a READ ONLY transaction (DuckDB refuses every write, a
+   * sequence's `nextval()` included). `undefined`: the host's own rights.
+   * A refused statement rejects with DuckDB's error as a QueryError.
+   */
+  async queryAs<T = Record<string, unknown>>(
+    access: StatementAccess | undefined,
+    sql: string,
+    params?: readonly QueryParam[],
+  ): Promise<QueryResult<T>> {
     this.assertReady('query');
     checkSql(sql);
     const started = performance.now();
     let table: Table | undefined;
     try {
-      table = await this.runStatement(sql, params);
+      table = await this.runStatement(sql, params, access);
       const data = tableToRows<T>(table, this.options.int64 ?? 'auto');
       const executionTime = performance.now() - started;
       this.record(sql, executionTime, data.length);
@@ -204,11 +227,16 @@ export class DataPrismEngine {
 
   /** Like `query`, but returns the result as an apache-arrow Table (columnar, no conversion). */
   async queryArrow(sql: string, params?: readonly QueryParam[]): Promise<Table> {
+    return this.queryArrowAs(undefined, sql, params);
+  }
+
+  /** Like `queryArrow`, with the rights of `access` (see `queryAs`). */
+  async queryArrowAs(access: StatementAccess | undefined, sql: string, params?: readonly QueryParam[]): Promise<Table> {
     this.assertReady('queryArrow');
     checkSql(sql);
     const started = performance.now();
     try {
-      const table = await this.runStatement(sql, params);
+      const table = await this.runStatement(sql, params, access);
       this.record(sql, performance.now() - started, table.numRows);
       return table;
     } catch (error) {
@@ -216,12 +244,12 @@ export class DataPrismEngine {
     }
   }
 
-  private runStatement(sql: string, params: readonly QueryParam[] | undefined): Promise<Table> {
+  private runStatement(sql: string, params: readonly QueryParam[] | undefined, access: StatementAccess | undefined): Promise<Table> {
     const encoded = params && params.length > 0 ? encodeParams(params) : undefined;
     return this.limiter.run(async () => {
       const lease = await this.lease();
       const cancellation: Cancellation = { cancelled: false };
-      const execution = this.execute(lease.backend, lease.conn, sql, encoded, cancellation).finally(lease.release);
+      const execution = this.execute(lease.backend, lease.conn, sql, encoded, cancellation, access).finally(lease.release);
       const parts = await withTimeout(execution, this.options.timeoutMs, {
         operation: 'query',
         hint: 'raise timeoutMs, add filters or LIMIT, or pre-aggregate',
@@ -237,9 +265,7 @@ export class DataPrismEngine {
       // with empty dictionaries); the one-shot path includes them, so run it that way.
       const again = await this.lease();
       try {
-        return tableFromIPC(await again.backend.runQuery(again.conn, sql));
-      } catch (error) {
-        throw toQueryError(error, sql);
+        return tableFromIPC(await this.execute(again.backend, again.conn, sql, encoded, { cancelled: false }, access, true));
       } finally {
         again.release();
       }
@@ -253,41 +279,85 @@ export class DataPrismEngine {
     sql: string,
     params: unknown[] | undefined,
     cancellation: Cancellation,
+    access: StatementAccess | undefined,
+    oneShot = false,
   ): Promise<Uint8Array[]> {
     try {
-      if (params) {
-        const statement = await backend.prepare(conn, sql);
-        try {
-          return [await backend.runPrepared(conn, statement, params)];
-        } finally {
-          await backend.closePrepared(conn, statement).catch(() => undefined);
-        }
-      }
-      // Without a time budget there is nothing to cancel: one call (one worker round
-      // trip) is cheapest. The pending path costs two more but can be cancelled.
-      if (this.options.timeoutMs === undefined) return [await backend.runQuery(conn, sql)];
-      let header = await backend.startPending(conn, sql);
-      while (header === null) {
-        if (cancellation.cancelled) throw new EngineError('cancelled');
-        // In blocking mode this is the only moment timers (the deadline) can fire.
-        if (backend.mode === 'blocking') await new Promise<void>((resolve) => setImmediate(resolve));
-        if (cancellation.cancelled) {
-          await backend.cancelPending(conn);
-          throw new EngineError('cancelled');
-        }
-        header = await backend.pollPending(conn);
-      }
-      const parts = [header];
-      for (;;) {
-        const chunk = await backend.fetchResults(conn);
-        if (chunk === null) continue;
-        if (chunk.length === 0) break;
-        parts.push(chunk);
-      }
-      return parts;
+      if (access) return await this.executeRestricted(backend, conn, sql, params, cancellation, access, oneShot);
+      return await this.executeText(backend, conn, sql, params, cancellation, oneShot);
     } catch (error) {
       throw toQueryError(error, sql);
     }
+  }
+
+  /** The restricted path of `queryAs`: see access.ts for what each step makes DuckDB refuse. */
+  private async executeRestricted(
+    backend: DuckDBBackend,
+    conn: number,
+    sql: string,
+    params: unknown[] | undefined,
+    cancellation: Cancellation,
+    access: StatementAccess,
+    oneShot: boolean,
+  ): Promise<Uint8Array[]> {
+    const text = access.write ? sql : readOnlyStatement(sql);
+    if (!access.write) await backend.runQuery(conn, BEGIN_READ_ONLY);
+    try {
+      const statement = await backend.prepare(conn, text);
+      let result: Uint8Array[] | undefined;
+      try {
+        // A prepared statement runs in one step; with a time budget it only proved the
+        // text is one statement, and the same text then runs on the cancellable path.
+        if (params || oneShot || this.options.timeoutMs === undefined) result = [await backend.runPrepared(conn, statement, params ?? [])];
+      } finally {
+        await backend.closePrepared(conn, statement).catch(() => undefined);
+      }
+      return result ?? (await this.executeText(backend, conn, text, undefined, cancellation, false));
+    } finally {
+      // Also after a failure: the transaction is aborted then, and the connection goes back to the pool.
+      if (!access.write) await backend.runQuery(conn, END_READ_ONLY).catch(() => undefined);
+    }
+  }
+
+  /** Runs `sql` as given (the host's rights). */
+  private async executeText(
+    backend: DuckDBBackend,
+    conn: number,
+    sql: string,
+    params: unknown[] | undefined,
+    cancellation: Cancellation,
+    oneShot: boolean,
+  ): Promise<Uint8Array[]> {
+    if (params) {
+      const statement = await backend.prepare(conn, sql);
+      try {
+        return [await backend.runPrepared(conn, statement, params)];
+      } finally {
+        await backend.closePrepared(conn, statement).catch(() => undefined);
+      }
+    }
+    // Without a time budget there is nothing to cancel: one call (one worker round
+    // trip) is cheapest. The pending path costs two more but can be cancelled.
+    if (oneShot || this.options.timeoutMs === undefined) return [await backend.runQuery(conn, sql)];
+    let header = await backend.startPending(conn, sql);
+    while (header === null) {
+      if (cancellation.cancelled) throw new EngineError('cancelled');
+      // In blocking mode this is the only moment timers (the deadline) can fire.
+      if (backend.mode === 'blocking') await new Promise<void>((resolve) => setImmediate(resolve));
+      if (cancellation.cancelled) {
+        await backend.cancelPending(conn);
+        throw new EngineError('cancelled');
+      }
+      header = await backend.pollPending(conn);
+    }
+    const parts = [header];
+    for (;;) {
+      const chunk = await backend.fetchResults(conn);
+      if (chunk === null) continue;
+      if (chunk.length === 0) break;
+      parts.push(chunk);
+    }
+    return parts;
   }
 
   // ── loading ──────────────────────────────────────────────────────────────────
@@ -356,7 +426,7 @@ export class DataPrismEngine {
         return source.rows;
       }
       const before = create ? 0 : await this.countRows(backend, conn, tableName);
-      const file = `dataprism_load_${Date.now().toString(36)}_${++tempCounter}.csv`;
+      const file = `${HOST_FILES_DIRECTORY}load_${Date.now().toString(36)}_${++tempCounter}.csv`;
       await backend.registerFileText(file, source.csv);
       try {
         await backend.insertCSV(conn, file, { name: tableName, create });
@@ -586,6 +656,11 @@ function lostDictionaries(table: Table): boolean {
     }
   }
   return false;
+}
+
+/** A DuckDB list of string literals. */
+function listLiteral(values: readonly string[]): string {
+  return `[${values.map((v) => quoteLiteral(String(v))).join(', ')}]`;
 }
 
 function checkSql(sql: unknown): void {

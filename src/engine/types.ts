@@ -56,6 +56,16 @@ export interface EngineOptions {
   threads?: number;
   /** Extra DuckDB settings, each run as `SET name = value` after open. Default none. */
   settings?: Record<string, string | number | boolean>;
+  /**
+   * Files DuckDB may open besides the ones the engine registers itself (DuckDB's
+   * `allowed_paths`): local paths in Node, URLs in a browser. Everything else is
+   * refused (`enable_external_access = false`), and the list cannot change once
+   * the engine is open (`lock_configuration = true`). Plugins reach these only
+   * with the `engine:files` permission. Default none.
+   */
+  allowedPaths?: readonly string[];
+  /** Directories (or URL prefixes) DuckDB may open, like `allowedPaths` (DuckDB's `allowed_directories`). Default none. */
+  allowedDirectories?: readonly string[];
   /** How wide integers are returned; see `Int64Mode`. Default `'auto'`. */
   int64?: Int64Mode;
   /** Where the engine logs (open, close, worker messages). Default: silent. */

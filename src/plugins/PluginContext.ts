@@ -12,8 +12,18 @@ import { PluginError } from '../errors/PluginError.js';
 import { QueryError } from '../errors/QueryError.js';
 import { toError } from '../errors/DataPrismError.js';
 import type { EventHandler, Logger } from '../events/types.js';
-import { readOnlyViolation, wrapReadOnly } from './sqlGuard.js';
-import type { DataPrismPlugin, EngineLike, PluginContext, PluginPermission, PluginServices, ResourceHandleLike } from './types.js';
+import { FULL_ACCESS, type StatementAccess } from '../engine/access.js';
+import { accessOf, refusalReason } from './sqlGuard.js';
+import type {
+  DataPrismPlugin,
+  EngineLike,
+  PluginContext,
+  PluginPermission,
+  PluginQueryOptions,
+  PluginServices,
+  QueryResultLike,
+  ResourceHandleLike,
+} from './types.js';
 
 /** A context and the means to end it. */
 export interface PluginContextLease {
@@ -74,19 +84,45 @@ export function createPluginContext(plugin: DataPrismPlugin, config: unknown, se
     }
     return e;
   };
-  // Read-only plugins run only statements the guard accepts, wrapped so DuckDB's parser rejects any write.
-  const guard = (sql: string): string => {
+  const declared = accessOf(granted);
+  const readOnly = Object.freeze({ ...declared, write: false });
+  // The engine enforces the rights (DataPrismEngine.queryAs); this only picks them and explains DuckDB's refusals.
+  const run = async <T>(
+    what: string,
+    sql: string,
+    options: PluginQueryOptions | undefined,
+    plain: (e: EngineLike) => Promise<T> | undefined,
+    restricted: (e: EngineLike, access: StatementAccess) => Promise<T> | undefined,
+  ): Promise<T> => {
+    alive(what);
     if (typeof sql !== 'string') throw new QueryError(`plugin '${name}' passed a ${typeof sql} as SQL; pass a string`, { component: ownerOf(name) });
     if (!granted.has('engine:read')) throw refuse('query the engine', 'engine:read');
-    if (granted.has('engine:write')) return sql;
-    const violation = readOnlyViolation(sql);
-    if (violation !== null) {
-      throw new PluginError(
-        `plugin '${name}' may only run read-only queries (it lacks the 'engine:write' permission), and this statement is refused because ${violation}`,
-        { plugin: name, phase: 'permission' },
+    const access = options?.readOnly === true ? readOnly : declared;
+    const e = engine();
+    const full = access.write && access.files;
+    const pending = full && typeof e.queryAs !== 'function' ? plain(e) : restricted(e, full ? FULL_ACCESS : access);
+    if (pending === undefined) {
+      throw new EngineError(
+        `plugin '${name}' cannot ${what}: the attached engine does not enforce plugin permissions (it has no ${what}As()); attach a DataPrismEngine`,
+        { component: ownerOf(name) },
       );
     }
-    return wrapReadOnly(sql);
+    try {
+      return await pending;
+    } catch (error) {
+      throw explain(error, sql, access);
+    }
+  };
+  const explain = (error: unknown, sql: string, access: StatementAccess): unknown => {
+    if (!(error instanceof QueryError)) return error;
+    const reason = refusalReason(sql, error.message, access);
+    if (reason === null) return error;
+    const rights = access.write ? '' : access === readOnly && granted.has('engine:write') ? ' (this query runs read-only)' : " (it lacks the 'engine:write' permission)";
+    return new PluginError(`plugin '${name}' may only run ${access.write ? 'single statements' : 'read-only queries'}${rights}, and this statement is refused because ${reason}`, {
+      plugin: name,
+      phase: 'permission',
+      cause: error,
+    });
   };
 
   const bus = services.bus;
@@ -126,19 +162,23 @@ export function createPluginContext(plugin: DataPrismPlugin, config: unknown, se
     permissions,
     events,
     logger: prefixedLogger(services.logger, name),
-    async query(sql: string, params?: readonly unknown[]) {
-      alive('query');
-      const statement = guard(sql);
-      return params === undefined ? engine().query(statement) : engine().query(statement, params);
+    query(sql: string, params?: readonly unknown[], options?: PluginQueryOptions): Promise<QueryResultLike> {
+      return run(
+        'query',
+        sql,
+        options,
+        (e) => (params === undefined ? e.query(sql) : e.query(sql, params)),
+        (e, access) => e.queryAs?.(access, sql, params),
+      );
     },
-    async queryArrow(sql: string) {
-      alive('queryArrow');
-      const statement = guard(sql);
-      const e = engine();
-      if (typeof e.queryArrow !== 'function') {
-        throw new EngineError(`the attached engine has no queryArrow(); use query() instead`, { component: ownerOf(name) });
-      }
-      return e.queryArrow(statement);
+    queryArrow(sql: string, options?: PluginQueryOptions): Promise<unknown> {
+      return run(
+        'queryArrow',
+        sql,
+        options,
+        (e) => e.queryArrow?.(sql),
+        (e, access) => e.queryArrowAs?.(access, sql),
+      );
     },
     async loadData(data: unknown, tableName: string, options?: unknown) {
       alive('loadData');

@@ -2,7 +2,6 @@
 export { PluginRegistry, DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_MS, type PluginRegistryOptions } from './PluginRegistry.js';
 export { validatePlugin, PLUGIN_NAME_PATTERN } from './validatePlugin.js';
 export { createPluginContext, ownerOf, prefixedLogger, type PluginContextLease } from './PluginContext.js';
-export { readOnlyViolation, wrapReadOnly, scanSql, type SqlScan } from './sqlGuard.js';
 export { findCycle, formatCycle, topologicalOrder, transitiveDependents } from './dependencyGraph.js';
 export { providePluginMachine, type PluginHooks, type ProvidedPluginMachine } from './pluginActors.js';
 export { pluginMachine, type PluginEmittedEvent, type PluginMachineContext, type PluginMachineEvent, type PluginMachineInput } from '../../machines/plugin.machine.js';

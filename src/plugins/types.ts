@@ -7,20 +7,30 @@
 import type { EventBus } from '../events/EventBus.js';
 import type { EventHandler, Logger } from '../events/types.js';
 import type { ActorHost } from '../orchestrator/ActorHost.js';
+import type { StatementAccess } from '../engine/access.js';
+
+export type { StatementAccess } from '../engine/access.js';
 
 /** What a plugin may touch. Anything not granted is refused with a PluginError. */
 export type PluginPermission =
-  /** Run read-only SQL (`context.query`, `context.queryArrow`). */
+  /** Run read-only SQL (`context.query`, `context.queryArrow`): one query per call, in a READ ONLY transaction. */
   | 'engine:read'
   /** Run any SQL, including DDL/DML, and `context.loadData`. Implies nothing without `engine:read`. */
   | 'engine:write'
+  /**
+   * Use files from SQL: file functions (`read_csv`, `read_text`, `glob`...), COPY,
+   * ATTACH, EXPORT, IMPORT, INSTALL, LOAD — and then only the files DuckDB may open
+   * at all (the host's `engineOptions.allowedPaths` / `allowedDirectories`).
+   * Implies nothing without `engine:read` (and, for COPY and the like, `engine:write`).
+   */
+  | 'engine:files'
   /** Allocate memory through the ResourceManager (`context.allocate`). */
   | 'resources'
   /** Emit events under the plugin's own namespace (`<name>:*`). Subscribing needs no permission. */
   | 'events';
 
 /** Every permission a plugin can declare. */
-export const PLUGIN_PERMISSIONS: readonly PluginPermission[] = ['engine:read', 'engine:write', 'resources', 'events'];
+export const PLUGIN_PERMISSIONS: readonly PluginPermission[] = ['engine:read', 'engine:write', 'engine:files', 'resources', 'events'];
 
 /** One dependency of a plugin on another. */
 export interface PluginDependency {
@@ -80,6 +90,13 @@ export interface EngineLike {
   query(sql: string, params?: readonly unknown[]): Promise<QueryResultLike>;
   /** Runs SQL and returns an Arrow table. Optional: plugins get an EngineError without it. */
   queryArrow?(sql: string): Promise<unknown>;
+  /**
+   * Runs SQL with `access`'s rights, enforced by the engine (DataPrismEngine.queryAs).
+   * Optional, but a plugin without every engine permission can only query an engine that has it.
+   */
+  queryAs?(access: StatementAccess, sql: string, params?: readonly unknown[]): Promise<QueryResultLike>;
+  /** `queryArrow` with `access`'s rights, like `queryAs`. */
+  queryArrowAs?(access: StatementAccess, sql: string, params?: readonly unknown[]): Promise<unknown>;
   /** Loads rows into a table. Optional: plugins get an EngineError without it. */
   loadData?(data: unknown, tableName: string, options?: unknown): Promise<unknown>;
 }
@@ -189,6 +206,12 @@ export interface PluginEvents {
   emit(event: string, data?: unknown): void;
 }
 
+/** How one plugin query runs. */
+export interface PluginQueryOptions {
+  /** Run it read-only whatever the plugin's permissions (one query, in a READ ONLY transaction). Default false. */
+  readOnly?: boolean;
+}
+
 /** What a plugin gets in `initialize` and `execute`. */
 export interface PluginContext {
   /** The plugin's name. */
@@ -201,10 +224,14 @@ export interface PluginContext {
   readonly events: PluginEvents;
   /** A logger whose messages start with `[plugin:<name>]`. */
   readonly logger: Logger;
-  /** Runs SQL: needs `engine:read`; statements that change anything also need `engine:write`. */
-  query(sql: string, params?: readonly unknown[]): Promise<QueryResultLike>;
-  /** Runs SQL and returns an Arrow table; same permissions as `query`. */
-  queryArrow(sql: string): Promise<unknown>;
+  /**
+   * Runs one SQL statement: needs `engine:read`; statements that change anything also
+   * need `engine:write`, and file access `engine:files`. `options.readOnly` runs it
+   * read-only even with `engine:write` (for SQL that came from a caller).
+   */
+  query(sql: string, params?: readonly unknown[], options?: PluginQueryOptions): Promise<QueryResultLike>;
+  /** Runs SQL and returns an Arrow table; same permissions and options as `query`. */
+  queryArrow(sql: string, options?: PluginQueryOptions): Promise<unknown>;
   /** Loads rows into a table through the engine: needs `engine:write`. */
   loadData(data: unknown, tableName: string, options?: unknown): Promise<unknown>;
   /** Allocates through the ResourceManager, owned by `plugin:<name>`: needs `resources`. */

@@ -39,7 +39,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await registry.shutdownAll();
-  engine.close();
+  await engine.close();
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -2,7 +2,7 @@
 // permissions enforced for real, namespaced events, frozen config, owned resources.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { PluginRegistry } from '../../src/plugins/index.js';
-import { wrapReadOnly } from '../../src/plugins/sqlGuard.js';
+import { readOnlyStatement } from '../../src/engine/access.js';
 import { PluginError } from '../../src/errors/PluginError.js';
 import { ResourceManager } from '../../src/resources/ResourceManager.js';
 import type { Logger } from '../../src/events/types.js';
@@ -69,8 +69,8 @@ describe('engine permissions', () => {
   });
 
   test('the wrapper alone makes DuckDB refuse a write, without executing it', async () => {
-    // The second layer, tested without the lexer: DuckDB's parser rejects a DROP inside FROM (...).
-    expect(() => engine.raw(wrapReadOnly('DROP TABLE t'))).toThrow(/syntax error/i);
+    // One layer on its own: DuckDB's parser rejects a DROP inside FROM (...).
+    expect(() => engine.raw(readOnlyStatement('DROP TABLE t'))).toThrow(/syntax error/i);
     expect(rowCount()).toBe(10);
   });
 

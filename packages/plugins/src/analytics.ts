@@ -8,10 +8,11 @@
 import {
   PluginError,
   ValidationError,
-  readOnlyViolation,
+  withoutTrailingSemicolons,
   type DataPrismPlugin,
   type PluginContext,
   type PluginPermission,
+  type QueryResultLike,
 } from '@dataprism/orchestration';
 import {
   aggregateSql,
@@ -69,11 +70,9 @@ function invalid(context: PluginContext, path: string, message: string): Validat
 async function withSource<T>(params: AnalyticsSource, context: PluginContext, fn: (relation: string) => Promise<T>): Promise<T> {
   if (typeof params.table === 'string') return fn(quoteIdent(params.table));
   if (typeof params.sql === 'string') {
-    // Checked here too: a plugin with engine:write must not run a caller's write through `sql`.
-    const violation = readOnlyViolation(params.sql);
-    if (violation !== null) throw invalid(context, 'sql', `must be a single read-only query; refused because ${violation}`);
-    const statement = params.sql.trim().replace(/;+\s*$/, '');
-    return fn(`(\n${statement}\n) AS "source"`);
+    // Every read below runs read-only (see `read`), so DuckDB refuses a caller's write through `sql`
+    // even though this plugin may hold engine:write; the newline ends a trailing `--` comment.
+    return fn(`(\n${withoutTrailingSemicolons(params.sql)}\n) AS "source"`);
   }
   if (isRows(params.data)) {
     if (!context.permissions.includes('engine:write')) {
@@ -95,8 +94,13 @@ async function withSource<T>(params: AnalyticsSource, context: PluginContext, fn
   throw invalid(context, 'source', 'must be one of { table }, { sql } or { data: rows }');
 }
 
+/** Runs one of the plugin's reads. Always read-only: a caller's `{ sql }` is inside it. */
+function read(context: PluginContext, sql: string): Promise<QueryResultLike> {
+  return context.query(sql, undefined, { readOnly: true });
+}
+
 async function columnsOf(relation: string, context: PluginContext): Promise<{ name: string; type: string }[]> {
-  const result = await context.query(`DESCRIBE SELECT * FROM ${relation}`);
+  const result = await read(context, `DESCRIBE SELECT * FROM ${relation}`);
   return result.data.map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
 }
 
@@ -120,7 +124,7 @@ function requireColumn(all: { name: string; type: string }[], column: unknown, c
 async function describe(p: Record<string, unknown>, context: PluginContext) {
   return withSource(p, context, async (relation) => {
     const columns = pick(await columnsOf(relation, context), p.columns, context);
-    const row = (await context.query(describeSql(relation, columns))).data[0] ?? {};
+    const row = (await read(context, describeSql(relation, columns))).data[0] ?? {};
     const summaries: ColumnSummary[] = columns.map((col, i) => {
       const get = (k: string) => row[`c${i}_${k}`];
       const summary: ColumnSummary = {
@@ -150,7 +154,7 @@ async function correlate(p: Record<string, unknown>, context: PluginContext) {
     const all = await columnsOf(relation, context);
     const numeric = pick(all, p.columns, context).filter((c) => isNumericType(c.type)).map((c) => c.name);
     if (numeric.length < 2) throw invalid(context, 'columns', `needs at least two numeric columns, found [${numeric.join(', ')}]`);
-    const row = (await context.query(correlateSql(relation, numeric))).data[0] ?? {};
+    const row = (await read(context, correlateSql(relation, numeric))).data[0] ?? {};
     const matrix = numeric.map((_, i) =>
       numeric.map((__, j) => (i === j ? 1 : toNumber(row[i < j ? `r_${i}_${j}` : `r_${j}_${i}`]))),
     );
@@ -177,7 +181,7 @@ async function aggregate(p: Record<string, unknown>, context: PluginContext) {
       p.descending === true,
       typeof p.limit === 'number' ? p.limit : undefined,
     );
-    return { rows: plainRows((await context.query(sql)).data) };
+    return { rows: plainRows((await read(context, sql)).data) };
   });
 }
 
@@ -188,11 +192,11 @@ async function outliers(p: Record<string, unknown>, context: PluginContext) {
   const limit = typeof p.limit === 'number' ? p.limit : 1000;
   return withSource(p, context, async (relation) => {
     const column = requireColumn(await columnsOf(relation, context), p.column, context);
-    const bounds = (await context.query(outlierBoundsSql(relation, column, method, k))).data[0] ?? {};
+    const bounds = (await read(context, outlierBoundsSql(relation, column, method, k))).data[0] ?? {};
     const lower = toNumber(bounds.lower);
     const upper = toNumber(bounds.upper);
     if (lower === null || upper === null) return { method, threshold: k, lower, upper, count: 0, rows: [] };
-    const rows = plainRows((await context.query(outlierRowsSql(relation, column, lower, upper, limit))).data);
+    const rows = plainRows((await read(context, outlierRowsSql(relation, column, lower, upper, limit))).data);
     return { method, threshold: k, lower, upper, count: rows.length, rows };
   });
 }
@@ -201,13 +205,13 @@ async function histogram(p: Record<string, unknown>, context: PluginContext) {
   const bins = typeof p.bins === 'number' && p.bins >= 1 ? Math.floor(p.bins) : 10;
   return withSource(p, context, async (relation) => {
     const column = requireColumn(await columnsOf(relation, context), p.column, context);
-    const range = (await context.query(`SELECT CAST(min(${quoteIdent(column)}) AS DOUBLE) AS lo, CAST(max(${quoteIdent(column)}) AS DOUBLE) AS hi FROM ${relation}`)).data[0] ?? {};
+    const range = (await read(context, `SELECT CAST(min(${quoteIdent(column)}) AS DOUBLE) AS lo, CAST(max(${quoteIdent(column)}) AS DOUBLE) AS hi FROM ${relation}`)).data[0] ?? {};
     const lo = toNumber(range.lo);
     const hi = toNumber(range.hi);
     if (lo === null || hi === null) return { column, bins: [] };
     const width = (hi - lo) / bins || 1;
     const counts = new Map<number, number>();
-    for (const r of (await context.query(histogramSql(relation, column, lo, hi, bins))).data) counts.set(toNumber(r.bin) ?? 0, toNumber(r.n) ?? 0);
+    for (const r of (await read(context, histogramSql(relation, column, lo, hi, bins))).data) counts.set(toNumber(r.bin) ?? 0, toNumber(r.n) ?? 0);
     return {
       column,
       bins: Array.from({ length: bins }, (_, i) => ({ bin: i, lower: lo + i * width, upper: i === bins - 1 ? hi : lo + (i + 1) * width, count: counts.get(i) ?? 0 })),
