@@ -8,14 +8,19 @@
  * The observer only queues references; one flush per event-loop turn serializes the
  * batch once, numbers it (`seq`) and sends one frame to every page. A page that
  * connects late first receives a `hello` with the world so far.
+ *
+ * It answers only itself (accessGuard.ts): requests and WebSocket upgrades whose
+ * Host or Origin is not the server's own are refused with 403, and beyond
+ * loopback the WebSocket needs the access token printed in `url`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { InspectionEvent, Observer } from 'xstate';
 import type { EventBus } from '../events/EventBus.js';
 import { ResourceError } from '../errors/ResourceError.js';
 import { ValidationError } from '../errors/ValidationError.js';
+import { createAccessGuard, type AccessGuard } from './accessGuard.js';
 import { captureInspection, fromStatelyEvent, InspectionConverter, type CapturedInspection } from './inspectionMessages.js';
 import type { RelayMessage, UnnumberedMessage } from './protocol.js';
 import { ReplayState, type ReplayLimits } from './replayState.js';
@@ -28,6 +33,14 @@ export interface InspectionServerOptions {
   port?: number;
   /** Interface to listen on. Default `'127.0.0.1'`: inspection data shows contexts, keep it local. */
   host?: string;
+  /** The access token carried by `url` and `wsUrl`. Default: a random one per server (at least 16 URL-safe characters when given). */
+  token?: string;
+  /** Whether a WebSocket must present the token. Default: only when listening beyond loopback, where `false` is refused. */
+  requireToken?: boolean;
+  /** Further `Host` names (without port) to answer, e.g. a reverse proxy's. Default: loopback names and the bound interface. */
+  allowedHosts?: readonly string[];
+  /** Further page origins that may connect, e.g. `http://localhost:5173` for an app sending inspection events. Default: the server's own page only. */
+  allowedOrigins?: readonly string[];
   /**
    * Polled every `metricsIntervalMs`; whatever it returns is forwarded as a metrics sample,
    * e.g. `() => ({ usage: o.getResourceManager().getUsage(), metrics: o.getPerformanceMonitor().getMetrics() })`.
@@ -66,10 +79,12 @@ export interface InspectionServer {
   readonly inspect: Observer<InspectionEvent>;
   /** The port it listens on. */
   readonly port: number;
-  /** The page's URL, e.g. `http://localhost:7777/`. */
+  /** The page's URL with the access token, e.g. `http://localhost:7777/?token=…`. */
   readonly url: string;
-  /** The WebSocket URL for pages and for `createWebSocketInspector` in other processes. */
+  /** The WebSocket URL, with the token, for pages and for `createWebSocketInspector` in other processes. */
   readonly wsUrl: string;
+  /** The access token (`?token=` on either URL, or `Authorization: Bearer <token>`). */
+  readonly token: string;
   /** Forwards every event of `bus` (subscribed with `'*'`) as `{ type, payload }`; returns a function that detaches it. */
   attachEventBus(bus: EventBus): () => void;
   /** Forwards one event of your own to the timeline, like an EventBus event. */
@@ -108,9 +123,12 @@ export async function createInspectionServer(options: InspectionServerOptions = 
     throw new ValidationError(`createInspectionServer: metricsIntervalMs must be at least 10 ms, got ${String(interval)}`, { component: 'inspect' });
   }
   const host = options.host ?? '127.0.0.1';
+  const access = { host, token: options.token, requireToken: options.requireToken, allowedHosts: options.allowedHosts, allowedOrigins: options.allowedOrigins };
+  // Checked before listening, so bad access options leave no port open; rebuilt below with the actual port.
+  let guard = createAccessGuard({ ...access, port });
   const serveStatic = options.staticRoot === false ? undefined : createStaticHandler(options.staticRoot);
   const relay = new Relay(options);
-  const http = createServer((request, response) => handleHttp(serveStatic, request, response));
+  const http = createServer((request, response) => handleHttp(guard, serveStatic, request, response));
 
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
@@ -133,18 +151,42 @@ export async function createInspectionServer(options: InspectionServerOptions = 
     http.listen(port, host);
   });
   http.on('error', (error) => relay.warn('the HTTP server reported an error', error));
-  // Created after listening: a WebSocketServer re-emits the HTTP server's listen errors.
-  const wss = new WebSocketServer({ server: http, maxPayload: 4 * 1024 * 1024 });
-  wss.on('connection', (socket) => relay.connect(socket));
+  const actualPort = (http.address() as AddressInfo).port;
+  guard = createAccessGuard({ ...access, token: guard.token, port: actualPort });
+  // Upgrades are checked here, before the WebSocket handshake, so a refused page never sees a frame.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
+  http.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
+    const refused = guard.refuseUpgrade(request.headers, request.url);
+    if (refused !== undefined) {
+      refuse(socket, refused);
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+  });
+  wss.on('connection', (socket: WebSocket) => relay.connect(socket));
   wss.on('error', (error) => relay.warn('the WebSocket server reported an error', error));
 
-  const actualPort = (http.address() as AddressInfo).port;
-  const shownHost = host === '127.0.0.1' || host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  const shownHost = host === '127.0.0.1' || host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   relay.startMetrics(options.metrics, interval);
-  return relay.facade(http, wss, actualPort, shownHost);
+  return relay.facade(http, wss, actualPort, shownHost, guard.token);
 }
 
-function handleHttp(serveStatic: StaticHandler | undefined, request: IncomingMessage, response: ServerResponse): void {
+/** Answers a refused upgrade with a plain 403 and closes the connection. */
+function refuse(socket: Socket, reason: string): void {
+  const body = `${reason}\n`;
+  socket.on('error', () => undefined);
+  socket.end(
+    `HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+function handleHttp(guard: AccessGuard, serveStatic: StaticHandler | undefined, request: IncomingMessage, response: ServerResponse): void {
+  const refused = guard.refuseHttp(request.headers);
+  if (refused !== undefined) {
+    response.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
+    response.end(`${refused}\n`);
+    return;
+  }
   try {
     if (serveStatic?.(request, response)) return;
   } catch {
@@ -301,14 +343,15 @@ class Relay {
     this.metricsTimer.unref();
   }
 
-  facade(http: Server, wss: WebSocketServer, port: number, shownHost: string): InspectionServer {
+  facade(http: Server, wss: WebSocketServer, port: number, shownHost: string, token: string): InspectionServer {
     const relay = this;
     let closing: Promise<void> | undefined;
     return {
       inspect: this.inspect,
       port,
-      url: `http://${shownHost}:${port}/`,
-      wsUrl: `ws://${shownHost}:${port}/`,
+      url: `http://${shownHost}:${port}/?token=${token}`,
+      wsUrl: `ws://${shownHost}:${port}/?token=${token}`,
+      token,
       attachEventBus(bus) {
         const handler = (payload: unknown, type: string) => {
           if (!relay.closed) relay.enqueue({ raw: 'bus', time: Date.now(), type, payload });
