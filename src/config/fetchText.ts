@@ -1,15 +1,18 @@
 /**
- * Fetches a config document over http(s) with a time budget. Other schemes
- * (file:, data:, ftp:, ...) are refused: a URL from configuration must not be
- * able to read local files.
+ * Fetches a config document over http(s) with a time budget and a size cap.
+ * Other schemes (file:, data:, ftp:, ...) are refused: a URL from configuration
+ * must not be able to read local files. The cap holds while the body streams:
+ * a server announcing more is refused before the body is read, and one that
+ * sends more is cut off as soon as the bytes received pass the cap, so a URL
+ * answering with 400 MB costs 10 MiB of memory, not 400 MB.
  */
 import { ConfigError } from '../errors/ConfigError.js';
 import { TimeoutError } from '../errors/TimeoutError.js';
 
-/** The largest document accepted, in characters. */
+/** The largest document accepted, in bytes (after any Content-Encoding is undone): 10 MiB. */
 export const MAX_CONFIG_SIZE = 10 * 1024 * 1024;
 
-/** The text and Content-Type of `url`. Throws ConfigError (bad URL, scheme, status) or TimeoutError. */
+/** The text and Content-Type of `url`. Throws ConfigError (bad URL, scheme, status, size) or TimeoutError. */
 export async function fetchText(url: string, timeoutMs: number): Promise<{ text: string; contentType: string | null }> {
   let parsed: URL;
   try {
@@ -28,10 +31,13 @@ export async function fetchText(url: string, timeoutMs: number): Promise<{ text:
       await response.body?.cancel().catch(() => undefined);
       throw new ConfigError(`Config URL ${url} answered HTTP ${response.status} ${response.statusText}; check the address`, { file: url });
     }
-    const text = await response.text();
-    if (text.length > MAX_CONFIG_SIZE) {
-      throw new ConfigError(`Config URL ${url} returned ${text.length} characters, more than the ${MAX_CONFIG_SIZE} accepted`, { file: url });
+    const announced = Number(response.headers.get('content-length') ?? Number.NaN);
+    // Content-Length counts the encoded body: only an identity body's length says what decoding yields.
+    if (announced > MAX_CONFIG_SIZE && (response.headers.get('content-encoding') ?? 'identity') === 'identity') {
+      await response.body?.cancel().catch(() => undefined);
+      throw tooLarge(url, `announces ${announced} bytes`);
     }
+    const text = await readCapped(response, url);
     return { text, contentType: response.headers.get('content-type') };
   } catch (error) {
     if (error instanceof ConfigError) throw error;
@@ -47,4 +53,37 @@ export async function fetchText(url: string, timeoutMs: number): Promise<{ text:
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Reads the body chunk by chunk, cancelling it (which closes the connection) once it passes the cap. */
+async function readCapped(response: Response, url: string): Promise<string> {
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > MAX_CONFIG_SIZE) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(url, `sent more than ${MAX_CONFIG_SIZE} bytes`);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(received);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  // What response.text() does: UTF-8, a leading BOM dropped, bad sequences replaced.
+  return new TextDecoder('utf-8').decode(bytes);
+}
+
+function tooLarge(url: string, what: string): ConfigError {
+  return new ConfigError(
+    `Config URL ${url} ${what}, more than the ${MAX_CONFIG_SIZE} bytes accepted (10 MiB); point it at the config document itself, or load a large config from a file`,
+    { file: url },
+  );
 }
