@@ -1,11 +1,15 @@
 /**
  * State abstraction: turns a snapshot into the compact text that decides whether
  * two snapshots are the same state. The default keeps the state value, the
- * running children and every primitive context field (numbers, strings,
- * booleans, arrays of them, small plain objects); errors count by name and
- * message.
+ * running children and the whole context: primitives, arrays, plain objects,
+ * Map and Set (in insertion order), Date, RegExp, typed arrays, class instances
+ * by their class name and own enumerable fields, functions and symbols by
+ * identity, actor references by id; errors count by name and message. Nothing is
+ * dropped silently: a value it cannot encode (a WeakMap, a Promise, a cycle) is
+ * a ValidationError naming the field and how to supply an abstraction.
  */
 import type { AnyMachineSnapshot, StateValue } from 'xstate';
+import { ValidationError } from '../errors/ValidationError.js';
 
 /** `'waiting'` → `waiting`; `{ active: { initializing: 'engine' } }` → `active.initializing.engine`; parallel regions joined by `,`. */
 export function stateValueToString(value: StateValue): string {
@@ -48,20 +52,70 @@ export function pickedContextKey(context: unknown, keys: readonly string[], erro
   if (typeof context !== 'object' || context === null) return String(context);
   const record = context as Record<string, unknown>;
   let out = '';
-  for (const k of keys) out += `${encodeValue(record[k], 0, errors)};`;
+  for (const k of keys) out += `${encodeField(record[k], k, errors)};`;
   return out;
 }
 
 function encodeFields(record: Record<string, unknown>, errors: ErrorKeys): string {
   let out = '';
-  for (const k in record) {
-    const part = encodeValue(record[k], 0, errors);
-    if (part !== '') out += `${k}=${part};`;
-  }
+  for (const k in record) out += `${k}=${encodeField(record[k], k, errors)};`;
   return out;
 }
 
-/** A primitive or a small data structure as text; '' for what does not identify a state (functions, actors). */
+/** Deeper than this is taken for a cycle. */
+const MAX_DEPTH = 32;
+
+/** Thrown inside the encoder when a value cannot be encoded; `path` grows as it unwinds. */
+class Unencodable {
+  constructor(
+    readonly path: string[],
+    readonly what: string,
+  ) {}
+}
+
+/** One context field (or an abstraction's result, `field` = `(abstraction)`), as text; throws ValidationError when it cannot be encoded. */
+export function encodeField(value: unknown, field: string, errors: ErrorKeys = errorText): string {
+  try {
+    return encodeValue(value, 0, errors);
+  } catch (error) {
+    if (!(error instanceof Unencodable)) throw error;
+    const path = [field, ...error.path].join('');
+    throw new ValidationError(
+      `the checker cannot tell states apart by context field '${path}': it holds ${error.what}, which it cannot encode into a state id. ` +
+        "Supply an abstraction: `abstractions: { fieldName: (value) => ... }` (the part of the value that matters), `contextKeys: [...]` (only these fields count) " +
+        'or `abstract: (snapshot) => ...` in the check options, or a module for --abstraction exporting them.',
+      { component: 'check', issues: [{ path: `context.${path}`, message: `cannot encode ${error.what}` }] },
+    );
+  }
+}
+
+const functionIds = new WeakMap<object, number>();
+const symbolIds = new Map<symbol, number>();
+let identities = 0;
+
+/** A function or symbol by identity: the same one is the same state, another one is not. */
+function identity(value: object | symbol): string {
+  if (typeof value === 'symbol') {
+    let id = symbolIds.get(value);
+    if (id === undefined) symbolIds.set(value, (id = identities++));
+    return `Y${id}`;
+  }
+  let id = functionIds.get(value);
+  if (id === undefined) functionIds.set(value, (id = identities++));
+  return `F${id}`;
+}
+
+/** Encodes `inner` as a part `key` of its parent, so that a failure names the path to it. */
+function part(inner: unknown, key: string, level: number, errors: ErrorKeys): string {
+  try {
+    return encodeValue(inner, level + 1, errors);
+  } catch (error) {
+    if (error instanceof Unencodable) error.path.unshift(key);
+    throw error;
+  }
+}
+
+/** A value as text, exactly: two values encode alike only when the checker may treat them as the same. */
 function encodeValue(value: unknown, level: number, errors: ErrorKeys): string {
   switch (typeof value) {
     case 'number':
@@ -74,22 +128,65 @@ function encodeValue(value: unknown, level: number, errors: ErrorKeys): string {
       return 'u';
     case 'function':
     case 'symbol':
-      return '';
+      return identity(value);
     default:
       break;
   }
   if (value === null) return 'n';
-  if (level > 3) return '…';
-  if (Array.isArray(value)) return `[${value.map((v) => encodeValue(v, level + 1, errors)).join(',')}]`;
+  if (level > MAX_DEPTH) throw new Unencodable([], `a value nested more than ${MAX_DEPTH} levels deep (a cycle?)`);
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += `${i > 0 ? ',' : ''}${part(value[i], `[${i}]`, level, errors)}`;
+    return `${out}]`;
+  }
   if (value instanceof Error) return errors(value);
   const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== Object.prototype && proto !== null) return '';
-  let out = '{';
-  for (const k in value as Record<string, unknown>) {
-    const part = encodeValue((value as Record<string, unknown>)[k], level + 1, errors);
-    if (part !== '') out += `${k}=${part};`;
+  if (proto === Object.prototype || proto === null) return `{${ownFields(value as Record<string, unknown>, level, errors)}}`;
+  if (value instanceof Map) {
+    let out = 'M{';
+    let i = 0;
+    for (const [k, v] of value) {
+      out += `${part(k, `.keys()[${i}]`, level, errors)}=>${part(v, `.get(${typeof k === 'string' ? JSON.stringify(k) : `keys()[${i}]`})`, level, errors)};`;
+      i++;
+    }
+    return `${out}}`;
   }
-  return `${out}}`;
+  if (value instanceof Set) {
+    let out = 'S{';
+    let i = 0;
+    for (const v of value) out += `${part(v, `.values()[${i++}]`, level, errors)};`;
+    return `${out}}`;
+  }
+  if (value instanceof Date) return `D${value.getTime()}`;
+  if (value instanceof RegExp) return `R${String(value)}`;
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name}[${Array.from(new Uint8Array(value.buffer, value.byteOffset, value.byteLength)).join(',')}]`;
+  if (value instanceof ArrayBuffer) return `AB[${Array.from(new Uint8Array(value)).join(',')}]`;
+  if (isActorRef(value as object)) return `@${(value as { id: string }).id}`;
+  const what = opaque(value as object);
+  if (what) throw new Unencodable([], what);
+  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  return `${typeof name === 'string' ? name : '?'}{${ownFields(value as Record<string, unknown>, level, errors)}}`;
+}
+
+function ownFields(record: Record<string, unknown>, level: number, errors: ErrorKeys): string {
+  let out = '';
+  for (const k of Object.keys(record)) out += `${k}=${part(record[k], `.${k}`, level, errors)};`;
+  return out;
+}
+
+/** An actor reference: its own state is the child's (the snapshot's `children`), so its id identifies it. */
+function isActorRef(value: object): value is { id: string } {
+  const v = value as { id?: unknown; sessionId?: unknown; send?: unknown; getSnapshot?: unknown };
+  return typeof v.id === 'string' && typeof v.sessionId === 'string' && typeof v.send === 'function' && typeof v.getSnapshot === 'function';
+}
+
+/** What a value whose state cannot be read is, or undefined when its own fields say everything. */
+function opaque(value: object): string | undefined {
+  if (value instanceof WeakMap) return 'a WeakMap (its entries cannot be listed)';
+  if (value instanceof WeakSet) return 'a WeakSet (its entries cannot be listed)';
+  if (typeof WeakRef !== 'undefined' && value instanceof WeakRef) return 'a WeakRef';
+  if (value instanceof Promise || typeof (value as { then?: unknown }).then === 'function') return 'a Promise (its outcome cannot be read)';
+  return undefined;
 }
 
 /**
@@ -98,7 +195,7 @@ function encodeValue(value: unknown, level: number, errors: ErrorKeys): string {
  * and shared between states, so its maps stay small, and they live only as
  * long as the check that owns the key function.
  */
-type ErrorKeys = (error: Error) => string;
+export type ErrorKeys = (error: Error) => string;
 
 function errorInterner(): ErrorKeys {
   const byObject = new WeakMap<Error, string>();
@@ -132,10 +229,22 @@ export function flatKey(key: string): string {
   return key;
 }
 
+/** Per context field, the part of its value that matters to the check. */
+export type FieldAbstractions = Readonly<Record<string, (value: unknown) => unknown>>;
+
+/** The context with each abstracted field replaced by its abstraction. */
+export function abstractContext(context: unknown, abstractions: FieldAbstractions): unknown {
+  if (typeof context !== 'object' || context === null) return context;
+  const out: Record<string, unknown> = { ...(context as Record<string, unknown>) };
+  for (const field in abstractions) if (field in out) out[field] = abstractions[field]!(out[field]);
+  return out;
+}
+
 /** Builds the machine-state key function from the check options. */
 export function machineKeyFunction(options: {
   abstract?: (snapshot: AnyMachineSnapshot) => unknown;
   contextKeys?: readonly string[];
+  abstractions?: FieldAbstractions;
 }): (snapshot: AnyMachineSnapshot) => string {
   const childrenKey = (snapshot: AnyMachineSnapshot): string => {
     let out = '';
@@ -147,12 +256,14 @@ export function machineKeyFunction(options: {
     const abstract = options.abstract;
     return (snapshot) => {
       const a = abstract(snapshot);
-      return flatKey(`${valueKey(snapshot.value)}|${typeof a === 'string' ? a : encodeValue(a, 0, errors)}|${childrenKey(snapshot)}|${snapshot.status}`);
+      return flatKey(`${valueKey(snapshot.value)}|${typeof a === 'string' ? a : encodeField(a, '(abstract)', errors)}|${childrenKey(snapshot)}|${snapshot.status}`);
     };
   }
+  const fields = options.abstractions;
+  const contextOf = fields ? (snapshot: AnyMachineSnapshot) => abstractContext(snapshot.context, fields) : (snapshot: AnyMachineSnapshot) => snapshot.context as unknown;
   if (options.contextKeys) {
     const keys = options.contextKeys;
-    return (snapshot) => flatKey(`${valueKey(snapshot.value)}|${pickedContextKey(snapshot.context, keys, errors)}|${childrenKey(snapshot)}|${snapshot.status}`);
+    return (snapshot) => flatKey(`${valueKey(snapshot.value)}|${pickedContextKey(contextOf(snapshot), keys, errors)}|${childrenKey(snapshot)}|${snapshot.status}`);
   }
-  return (snapshot) => flatKey(`${valueKey(snapshot.value)}|${defaultContextKey(snapshot.context, errors)}|${childrenKey(snapshot)}|${snapshot.status}`);
+  return (snapshot) => flatKey(`${valueKey(snapshot.value)}|${defaultContextKey(contextOf(snapshot), errors)}|${childrenKey(snapshot)}|${snapshot.status}`);
 }

@@ -13,7 +13,7 @@
  * when their key texts would be equal.
  */
 import type { AnyMachineSnapshot } from 'xstate';
-import { defaultContextKey, flatKey, machineKeyFunction, valueKey } from './abstraction.js';
+import { defaultContextKey, encodeField, flatKey, machineKeyFunction, valueKey, type FieldAbstractions } from './abstraction.js';
 
 /** Ids of abstracted snapshots, dense from 0. */
 export interface MachineIds {
@@ -23,8 +23,8 @@ export interface MachineIds {
 }
 
 /** The ids for the abstraction the check options choose. */
-export function machineIds(options: { abstract?: (snapshot: AnyMachineSnapshot) => unknown; contextKeys?: readonly string[] }): MachineIds {
-  if (options.abstract || options.contextKeys) return keyedIds(machineKeyFunction(options));
+export function machineIds(options: { abstract?: (snapshot: AnyMachineSnapshot) => unknown; contextKeys?: readonly string[]; abstractions?: FieldAbstractions }): MachineIds {
+  if (options.abstract || options.contextKeys || options.abstractions) return keyedIds(machineKeyFunction(options));
   return new ContextIds();
 }
 
@@ -131,7 +131,7 @@ function stringHash(s: string): number {
 
 /**
  * A hash of the fields `defaultContextKey` encodes, in its order. It may merge
- * more than the encoding does (nested values only contribute their kind), never
+ * more than the encoding does (some values only contribute their kind), never
  * less: comparisons settle the rest.
  */
 function contextHash(context: unknown): number {
@@ -161,24 +161,27 @@ function contextHash(context: unknown): number {
       }
       case 'function':
       case 'symbol':
-        // Encoded as nothing: the field does not count.
-        continue;
+        // Encoded by identity; the comparison tells identities apart.
+        x = 0x243f6a88;
+        break;
       default: {
         if (v === null) x = 0x510e527f;
-        // Not the length: an array of functions encodes like an empty one.
-        else if (Array.isArray(v)) x = 0x9b05688c;
         else if (v instanceof Error) x = 0x1f83d9ab;
-        else {
-          const proto = Object.getPrototypeOf(v) as unknown;
-          if (proto !== Object.prototype && proto !== null) continue;
-          x = 0x5be0cd19;
-        }
+        else if (Array.isArray(v) && flatArray(v)) x = 0x9b05688c ^ v.length;
+        // Any other structure is encoded once here, which also refuses, naming the field, what cannot be encoded.
+        else x = stringHash(encodeField(v, k)) ^ 0x5be0cd19;
       }
     }
     h = Math.imul(h ^ stringHash(k), 16777619);
     h = Math.imul(h ^ x, 16777619);
   }
   return h;
+}
+
+/** An array of primitives only (no structure that could hold something unencodable). */
+function flatArray(values: readonly unknown[]): boolean {
+  for (const v of values) if (typeof v === 'object' && v !== null) return false;
+  return true;
 }
 
 /**

@@ -167,7 +167,11 @@ export interface CheckOptions {
   maxDepth?: number;
   /**
    * The state abstraction: what makes two snapshots the same state. Default: the
-   * state value plus every primitive (and array-of-primitive) context field.
+   * state value, the running children and the whole context, encoded exactly
+   * (primitives, arrays, plain objects, Map, Set, Date, class instances by their
+   * own fields, functions by identity; errors by name and message). A context
+   * value it cannot encode (a WeakMap, a Promise, a cycle) is a ValidationError
+   * naming the field: supply one of these abstractions for it.
    * Snapshots with the same abstraction are one state: transitions, invariants and
    * properties are computed once, on the first snapshot seen, so an abstraction
    * must keep every field they depend on.
@@ -175,6 +179,12 @@ export interface CheckOptions {
   abstract?: (snapshot: AnyMachineSnapshot) => unknown;
   /** Shorthand for `abstract`: only these context fields count (plus the state value). */
   contextKeys?: readonly string[];
+  /**
+   * Per context field, the part of its value that matters, e.g.
+   * `{ breaker: (b) => (b as CircuitBreaker).state }`: the field counts by what
+   * the function returns (encoded like any context value).
+   */
+  abstractions?: Readonly<Record<string, (value: unknown) => unknown>>;
   /** Extra safety invariants checked in every reachable state. Default none. */
   invariants?: readonly Invariant[];
   /**

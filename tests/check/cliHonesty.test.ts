@@ -83,6 +83,35 @@ export const toggle = setup({}).createMachine({ id: 'toggle', initial: 'off', st
   });
 });
 
+describe('--abstraction', () => {
+  it('a context field the checker cannot encode is exit 2 naming it; an abstraction module for it lets the check run', async () => {
+    const file = join(scratch, 'weak.ts');
+    writeFileSync(
+      file,
+      `import { assign, setup } from 'xstate';
+export const weak = setup({}).createMachine({ id: 'weak', initial: 'a', context: { n: 0, cache: new WeakMap() },
+  states: { a: { on: { INC: { guard: ({ context }) => context.n < 3, actions: assign({ n: ({ context }) => context.n + 1 }) } } } } });
+`,
+    );
+    const abstraction = join(scratch, 'abstraction.ts');
+    writeFileSync(abstraction, `export const abstractions = { cache: () => 'ignored' };\n`);
+    const refused = capture();
+    expect(await checkCommand([file, '--send', 'INC'], refused.io)).toBe(EXIT.usage);
+    expect(refused.errors()).toMatch(/'weak' could not be checked: the checker cannot tell states apart by context field 'cache'.*--abstraction/);
+    const ok = capture();
+    expect(await checkCommand([file, '--send', 'INC', '--abstraction', abstraction], ok.io)).toBe(EXIT.ok);
+    expect(ok.text()).toMatch(/weak: OK — 4 states/);
+  });
+
+  it('a module that exports no abstraction is a usage error', async () => {
+    const abstraction = join(scratch, 'empty-abstraction.ts');
+    writeFileSync(abstraction, `export const unrelated = 1;\nexport const abstractions = { cache: 3 };\n`);
+    const c = capture();
+    expect(await checkCommand(['examples/strategies/patientRetry.ts', '--abstraction', abstraction], c.io)).toBe(2);
+    expect(c.errors()).toMatch(/`abstractions` must map field names to functions .*not a function: cache/);
+  });
+});
+
 describe('fault-model flags', () => {
   it('--no-shutdown and --faults reach the check', async () => {
     const plain = capture();

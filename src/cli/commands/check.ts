@@ -29,6 +29,9 @@ options:
                     memory, shutdown, dispose; N a count or 'inf'
                     (defaults: failures inf, shutdown 1, dispose 1 when restarting)
   --send TYPE       the environment may also send { type: TYPE } in any state (repeatable)
+  --abstraction M   a module exporting the state abstraction for every check:
+                    \`abstractions\` ({ field: (value) => part that matters }),
+                    \`contextKeys\` (string[]) and/or \`abstract\` ((snapshot) => key)
   --json            print the results as JSON
   --emit-test DIR   write a vitest regression test per counterexample into DIR
   -h, --help        show this message
@@ -63,7 +66,11 @@ interface Args {
   emitTest?: string;
   faults: FaultModel;
   send: EventObject[];
+  abstraction?: string;
 }
+
+/** The parts of the check options a module given to --abstraction may export. */
+type AbstractionOptions = Pick<CheckOptions, 'abstract' | 'contextKeys' | 'abstractions'>;
 
 class UsageError extends Error {}
 
@@ -123,6 +130,12 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
         args.send.push({ type });
         break;
       }
+      case '--abstraction': {
+        const file = value();
+        if (!file) throw new UsageError('--abstraction needs a module exporting abstractions, contextKeys or abstract');
+        args.abstraction = file;
+        break;
+      }
       case '--emit-test': {
         const dir = value();
         if (!dir) throw new UsageError('--emit-test needs a directory');
@@ -138,8 +151,30 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
   return { ...args, file: files[0]! };
 }
 
-function runOne(item: Checkable, args: Args): CheckResult {
-  const options: CheckOptions = {};
+/** Reads a --abstraction module; throws UsageError saying what is wrong with it. */
+async function loadAbstraction(file: string): Promise<AbstractionOptions> {
+  const module = await importModule(file);
+  const out: AbstractionOptions = {};
+  const { abstract, contextKeys, abstractions } = module as Record<string, unknown>;
+  if (abstract !== undefined) {
+    if (typeof abstract !== 'function') throw new UsageError(`${file}: \`abstract\` must be a function (snapshot) => key, got ${typeof abstract}`);
+    out.abstract = abstract as AbstractionOptions['abstract'] & object;
+  }
+  if (contextKeys !== undefined) {
+    if (!Array.isArray(contextKeys) || !contextKeys.every((k) => typeof k === 'string')) throw new UsageError(`${file}: \`contextKeys\` must be an array of field names`);
+    out.contextKeys = contextKeys as string[];
+  }
+  if (abstractions !== undefined) {
+    const bad = typeof abstractions !== 'object' || abstractions === null ? ['(not an object)'] : Object.entries(abstractions).filter(([, f]) => typeof f !== 'function').map(([k]) => k);
+    if (bad.length > 0) throw new UsageError(`${file}: \`abstractions\` must map field names to functions (value) => part that matters; not a function: ${bad.join(', ')}`);
+    out.abstractions = abstractions as AbstractionOptions['abstractions'] & object;
+  }
+  if (Object.keys(out).length === 0) throw new UsageError(`${file} exports none of abstractions, contextKeys, abstract: export at least one`);
+  return out;
+}
+
+function runOne(item: Checkable, args: Args, abstraction: AbstractionOptions): CheckResult {
+  const options: CheckOptions = { ...abstraction };
   if (args.maxStates !== undefined) options.maxStates = args.maxStates;
   if (args.maxDepth !== undefined) options.maxDepth = args.maxDepth;
   if (Object.keys(args.faults).length > 0) options.faults = args.faults;
@@ -188,6 +223,16 @@ export async function checkCommand(argv: string[], io: CheckCommandIO = processI
     throw error;
   }
 
+  let abstraction: AbstractionOptions = {};
+  if (args.abstraction) {
+    try {
+      abstraction = await loadAbstraction(args.abstraction);
+    } catch (error) {
+      io.err(`dataprism check: --abstraction ${error instanceof Error ? error.message : String(error)}`);
+      return EXIT.usage;
+    }
+  }
+
   let items: Checkable[];
   try {
     const found = findCheckables(await importModule(args.file));
@@ -211,7 +256,7 @@ export async function checkCommand(argv: string[], io: CheckCommandIO = processI
   for (const item of items) {
     let result: CheckResult;
     try {
-      result = runOne(item, args);
+      result = runOne(item, args, abstraction);
     } catch (error) {
       io.err(`dataprism check: '${item.exportName}' could not be checked: ${error instanceof Error ? error.message : String(error)}`);
       return EXIT.usage;
