@@ -7,13 +7,17 @@
  *   Map, then pauses in a state that forgot SHUTDOWN. Only the Map tells the
  *   second transient failure from the first, so a checker that dropped the Map
  *   from its state ids merged them and never saw the pause              shutdown-accepted
+ * - `hastyBackoff` promises 100 ms between tries, but its exponential
+ *   backoff starts from attempt 0, so the first wait is 50 ms             backoff-respected
+ *   (the bug is in the delay function: a replay that does not run the
+ *   real delays could not reproduce it)
  *
  * `dataprism check examples/strategies/brokenData.ts` exits 1 and prints each trace.
  */
 import { assign, setup } from 'xstate';
 import { defineRecoveryStrategy } from '../../src/errors/recovery/index.js';
 import type { RecoveryInput } from '../../src/errors/recovery/index.js';
-import { attempt, canRetry, finals, output, transient } from './kit.js';
+import { attempt, canRetry, context, finals, output, transient, types } from './kit.js';
 
 interface KindContext {
   error: Error;
@@ -67,3 +71,40 @@ export const kindAwareRetry = defineRecoveryStrategy({
     },
   }),
 });
+
+/** Exponential backoff, 100 ms doubling per attempt — off by one: before the first attempt it is 50 ms. */
+export function hastyDelay(attempts: number): number {
+  return 100 * 2 ** (attempts - 1);
+}
+
+/** Builds the hasty strategy with a backoff function; the regression test swaps in a fixed one. */
+export function hastyBackoffWith(backoff: (attempts: number) => number) {
+  return defineRecoveryStrategy({
+    name: 'hasty_backoff',
+    bound: 3,
+    minBackoffMs: 100,
+    machine: setup({
+      types,
+      actors: { attempt },
+      delays: { backoff: ({ context: c }) => backoff(c.attempts) },
+      guards: { canRetry },
+    }).createMachine({
+      id: 'hasty_backoff',
+      initial: 'waiting',
+      context,
+      output,
+      on: { SHUTDOWN: '.escalated' },
+      states: {
+        waiting: { after: { backoff: 'attempting' } },
+        attempting: {
+          entry: assign({ attempts: ({ context: c }) => c.attempts + 1 }),
+          invoke: { id: 'attempt', src: 'attempt', input: ({ context: c }) => ({ attempt: c.attempts }), onDone: 'recovered', onError: [{ guard: 'canRetry', target: 'waiting' }, { target: 'escalated' }] },
+        },
+        ...finals('hasty_backoff'),
+      },
+    }),
+  });
+}
+
+/** Bug: the delay function's first wait is below the promised minimum backoff. */
+export const hastyBackoff = hastyBackoffWith(hastyDelay);

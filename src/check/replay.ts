@@ -2,8 +2,11 @@
  * Replays a counterexample trace against the real runtime: the strategy's machine
  * runs in a real XState actor, its invoked actors are replaced by stubs that
  * answer exactly as the trace says (resolve, or reject with the fault's error),
- * and its named delays are made tiny, so real timers fire in the trace's order.
- * After each step the real actor's state is compared with the trace's.
+ * and time is a simulated clock (XState's `clock` option): the machine's own
+ * delay functions run and schedule real-length timers, and a trace's "delay
+ * elapses (+N ms)" advances the clock to the earliest timer, which must be due
+ * exactly N ms later. After each step the real actor's state, emitted events
+ * and time are compared with the trace's.
  */
 import { createActor, fromPromise, type AnyActorRef, type AnyMachineSnapshot, type EventObject } from 'xstate';
 import { ValidationError } from '../errors/ValidationError.js';
@@ -19,9 +22,7 @@ export interface ReplayOptions {
   input?: unknown;
   /** The fault model the check used (only `outputs` matters here). Default: none. */
   faults?: FaultModel;
-  /** Length of every named delay in the real run, in ms. Default 1. */
-  delayMs?: number;
-  /** How long to wait for the real actor to move after a step, in ms. Default 2000. */
+  /** How long to wait (real time) for the real actor to move after an invoke answers, in ms. Default 2000. */
   stepTimeoutMs?: number;
 }
 
@@ -87,6 +88,38 @@ class SnapshotQueue {
   }
 }
 
+/** XState's clock, simulated: timers fire only when the replay advances time to them. */
+class SimulatedClock {
+  now = 0;
+  private next = 1;
+  private readonly timers = new Map<number, { at: number; fn: () => void }>();
+
+  setTimeout(fn: () => void, ms: number): number {
+    const id = this.next++;
+    this.timers.set(id, { at: this.now + Math.max(0, Number(ms) || 0), fn });
+    return id;
+  }
+
+  clearTimeout(id: number): void {
+    this.timers.delete(id);
+  }
+
+  /** The earliest timer (first scheduled among equals), or undefined. */
+  earliest(): { id: number; at: number } | undefined {
+    let best: { id: number; at: number } | undefined;
+    for (const [id, t] of this.timers) if (!best || t.at < best.at) best = { id, at: t.at };
+    return best;
+  }
+
+  /** Advances to timer `id` and runs it. */
+  fire(id: number): void {
+    const t = this.timers.get(id)!;
+    this.timers.delete(id);
+    this.now = t.at;
+    t.fn();
+  }
+}
+
 function stateText(snapshot: AnyMachineSnapshot): string {
   const value = stateValueToString(snapshot.value);
   return snapshot.status === 'error' ? `${value} (error)` : value;
@@ -109,23 +142,22 @@ export async function replayTrace(strategy: CheckableStrategy, trace: readonly T
   const input = first.event.variant === 'plugin disposed' ? { ...baseInput, pluginState: 'disposed' } : baseInput;
   const plugin = typeof input.plugin === 'string' ? input.plugin : undefined;
   const outputs = withStageOutputs(strategy, options.faults?.outputs ?? {});
-  const delayMs = options.delayMs ?? 1;
   const timeoutMs = options.stepTimeoutMs ?? 2000;
 
   const pending = new Map<string, Pending>();
   const machine = strategy.machine;
-  const implementations = machine.implementations as { actors?: Record<string, unknown>; delays?: Record<string, unknown> };
+  const implementations = machine.implementations as { actors?: Record<string, unknown> };
   const stubs: Record<string, unknown> = {};
   for (const src of Object.keys(implementations.actors ?? {})) {
     stubs[src] = fromPromise(({ self }) => new Promise((resolve, reject) => pending.set(self.id, { resolve, reject })));
   }
-  const delays: Record<string, number> = {};
-  for (const name of Object.keys(implementations.delays ?? {})) delays[name] = delayMs;
-  const provided = machine.provide({ actors: stubs, delays } as never);
+  // Only the invoked actors are replaced: the delays are the machine's own.
+  const provided = machine.provide({ actors: stubs } as never);
 
   const queue = new SnapshotQueue();
   let emitted: string[] = [];
-  const actor: AnyActorRef = createActor(provided, { input } as never);
+  const clock = new SimulatedClock();
+  const actor: AnyActorRef = createActor(provided, { input, clock } as never);
   actor.subscribe({ next: (s: AnyMachineSnapshot) => queue.push(s), error: () => {} });
   actor.on('*', (e: EventObject) => emitted.push(e.type));
 
@@ -160,8 +192,16 @@ export async function replayTrace(strategy: CheckableStrategy, trace: readonly T
         case 'send':
           actor.send(move.event);
           break;
-        case 'delay':
+        case 'delay': {
+          const timer = clock.earliest();
+          if (!timer || timer.at - clock.now !== move.ms) {
+            const actual = timer ? `the earliest timer of the real run is due in ${timer.at - clock.now} ms` : 'the real run has no timer pending';
+            steps.push({ index: i, event: describeEnvEvent(move), expected: step.state, actual: stateText(actor.getSnapshot() as AnyMachineSnapshot), emitted: [], ok: false });
+            return finish(false, `step ${i} (${describeEnvEvent(move)}): ${actual}`, i);
+          }
+          clock.fire(timer.id);
           break;
+        }
         case 'dispose':
           // The environment changed; the machine is not told, so nothing moves.
           steps.push({ index: i, event: describeEnvEvent(move), expected: step.state, actual: stateText(actor.getSnapshot() as AnyMachineSnapshot), emitted: [], ok: true });
@@ -172,10 +212,16 @@ export async function replayTrace(strategy: CheckableStrategy, trace: readonly T
     const actual = snapshot ? stateText(snapshot) : `${stateText(actor.getSnapshot() as AnyMachineSnapshot)} (did not move within ${timeoutMs} ms)`;
     const got = emitted;
     emitted = [];
-    const ok = !!snapshot && actual === step.state && sameList(got, step.emitted);
+    const onTime = clock.now === step.timeMs;
+    const ok = !!snapshot && actual === step.state && sameList(got, step.emitted) && onTime;
     steps.push({ index: i, event: describeEnvEvent(move), expected: step.state, actual, emitted: got, ok });
     if (!ok) {
-      const why = actual !== step.state ? `reached '${actual}' where the trace says '${step.state}'` : `emitted [${got.join(', ')}] where the trace says [${step.emitted.join(', ')}]`;
+      const why =
+        actual !== step.state
+          ? `reached '${actual}' where the trace says '${step.state}'`
+          : !sameList(got, step.emitted)
+            ? `emitted [${got.join(', ')}] where the trace says [${step.emitted.join(', ')}]`
+            : `is at ${clock.now} ms where the trace says ${step.timeMs} ms`;
       return finish(false, `step ${i} (${describeEnvEvent(move)}): the real run ${why}`, i);
     }
   }
