@@ -36,12 +36,13 @@ function productSpace(maxAttempts: number, k: number, runs = 1): Space {
     runs,
     label: `product (retry maxAttempts=${maxAttempts}, ≤${k} faults/kind)`,
     strategy: retryStrategy({ maxAttempts, jitter: 0, factor: 1, initialDelayMs: 10 }),
-    options: { faults: { transient: k, timeout: k, memory: k, permanent: 1, shutdown: 1 } },
+    // One start (no input domain): xstate/graph walks from one initial state.
+    options: { faults: { transient: k, timeout: k, memory: k, permanent: 1, shutdown: 1 }, inputs: {} },
   };
 }
 
 function distinctSpace(maxAttempts: number, runs = 1): Space {
-  return { label: `distinct (counting retry maxAttempts=${maxAttempts})`, strategy: countingRetry(maxAttempts), options: {}, runs };
+  return { label: `distinct (counting retry maxAttempts=${maxAttempts})`, strategy: countingRetry(maxAttempts), options: { inputs: {} }, runs };
 }
 
 function measureOurs(space: Space): { states: number; ms: number; machineStates: number; xstateCalls: number } {

@@ -11,13 +11,18 @@
  *   backoff starts from attempt 0, so the first wait is 50 ms             backoff-respected
  *   (the bug is in the delay function: a replay that does not run the
  *   real delays could not reproduce it)
+ * - `transientForever` lifts its bound for transient errors ("they always
+ *   pass eventually"): only runs that start from a transient error show it attempts-bounded
+ * - `waitForWindow` waits for the restart-intensity window to pass when the
+ *   log is full, but the log and \`now\` are its input and never change:
+ *   only runs that start with a full restart log show it                   no-livelock
  *
  * `dataprism check examples/strategies/brokenData.ts` exits 1 and prints each trace.
  */
 import { assign, setup } from 'xstate';
 import { defineRecoveryStrategy } from '../../src/errors/recovery/index.js';
 import type { RecoveryInput } from '../../src/errors/recovery/index.js';
-import { attempt, canRetry, context, finals, output, transient, types } from './kit.js';
+import { attempt, canRetry, context, finals, output, restart, transient, types } from './kit.js';
 
 interface KindContext {
   error: Error;
@@ -77,21 +82,21 @@ export function hastyDelay(attempts: number): number {
   return 100 * 2 ** (attempts - 1);
 }
 
-/** Builds the hasty strategy with a backoff function; the regression test swaps in a fixed one. */
-export function hastyBackoffWith(backoff: (attempts: number) => number) {
+/** A plain retry: wait `backoff(attempts)`, attempt, up to `maxAttempts(input)` attempts. */
+function plainRetry(name: string, parts: { backoff: (attempts: number) => number; maxAttempts: (input: RecoveryInput) => number; minBackoffMs?: number }) {
   return defineRecoveryStrategy({
-    name: 'hasty_backoff',
+    name,
     bound: 3,
-    minBackoffMs: 100,
+    ...(parts.minBackoffMs !== undefined ? { minBackoffMs: parts.minBackoffMs } : {}),
     machine: setup({
       types,
       actors: { attempt },
-      delays: { backoff: ({ context: c }) => backoff(c.attempts) },
+      delays: { backoff: ({ context: c }) => parts.backoff(c.attempts) },
       guards: { canRetry },
     }).createMachine({
-      id: 'hasty_backoff',
+      id: name,
       initial: 'waiting',
-      context,
+      context: ({ input }) => ({ ...context({ input }), maxAttempts: parts.maxAttempts(input) }),
       output,
       on: { SHUTDOWN: '.escalated' },
       states: {
@@ -100,11 +105,63 @@ export function hastyBackoffWith(backoff: (attempts: number) => number) {
           entry: assign({ attempts: ({ context: c }) => c.attempts + 1 }),
           invoke: { id: 'attempt', src: 'attempt', input: ({ context: c }) => ({ attempt: c.attempts }), onDone: 'recovered', onError: [{ guard: 'canRetry', target: 'waiting' }, { target: 'escalated' }] },
         },
-        ...finals('hasty_backoff'),
+        ...finals(name),
       },
     }),
   });
 }
 
+/** Builds the hasty strategy with a backoff function; the regression test swaps in a fixed one. */
+export function hastyBackoffWith(backoff: (attempts: number) => number) {
+  return plainRetry('hasty_backoff', { backoff, maxAttempts: () => 3, minBackoffMs: 100 });
+}
+
 /** Bug: the delay function's first wait is below the promised minimum backoff. */
 export const hastyBackoff = hastyBackoffWith(hastyDelay);
+
+/** Bug: declares a bound of 3 but retries transient errors without limit. */
+export const transientForever = plainRetry('transient_forever', {
+  backoff: () => 100,
+  maxAttempts: (input) => (input.category === 'transient' ? Number.MAX_SAFE_INTEGER : 3),
+});
+
+interface WindowContext {
+  error: Error;
+  plugin: string | undefined;
+  attempts: number;
+  maxAttempts: number;
+  now: number;
+  restartLog: number[];
+  pluginState: string | undefined;
+}
+
+/** Bug: with 3 restarts in the last second it waits a second and looks again — at the same input, forever. */
+export const waitForWindow = defineRecoveryStrategy({
+  name: 'wait_for_window',
+  bound: 1,
+  machine: setup({
+    types: {} as { context: WindowContext; input: RecoveryInput; events: { type: 'SHUTDOWN' } },
+    actors: { restart },
+    delays: { window: 1000 },
+    guards: {
+      disposed: ({ context: c }) => c.pluginState === 'disposed',
+      tooMany: ({ context: c }) => c.restartLog.filter((t) => c.now - t < 1000).length >= 3,
+    },
+  }).createMachine({
+    id: 'wait_for_window',
+    initial: 'deciding',
+    context: ({ input }) => ({ error: input.error, plugin: input.plugin, attempts: 0, maxAttempts: 1, now: input.now ?? 0, restartLog: input.restartLog ?? [], pluginState: input.pluginState }),
+    output,
+    on: { SHUTDOWN: '.escalated' },
+    states: {
+      deciding: { always: [{ guard: 'disposed', target: 'escalated' }, { guard: 'tooMany', target: 'cooling' }, { target: 'restarting' }] },
+      // Meant to let the window pass; `now` is the input's and never moves.
+      cooling: { after: { window: 'deciding' } },
+      restarting: {
+        entry: assign({ attempts: ({ context: c }) => c.attempts + 1 }),
+        invoke: { id: 'restart', src: 'restart', input: ({ context: c }) => ({ plugin: c.plugin, dependents: [] }), onDone: 'recovered', onError: 'escalated' },
+      },
+      ...finals('wait_for_window'),
+    },
+  }),
+});

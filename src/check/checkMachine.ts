@@ -10,7 +10,8 @@ import { machineIds } from './machineIds.js';
 import { explore } from './explore.js';
 import { resolveFaultModel } from './faults.js';
 import { createMachineModel, type MachineModelConfig } from './machineModel.js';
-import { STRATEGY_PROPERTIES, type CheckOptions, type CheckResult, type CheckableStrategy, type StrategyCheckOptions } from './types.js';
+import { applyInputPoint, domainPoints, pointName } from './inputs.js';
+import { STRATEGY_PROPERTIES, type CheckOptions, type CheckResult, type CheckableStrategy, type InputDomain, type StrategyCheckOptions } from './types.js';
 
 const DEFAULT_MAX_STATES = 1_000_000;
 const LIVENESS: readonly string[] = ['final-reachable', 'final-reachable-with-shutdown', 'no-livelock'];
@@ -157,6 +158,21 @@ export function withStageOutputs(strategy: CheckableStrategy, outputs: Record<st
   return out;
 }
 
+/**
+ * The default input domain: every field the user's input (undefined: the
+ * default input) leaves open, over values that change what a strategy does.
+ */
+function defaultDomain(given: Record<string, unknown> | undefined, restarts: boolean): InputDomain {
+  const open = (field: string) => given === undefined || given[field] === undefined;
+  const domain: { -readonly [K in keyof InputDomain]: InputDomain[K] } = {};
+  // A given input always has its category (RecoveryInput requires one): only the default input's is varied.
+  if (given === undefined) domain.category = ['plugin', 'transient', 'query'];
+  if (open('hasOperation')) domain.hasOperation = [true, false];
+  if (restarts && open('pluginState')) domain.pluginState = ['active', 'disposed'];
+  if (restarts && open('restartLog')) domain.restartLogLength = [0, 3];
+  return domain;
+}
+
 /** True when `value` has the strategy shape: a name and a machine. */
 export function isCheckableStrategy(value: unknown): value is CheckableStrategy {
   if (typeof value !== 'object' || value === null) return false;
@@ -224,8 +240,13 @@ export function strategyModelConfig(
   const canRestart = 'restart' in actors;
   const faults = resolveFaultModel(options.faults, canRestart && plugin !== undefined ? 1 : 0);
   faults.outputs = withStageOutputs(strategy, faults.outputs);
-  const starts: MachineModelConfig['starts'] = [{ variant: 'input', input, disposed: input.pluginState === 'disposed' }];
-  if (faults.dispose > 0 && input.pluginState !== 'disposed') starts.push({ variant: 'plugin disposed', input: { ...input, pluginState: 'disposed' }, disposed: true });
+  const domain = options.inputs ?? defaultDomain(options.input === undefined ? undefined : input, canRestart && plugin !== undefined && faults.dispose > 0);
+  const starts: MachineModelConfig['starts'] = domainPoints(input, domain).map((point) => {
+    const start = applyInputPoint(input, point);
+    const entry: MachineModelConfig['starts'][number] = { variant: pointName(point), input: start, disposed: start.pluginState === 'disposed' };
+    if (Object.keys(point).length > 0) entry.point = point;
+    return entry;
+  });
   const liveness = options.liveness ?? true;
   const config: MachineModelConfig = {
     machine: strategy.machine,

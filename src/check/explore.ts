@@ -281,8 +281,11 @@ export function explore<S>(model: ExploreModel<S>, options: ExploreOptions): Exp
   };
   const movesOf = (s: number, allowed: (kind: number) => boolean): number => {
     let n = 0;
-    // A move that comes back to the same state (an ignored SHUTDOWN reported as a violation) is no way out.
-    for (let e = edgeStart.data[s]!; e < edgeStart.data[s + 1]!; e++) if (allowed(graph.kind(e)) && edgeTo.data[e] !== s) n++;
+    // An ignored SHUTDOWN (an edge back to the same state, carrying the violation) is no move at all.
+    for (let e = edgeStart.data[s]!; e < edgeStart.data[s + 1]!; e++) {
+      const kind = graph.kind(e);
+      if (allowed(kind) && (kind !== EDGE_SHUTDOWN || edgeTo.data[e] !== s)) n++;
+    }
     return n;
   };
   const where = (trace: Violation['trace']): string => {
@@ -336,7 +339,7 @@ export function explore<S>(model: ExploreModel<S>, options: ExploreOptions): Exp
         property: options.fairCycles,
         message:
           `livelock: from ${where(prefix)} the run can loop forever through ${[...new Set(states)].map((x) => `'${x}'`).join(' → ')} ` +
-          `without reaching a final state (${lasso.loop.length} steps per loop, ${delays ? 'with time passing' : 'with no timer pending'}; nothing the environment must do ends it)`,
+          `without reaching a final state (${lasso.loop.length} step${lasso.loop.length === 1 ? '' : 's'} per loop, ${delays ? 'with time passing' : 'with no timer pending'}; nothing the environment must do ends it)`,
         trace,
         loopStart,
       });

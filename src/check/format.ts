@@ -54,7 +54,7 @@ export function formatCheckResult(result: CheckResult): string {
   }
   for (const v of result.violations) {
     const lasso = v.loopStart !== undefined;
-    lines.push('', `counterexample for ${v.property} (${v.trace.length} step${v.trace.length === 1 ? '' : 's'}${lasso ? `: ${v.loopStart} to enter the loop, then ${v.trace.length - v.loopStart!} that repeat forever` : ''}):`);
+    lines.push('', `counterexample for ${v.property} (${v.trace.length} step${v.trace.length === 1 ? '' : 's'}${lasso ? `: ${v.loopStart} to enter the loop, then ${v.trace.length - v.loopStart!} that repeat${v.trace.length - v.loopStart! === 1 ? 's' : ''} forever` : ''}):`);
     v.trace.forEach((step, i) => {
       if (i === v.loopStart) lines.push(`  ── loop (back to step ${i - 1}'s state, forever):`);
       lines.push(`  ${formatStep(step, i)}`);

@@ -24,7 +24,7 @@ import type { EdgeViolation, ExploreModel, SuccessorSink } from './explore.js';
 import { FaultErrors } from './faults.js';
 import { pureTransitions, type PureTransitions } from './pureTransition.js';
 import { replayingTransitions } from './transitionReplay.js';
-import { FAILURE_KINDS, type EnvEvent, type FailureKind, type Invariant, type ResolvedFaultModel, type TraceStep } from './types.js';
+import { FAILURE_KINDS, type EnvEvent, type FailureKind, type InputPoint, type Invariant, type ResolvedFaultModel, type TraceStep } from './types.js';
 
 /** A delayed event waiting to fire. */
 interface PendingDelay {
@@ -72,7 +72,7 @@ export interface StrategyProperties {
 export interface MachineModelConfig {
   machine: AnyStateMachine;
   /** Start variants: an input each, and whether the plugin is disposed from the start. */
-  starts: Array<{ variant: string; input: unknown; disposed: boolean }>;
+  starts: Array<{ variant: string; input: unknown; disposed: boolean; point?: InputPoint }>;
   faults: ResolvedFaultModel;
   /** Makes the ids of abstracted snapshots for one exploration (see machineIds.ts). */
   machineIds: () => MachineIds;
@@ -564,7 +564,8 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
         }
         const initialState: MachineState = { ...state, snap: { ...snap, children: {} } as AnyMachineSnapshot };
         const violations = check(initialState, state, effects, false);
-        return { event: envEvent(`start:${start.variant}`, () => ({ type: 'start', variant: start.variant })), state, violations };
+        const event = envEvent(`start:${start.variant}`, (): EnvEvent => (start.point ? { type: 'start', variant: start.variant, point: start.point } : { type: 'start', variant: start.variant }));
+        return { event, state, violations };
       });
     },
 

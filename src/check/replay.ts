@@ -13,6 +13,7 @@ import { ValidationError } from '../errors/ValidationError.js';
 import { stateValueToString } from './abstraction.js';
 import { defaultStrategyInput, isCheckableStrategy, withStageOutputs } from './checkMachine.js';
 import { createFaultError } from './faults.js';
+import { applyInputPoint } from './inputs.js';
 import { describeEnvEvent } from './format.js';
 import type { CheckableStrategy, FaultModel, TraceStep } from './types.js';
 
@@ -139,7 +140,9 @@ export async function replayTrace(strategy: CheckableStrategy, trace: readonly T
     throw new ValidationError("replayTrace: a trace starts with a 'start' step (as in a CheckResult violation)", { component: 'check', issues: [{ path: 'trace[0]', message: "expected { event: { type: 'start' } }" }] });
   }
   const baseInput = (options.input ?? defaultStrategyInput()) as Record<string, unknown>;
-  const input = first.event.variant === 'plugin disposed' ? { ...baseInput, pluginState: 'disposed' } : baseInput;
+  // A start from a point of the input domain names its point; older traces only said 'plugin disposed'.
+  const point = first.event.point ?? (first.event.variant === 'plugin disposed' ? { pluginState: 'disposed' } : undefined);
+  const input = applyInputPoint(baseInput, point);
   const plugin = typeof input.plugin === 'string' ? input.plugin : undefined;
   const outputs = withStageOutputs(strategy, options.faults?.outputs ?? {});
   const timeoutMs = options.stepTimeoutMs ?? 2000;

@@ -68,7 +68,8 @@ export interface ResolvedFaultModel {
 
 /**
  * One move of the environment, as it appears in a trace:
- * - `start`: the machine starts (`input` variant, e.g. `pluginState: disposed`);
+ * - `start`: the machine starts, from the base input (`variant: 'input'`) or from
+ *   a point of the input domain (`point`, named by `variant`, e.g. `category=transient`);
  * - `done`: the invoked actor `actor` resolves (with output number `output` of the fault model's list);
  * - `fail`: the invoked actor `actor` rejects with a `fault` error;
  * - `delay`: the earliest pending delayed event fires (`delay` is its name, `ms` its length);
@@ -79,7 +80,7 @@ export interface ResolvedFaultModel {
  * is addressed to (`orchestrator`, or a plugin's name).
  */
 export type EnvEvent =
-  | { type: 'start'; variant: string }
+  | { type: 'start'; variant: string; point?: InputPoint }
   | { type: 'done'; actor: string; output: number; machine?: string }
   | { type: 'fail'; actor: string; fault: FailureKind | 'disposed'; machine?: string }
   | { type: 'delay'; delay: string; ms: number }
@@ -228,6 +229,33 @@ export interface CheckableStrategy {
   minBackoffMs?: number;
 }
 
+/**
+ * The inputs a strategy check starts from: each field lists the values to try,
+ * and runs start from every combination (applied to the base input). A field
+ * left out keeps the base input's value.
+ */
+export interface InputDomain {
+  /** The error's category (set on the input and on the error). */
+  category?: readonly string[];
+  /** Whether the failed operation can be re-run. */
+  hasOperation?: readonly boolean[];
+  /** The plugin's lifecycle state: `'active'` (none given), `'disposed'`, ... */
+  pluginState?: readonly string[];
+  /** How many recent restarts `restartLog` holds (1 ms apart, the latest 1 ms before `now`). */
+  restartLogLength?: readonly number[];
+  /** The jitter seed. */
+  seed?: readonly number[];
+}
+
+/** One point of the input domain: the fields it changes from the base input. */
+export interface InputPoint {
+  category?: string;
+  hasOperation?: boolean;
+  pluginState?: string;
+  restartLogLength?: number;
+  seed?: number;
+}
+
 /** Options of `checkStrategy`: the shared ones plus the strategy's properties. */
 export interface StrategyCheckOptions extends CheckOptions {
   /** The bound of `attempts-bounded` when the strategy declares none (`bound`, `context.maxAttempts`). Default 100. */
@@ -241,6 +269,14 @@ export interface StrategyCheckOptions extends CheckOptions {
    * computes a fallback. Default none: at most one step at a time.
    */
   allowConcurrent?: ReadonlyArray<readonly string[]>;
+  /**
+   * The input domain runs start from. Default: `category` transient, plugin and
+   * query, `hasOperation` true and false, `pluginState` active and (for a
+   * strategy that restarts a plugin) disposed, `restartLogLength` 0 and 3 (for
+   * one that restarts), the seed as given — each only where the base `input`
+   * does not set the field; an explicit domain varies what it names.
+   */
+  inputs?: InputDomain;
 }
 
 /** The names of the built-in properties of `checkStrategy`. */
