@@ -1,7 +1,7 @@
 /**
  * Serves the visualizer page over HTTP with no internet: the page's own files
  * from `visualizer/`, and its libraries from node_modules under `/vendor/`
- * (elkjs's browser bundle). Only GET/HEAD of known files; paths cannot escape
+ * (elkjs's browser bundle, uPlot for the metrics plots). Only GET/HEAD of known files; paths cannot escape
  * the page's folder.
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
@@ -25,6 +25,8 @@ const CONTENT_TYPES: Record<string, string> = {
 /** Libraries the page loads, by URL path, resolved from node_modules. */
 const VENDOR: Record<string, string> = {
   '/vendor/elk.bundled.js': 'elkjs/lib/elk.bundled.js',
+  '/vendor/uPlot.iife.min.js': 'uplot/dist/uPlot.iife.min.js',
+  '/vendor/uPlot.min.css': 'uplot/dist/uPlot.min.css',
 };
 
 /**

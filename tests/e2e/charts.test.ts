@@ -285,4 +285,46 @@ describe.skipIf(!browserAvailable)('visualizer chart view', () => {
     await page.click('#pause');
     expect(session!.pageErrors).toEqual([]);
   });
+
+  it('plots the metrics with a time axis, human units and full legend names', async () => {
+    await page.click('.tabs [data-tab="metrics"]');
+    await page.waitForSelector('#metrics figure.metric-chart[data-unit="bytes"][data-yticks]', WAIT);
+    await page.waitForFunction(() => document.querySelectorAll('#metrics figure.metric-chart[data-xticks]').length >= 3, undefined, WAIT);
+    // The legends show the latest sample's values once it is drawn.
+    await page.waitForFunction(() => [...document.querySelectorAll('#metrics .u-legend .u-value')].every((v) => v.textContent !== '—'), undefined, WAIT);
+    const charts = await page.$$eval('#metrics figure.metric-chart', (figures) =>
+      figures.map((f) => ({
+        group: (f as HTMLElement).dataset.group!,
+        unit: (f as HTMLElement).dataset.unit!,
+        caption: f.querySelector('figcaption')!.textContent!,
+        yticks: JSON.parse((f as HTMLElement).dataset.yticks ?? '[]') as string[],
+        xticks: JSON.parse((f as HTMLElement).dataset.xticks ?? '[]') as string[],
+        legend: [...f.querySelectorAll<HTMLElement>('.u-legend .u-series')].slice(1).map((row) => {
+          const label = row.querySelector<HTMLElement>('.u-label')!;
+          return { label: label.textContent!, value: row.querySelector('.u-value')!.textContent!, cut: label.scrollWidth > label.clientWidth + 1 };
+        }),
+        width: f.getBoundingClientRect().width,
+      })),
+    );
+    const byUnit = (unit: string) => charts.filter((c) => c.unit === unit);
+    expect(byUnit('bytes').length).toBeGreaterThan(0);
+    const usage = charts.find((c) => c.group === 'usage (bytes)')!;
+    expect(usage.caption).toBe('usage (bytes)');
+    for (const tick of usage.yticks) expect(tick).toMatch(/^\d+(\.\d+)? (B|KiB|MiB|GiB)$/);
+    // The demo's memory limit is 256 MiB: the legend says so in those words, not `268.44M`.
+    expect(usage.legend.find((l) => l.label === 'total')!.value).toBe('256 MiB');
+    const timers = charts.find((c) => c.unit === 'ms');
+    expect(timers).toBeDefined();
+    for (const tick of timers!.yticks) expect(tick).toMatch(/^\d+(\.\d+)? (ms|s)$/);
+    for (const chart of charts) {
+      expect(chart.xticks.length, chart.group).toBeGreaterThan(0);
+      for (const tick of chart.xticks) expect(tick).toMatch(/^\d\d:\d\d:\d\d/);
+      expect(chart.width).toBeGreaterThan(300);
+      for (const entry of chart.legend) expect(entry.cut, `${chart.group}: ${entry.label}`).toBe(false);
+    }
+    const fragmentation = charts.find((c) => c.unit === 'ratio');
+    if (fragmentation) for (const tick of fragmentation.yticks) expect(tick).toMatch(/ %$/);
+    await keepScreenshot(page, 'metrics.png');
+    expect(session!.pageErrors).toEqual([]);
+  });
 });

@@ -208,7 +208,7 @@ describe('createInspectionServer', () => {
     expect(() => createStatelyInspector({ platform: 'browser' })).toThrow(ConfigError);
   });
 
-  it('serves the page and elkjs over HTTP, and 404s anything else', async () => {
+  it('serves the page, elkjs and uPlot over HTTP, and 404s anything else', async () => {
     server = await createInspectionServer({ port: 0 });
     const page = await fetch(server.url);
     expect(page.status).toBe(200);
@@ -217,6 +217,12 @@ describe('createInspectionServer', () => {
     const elk = await fetch(new URL('/vendor/elk.bundled.js', server.url));
     expect(elk.status).toBe(200);
     expect((await elk.text()).length).toBeGreaterThan(100_000);
+    // Every library the page references is served from node_modules: it works offline.
+    const html = await (await fetch(server.url)).text();
+    const vendored = [...html.matchAll(/(?:src|href)="(\/vendor\/[^"]+)"/g)].map((m) => m[1]!);
+    expect(vendored).toEqual(expect.arrayContaining(['/vendor/uPlot.iife.min.js', '/vendor/uPlot.min.css']));
+    for (const path of vendored) expect((await fetch(new URL(path, server.url))).status, path).toBe(200);
+    expect(html).not.toMatch(/(?:src|href)="https?:/);
     expect((await fetch(new URL('/../package.json', server.url))).status).toBe(404);
     expect((await fetch(new URL('/nope.js', server.url))).status).toBe(404);
   });

@@ -28,7 +28,7 @@ const timelineView = createTimelineView({
   onlySelected: $('only-selected'),
   count: $('timeline-count'),
 });
-const metricsView = createMetricsView($('metrics'));
+const metricsView = createMetricsView($('metrics'), () => !$('tab-metrics').hidden);
 const sequenceView = createSequenceView({
   chips: $('seq-chips'),
   heads: $('seq-heads'),
@@ -171,6 +171,10 @@ function showTab(name) {
   for (const button of document.querySelectorAll('.tabs [data-tab]')) button.classList.toggle('active', button.dataset.tab === name);
   for (const tab of document.querySelectorAll('.main .tab')) tab.hidden = tab.id !== `tab-${name}`;
   if (name === 'sequence') sequenceView.render(store, true);
+  if (name === 'metrics') {
+    store.metricsDirty = true;
+    metricsView.render(store);
+  }
 }
 for (const button of document.querySelectorAll('.tabs [data-tab]')) button.addEventListener('click', () => showTab(button.dataset.tab));
 
