@@ -57,6 +57,12 @@ export interface InspectionServerOptions {
   serialize?: SafeSerializeOptions;
   /** A page whose unsent data exceeds this many bytes is disconnected (it reconnects and resyncs). Default 64 MiB. */
   maxBufferedBytes?: number;
+  /**
+   * JSON endpoints for the page, by name: `GET /api/<name>` answers what the function
+   * returns (or resolves with), serialized; a throwing function answers 500 with its
+   * message. The demo serves its model-checker report as `check`. Default: none.
+   */
+  api?: Record<string, () => unknown>;
   /** Receives problems that must not stop the relay (a failing `metrics()`, a bad client frame). Default: `console.warn`. */
   onWarning?: (message: string, error?: unknown) => void;
 }
@@ -128,7 +134,8 @@ export async function createInspectionServer(options: InspectionServerOptions = 
   let guard = createAccessGuard({ ...access, port });
   const serveStatic = options.staticRoot === false ? undefined : createStaticHandler(options.staticRoot);
   const relay = new Relay(options);
-  const http = createServer((request, response) => handleHttp(guard, serveStatic, request, response));
+  const api = options.api ?? {};
+  const http = createServer((request, response) => handleHttp(guard, api, serveStatic, request, response));
 
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
@@ -171,6 +178,28 @@ export async function createInspectionServer(options: InspectionServerOptions = 
   return relay.facade(http, wss, actualPort, shownHost, guard.token);
 }
 
+/** Answers `GET /api/<name>` from `api`; false when the request is not one of them. */
+function serveApi(api: Record<string, () => unknown>, request: IncomingMessage, response: ServerResponse): boolean {
+  if (request.method !== 'GET') return false;
+  const match = /^\/api\/([\w-]+)$/.exec(new URL(request.url ?? '/', 'http://localhost').pathname);
+  // Own keys only: `/api/constructor` must not reach Object.prototype.
+  const endpoint = match && Object.hasOwn(api, match[1]!) ? api[match[1]!] : undefined;
+  if (typeof endpoint !== 'function') return false;
+  const answer = (status: number, text: string) => {
+    response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+    response.end(text);
+  };
+  Promise.resolve()
+    .then(endpoint)
+    // JSON.stringify inside the chain: an unserializable answer is a 500 too, never a crash.
+    .then((body) => JSON.stringify(body ?? null))
+    .then(
+      (text) => answer(200, text),
+      (error: unknown) => answer(500, JSON.stringify({ error: serializeError(error).message })),
+    );
+  return true;
+}
+
 /** Answers a refused upgrade with a plain 403 and closes the connection. */
 function refuse(socket: Socket, reason: string): void {
   const body = `${reason}\n`;
@@ -180,13 +209,20 @@ function refuse(socket: Socket, reason: string): void {
   );
 }
 
-function handleHttp(guard: AccessGuard, serveStatic: StaticHandler | undefined, request: IncomingMessage, response: ServerResponse): void {
+function handleHttp(
+  guard: AccessGuard,
+  api: Record<string, () => unknown>,
+  serveStatic: StaticHandler | undefined,
+  request: IncomingMessage,
+  response: ServerResponse,
+): void {
   const refused = guard.refuseHttp(request.headers);
   if (refused !== undefined) {
     response.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
     response.end(`${refused}\n`);
     return;
   }
+  if (serveApi(api, request, response)) return;
   try {
     if (serveStatic?.(request, response)) return;
   } catch {

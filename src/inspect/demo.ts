@@ -128,7 +128,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
  * instead of the default plugin policy (restart at most 3 times a minute, then give
  * up), so every round of the demo ends recovered however long it runs.
  */
-function flakyRetry(): RecoveryStrategy {
+export function flakyRetry(): RecoveryStrategy {
   const strategy = retryStrategy({ name: 'retry_flaky_report', maxAttempts: 3, initialDelayMs: 50, maxDelayMs: 400 });
   return { ...strategy, appliesTo: (error) => (error as { component?: unknown }).component === 'plugin:flaky-report' };
 }

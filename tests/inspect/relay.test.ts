@@ -233,4 +233,34 @@ describe('createInspectionServer', () => {
     await expect(createInspectionServer({ port: server.port, staticRoot: false })).rejects.toThrow(/already in use/);
     await expect(createInspectionServer({ port: server.port, staticRoot: false })).rejects.toBeInstanceOf(ResourceError);
   });
+
+  it('answers the page JSON endpoints of `api`, a failing one with 500, and nothing that is not its own', async () => {
+    let calls = 0;
+    const api = Object.assign(Object.create({ inherited: () => 'from the prototype' }) as Record<string, () => unknown>, {
+      check: async () => ({ ok: true, calls: ++calls }),
+      broken: () => {
+        throw new Error('no report today');
+      },
+      cyclic: () => {
+        const a: Record<string, unknown> = {};
+        a['self'] = a;
+        return a;
+      },
+    });
+    server = await createInspectionServer({ port: 0, staticRoot: false, api, onWarning: () => undefined });
+    const get = (path: string, init?: RequestInit) => fetch(new URL(path, server!.url), init);
+    const ok = await get('/api/check');
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('content-type')).toContain('application/json');
+    expect(await ok.json()).toEqual({ ok: true, calls: 1 });
+    const broken = await get('/api/broken');
+    expect(broken.status).toBe(500);
+    expect(await broken.json()).toEqual({ error: 'no report today' });
+    expect((await get('/api/cyclic')).status).toBe(500);
+    for (const path of ['/api/inherited', '/api/constructor', '/api/__proto__', '/api/toString', '/api/', '/api/check/x', '/api/../api/nope']) {
+      expect((await get(path)).status, path).toBe(404);
+    }
+    expect((await get('/api/check', { method: 'POST' })).status).toBe(404);
+    expect(calls).toBe(1);
+  });
 });

@@ -39,9 +39,16 @@ export interface VizView {
   source: string;
   span: { start: number; end: number };
 }
+/** The counterexample shown on the page and its current step. */
+export interface VizCheck {
+  name: string;
+  property: string;
+  index: number;
+  steps: number;
+}
 declare global {
   interface Window {
-    __dataprismViz: { stats(): VizStats; actors(): VizActor[]; view(): VizView };
+    __dataprismViz: { stats(): VizStats; actors(): VizActor[]; view(): VizView; check(): VizCheck | null };
   }
 }
 

@@ -51,6 +51,20 @@ export function createChartView({ header, canvas, caption }) {
     apply();
   };
 
+  /** Pans so that the active leaf states are in view (a counterexample step may move off screen). */
+  const revealActive = () => {
+    const active = shown?.svg?.querySelectorAll('g.state.active.atomic rect.outer, g.state.active.final rect.outer');
+    if (!active || active.length === 0) return;
+    const view = canvas.getBoundingClientRect();
+    for (const rect of active) {
+      const r = rect.getBoundingClientRect();
+      if (r.left >= view.left && r.right <= view.right && r.top >= view.top && r.bottom <= view.bottom) continue;
+      transform = { ...transform, x: transform.x + (view.left + view.width / 2 - (r.left + r.width / 2)), y: transform.y + (view.top + view.height / 2 - (r.top + r.height / 2)) };
+      apply();
+      return;
+    }
+  };
+
   /** Whole chart in view, whatever the label size (the Fit button). */
   const fitAll = () => {
     if (!shown?.layout) return;
@@ -200,7 +214,10 @@ export function createChartView({ header, canvas, caption }) {
     },
     step(value, event, text) {
       override = { value, event };
-      if (shown?.svg) highlight(shown.svg, value, event);
+      if (shown?.svg) {
+        highlight(shown.svg, value, event);
+        revealActive();
+      }
       valueEl.textContent = text ?? formatValue(value);
       valueEl.className = 'chart-value';
     },

@@ -25,6 +25,14 @@ export function relayUrl(href = location.href) {
   return url.toString();
 }
 
+/** The URL of one of the relay's JSON endpoints (`/api/check`), carrying the page's token. */
+export function apiUrl(path, href = location.href) {
+  const url = new URL(path, href);
+  const token = pageToken(href);
+  if (token) url.searchParams.set('token', token);
+  return url.toString();
+}
+
 /** Connects to the relay; returns a function that disconnects for good. */
 export function connect({ onMessages, onStatus, url = relayUrl() }) {
   let socket;

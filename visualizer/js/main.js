@@ -3,7 +3,7 @@
 // changed. The session bar pauses, travels in time, exports and loads sessions.
 // `window.__dataprismViz` exposes the counters for tests and debugging.
 
-import { connect } from './connection.js';
+import { apiUrl, connect } from './connection.js';
 import { actorAt, applyHello, applyMessage, createStore, exportSession, loadSession, viewTime } from './store.js';
 import { createActorsView } from './actorsView.js';
 import { createDetailView } from './detailView.js';
@@ -12,6 +12,7 @@ import { createMetricsView } from './metricsView.js';
 import { createTimeAxis } from './timeAxis.js';
 import { createChartView } from './chartView.js';
 import { createSequenceView } from './sequenceView.js';
+import { createCheckView } from './checkView.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -29,6 +30,15 @@ const timelineView = createTimelineView({
   count: $('timeline-count'),
 });
 const metricsView = createMetricsView($('metrics'), () => !$('tab-metrics').hidden);
+const checkView = createCheckView({
+  chartView: createChartView({ header: $('check-chart-header'), canvas: $('check-canvas'), caption: $('check-caption') }),
+  list: $('check-list'),
+  steps: $('check-steps'),
+  status: $('check-status'),
+  prev: $('check-prev'),
+  next: $('check-next'),
+  counter: $('check-counter'),
+});
 const sequenceView = createSequenceView({
   chips: $('seq-chips'),
   heads: $('seq-heads'),
@@ -129,10 +139,38 @@ $('live').addEventListener('click', () => {
   }
   travel(null);
 });
+$('check-prev').addEventListener('click', () => checkView.step(-1));
+$('check-next').addEventListener('click', () => checkView.step(1));
+$('check-load').addEventListener('change', async (event) => {
+  const file = event.target.files?.[0];
+  if (!file) return;
+  try {
+    checkView.load(store, JSON.parse(await file.text()), file.name);
+  } catch (error) {
+    checkView.setStatus(`could not load ${file.name}: ${error instanceof Error ? error.message : error}`, true);
+  } finally {
+    event.target.value = '';
+  }
+});
+$('check-run').addEventListener('click', async () => {
+  checkView.setStatus('running the model checker…');
+  try {
+    const response = await fetch(apiUrl('/api/check'));
+    if (response.status === 404) throw new Error('this relay runs no checks (start it with `dataprism visualize --demo`); load a `dataprism check FILE --json` report instead');
+    const body = await response.json();
+    if (!response.ok) throw new Error(body?.error ?? `HTTP ${response.status}`);
+    checkView.load(store, body, 'demo checks');
+  } catch (error) {
+    checkView.setStatus(`could not run the checks: ${error instanceof Error ? error.message : error}`, true);
+  }
+});
+
 document.addEventListener('keydown', (event) => {
   if (event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement) return;
-  if (event.key === 'ArrowLeft') step(-1);
-  else if (event.key === 'ArrowRight') step(1);
+  // On the counterexample tab the arrows step through the trace; elsewhere through the session.
+  const onCheck = !$('tab-check').hidden;
+  if (event.key === 'ArrowLeft') onCheck ? checkView.step(-1) : step(-1);
+  else if (event.key === 'ArrowRight') onCheck ? checkView.step(1) : step(1);
   else if (event.key === ' ' && event.target === document.body) {
     event.preventDefault();
     $('pause').click();
@@ -235,6 +273,8 @@ window.__dataprismViz = {
         status: at.status,
         states: a.history.map((h) => h.value),
       })),
+  /** The counterexample shown and its current step. */
+  check: () => checkView.state(),
   /** The actor whose chart is shown. */
   chart: () => ({ sessionId: chartView.sessionId }),
   /** The time cursor (null: live) and where the data comes from. */

@@ -285,7 +285,12 @@ export function highlight(svgElement, value, lastEvent) {
   }
 }
 
-/** True when one of the edge's event descriptors (`EVENT`, `xstate.done.actor.*`) matches `eventType`. */
+/**
+ * True when one of the edge's event descriptors (`EVENT`, `xstate.done.actor.*`) matches
+ * `eventType`; delayed events match by delay name (`xstate.after.backoff.<state>` and
+ * `xstate.after.backoff.` are both `after backoff`), since a trace names the delay, not the state.
+ */
 function takes(events, eventType) {
-  return events.some((e) => e === eventType || (e.endsWith('.*') && eventType.startsWith(e.slice(0, -1))) || e === '*');
+  const short = shortEvent(eventType);
+  return events.some((e) => e === eventType || (e.endsWith('.*') && eventType.startsWith(e.slice(0, -1))) || e === '*' || (eventType.startsWith('xstate.after.') && shortEvent(e) === short));
 }

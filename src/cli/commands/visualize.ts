@@ -123,6 +123,8 @@ export async function startVisualizer(options: StartVisualizerOptions = {}): Pro
     port: options.port ?? 7777,
     host: options.host ?? '127.0.0.1',
     ...(metrics ? { metrics, metricsIntervalMs: 500 } : {}),
+    // The page's "Run the demo's checks": the real model checker on the demo's strategy, run on demand.
+    ...(options.demo ? { api: { check: async () => (await import('../../inspect/demoCheck.js')).demoCheckReport() } } : {}),
   });
   let stopDemo: (() => Promise<void>) | undefined;
   if (options.demo) {
