@@ -131,12 +131,16 @@ describe.skipIf(!browserAvailable)('visualizer chart view', () => {
       sessionId,
       WAIT,
     );
+    // Paused, so the chart and the model are read at the same moment.
+    await page.click('#pause');
+    await drawn(page);
     const facts = await chartFacts(page);
     const actor = await page.evaluate((id) => window.__dataprismViz.actors().find((a) => a.sessionId === id)!, sessionId);
     const value = typeof actor.value === 'string' ? actor.value : Object.keys(actor.value as object)[0]!;
     expect(facts.active).toContain(value);
     expect(await page.locator('#chart-header .chart-value').textContent()).toContain(value);
     expect(facts.taken.length).toBeGreaterThan(0);
+    await page.click('#pause');
   });
 
   it('explains the ? of guarded events in the legend and in each label tooltip', async () => {

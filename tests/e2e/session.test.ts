@@ -172,4 +172,22 @@ describe.skipIf(!browserAvailable)('visualizer session: filters, pause, time tra
     expect((await page.evaluate(() => window.__dataprismViz.stats())).logged).toBe(saved.messages.length);
     expect(session!.pageErrors).toEqual([]);
   });
+
+  it('connects with the token of its own URL, and says what to do when the token is wrong', async () => {
+    const token = new URL(session!.running.url).searchParams.get('token')!;
+    expect(token.length).toBeGreaterThanOrEqual(16);
+    const second = await session!.context.newPage();
+    const sockets: string[] = [];
+    second.on('websocket', (ws) => sockets.push(ws.url()));
+    // The token in the fragment works as well as in the query.
+    await second.goto(session!.running.url.replace(`?token=${token}`, `#token=${token}`));
+    await second.waitForSelector('#connection.pill-on', WAIT);
+    expect(new URL(sockets[0]!).searchParams.get('token')).toBe(token);
+    const wrong = 'x'.repeat(token.length);
+    await second.goto(session!.running.url.replace(token, wrong));
+    await second.waitForFunction(() => document.getElementById('connection')!.textContent!.startsWith('cannot connect'), undefined, WAIT);
+    expect(await second.textContent('#connection')).toContain('?token=');
+    expect(await second.evaluate(() => window.__dataprismViz.stats().received)).toBe(0);
+    await second.close();
+  });
 });

@@ -39,10 +39,12 @@ export function connect({ onMessages, onStatus, url = relayUrl() }) {
   let stopped = false;
   let retryMs = 250;
 
+  let everOpened = false;
   const open = () => {
     socket = new WebSocket(url);
     socket.onopen = () => {
       retryMs = 250;
+      everOpened = true;
       onStatus('connected');
     };
     socket.onmessage = (event) => {
@@ -56,8 +58,9 @@ export function connect({ onMessages, onStatus, url = relayUrl() }) {
     };
     socket.onclose = (event) => {
       if (stopped) return;
-      // 1008 (policy violation) is the relay refusing this page (bad origin or token): say so instead of spinning.
-      onStatus(event.code === 1008 ? `refused: ${event.reason || 'open the URL the relay printed (with its token)'}` : 'disconnected');
+      // A relay that refuses this page (wrong token, foreign origin) answers the upgrade with 403, which a
+      // browser reports only as a close before open: say what to do instead of spinning silently.
+      onStatus(everOpened ? 'disconnected' : 'cannot connect: open the URL the relay printed (with its ?token=)');
       setTimeout(open, retryMs);
       retryMs = Math.min(retryMs * 2, 4000);
     };

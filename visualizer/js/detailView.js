@@ -35,8 +35,9 @@ export function createDetailView(container) {
       fact('state', formatValue(actor.value));
       fact('status', actor.status);
       const parts = [facts];
-      if (actor.error !== undefined) parts.push(el('h2', '', 'error'), el('pre', '', JSON.stringify(actor.error, null, 2)));
-      if (actor.output !== undefined) parts.push(el('h2', '', 'output'), el('pre', '', JSON.stringify(actor.output, null, 2)));
+      // Travelled back to before it failed or finished: no error or output yet.
+      if (actor.error !== undefined && actor.status === 'error') parts.push(el('h2', '', 'error'), el('pre', '', JSON.stringify(actor.error, null, 2)));
+      if (actor.output !== undefined && actor.status === 'done') parts.push(el('h2', '', 'output'), el('pre', '', JSON.stringify(actor.output, null, 2)));
       const context = el('pre', 'context', actor.context === undefined ? '(no context)' : JSON.stringify(actor.context, null, 2));
       context.dataset.testid = 'detail-context';
       parts.push(el('h2', '', 'context'), context);
