@@ -31,15 +31,28 @@ export async function importModule(file: string): Promise<Record<string, unknown
     throw new ConfigError(`no such file: ${file} — give the path of a module that exports recovery strategies`, { file, component: 'check' });
   }
   const url = pathToFileURL(path).href;
+  const tsx = TS_EXTENSIONS.has(extname(path)) ? await importTsx(file) : undefined;
   try {
-    if (TS_EXTENSIONS.has(extname(path))) {
-      const { tsImport } = await import('tsx/esm/api');
-      return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
-    }
+    if (tsx) return (await tsx.tsImport(url, import.meta.url)) as Record<string, unknown>;
     return (await import(url)) as Record<string, unknown>;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ConfigError(`could not load ${file}: ${reason}`, { file, component: 'check', cause: error });
+  }
+}
+
+/**
+ * tsx is an optional peer dependency (it brings esbuild): only checking a
+ * TypeScript file needs it, so its absence is a usage error with the fix in it.
+ */
+async function importTsx(file: string): Promise<typeof import('tsx/esm/api')> {
+  try {
+    return await import('tsx/esm/api');
+  } catch (error) {
+    throw new ConfigError(
+      `checking a TypeScript file (${file}) needs the optional peer dependency tsx, which is not installed: run npm install --save-dev tsx, or compile the strategy to JavaScript first`,
+      { file, component: 'check', cause: error },
+    );
   }
 }
 

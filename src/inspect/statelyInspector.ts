@@ -5,10 +5,17 @@
  * `createInspectorServer` from `@statelyai/inspect/server` (which embeds the
  * online inspector), or our offline `dataprism visualize` relay, which accepts
  * the same events.
+ *
+ * `@statelyai/inspect` is an optional peer dependency (it brings superjson and a
+ * WebSocket client, which a core install should not carry): it is loaded when an
+ * inspector is created, and inspection events seen before it has loaded are
+ * kept and passed on once it has.
  */
-import { createBrowserInspector, createWebSocketInspector } from '@statelyai/inspect';
 import type { InspectionEvent, Observer } from 'xstate';
 import { ConfigError } from '../errors/ConfigError.js';
+
+/** Inspection events kept while `@statelyai/inspect` loads; an actor system emits far fewer before its first await. */
+const MAX_PENDING_EVENTS = 10_000;
 
 /** Options of `createStatelyInspector`. */
 export interface StatelyInspectorOptions {
@@ -38,6 +45,11 @@ export interface StatelyInspector {
   start(): void;
   /** Disconnects (or stops posting to the window). */
   stop(): void;
+  /**
+   * Settles once `@statelyai/inspect` has loaded; rejects with a ConfigError naming
+   * the package to install when it is missing (the inspector then drops events).
+   */
+  readonly ready: Promise<void>;
 }
 
 /** True when running in a browser page (or a DOM-like environment with a window). */
@@ -64,14 +76,41 @@ export function createStatelyInspector(options: StatelyInspectorOptions = {}): S
     ...(options.sanitizeContext ? { sanitizeContext: options.sanitizeContext } : {}),
     ...(options.sanitizeEvent ? { sanitizeEvent: options.sanitizeEvent as never } : {}),
   };
-  const inspector =
-    platform === 'browser'
-      ? createBrowserInspector({ ...shared, ...(options.url ? { url: options.url } : {}) })
-      : createWebSocketInspector({ ...shared, url: options.url ?? 'ws://localhost:8080' });
+  let inspector: { inspect: Observer<InspectionEvent>; start(): void; stop(): void } | undefined;
+  let pending: InspectionEvent[] | undefined = [];
+  // What start()/stop() asked for before the adapter existed; applied when it does.
+  let wanted: 'start' | 'stop' | undefined;
+  const ready = import('@statelyai/inspect').then(
+    (stately) => {
+      inspector =
+        platform === 'browser'
+          ? stately.createBrowserInspector({ ...shared, ...(options.url ? { url: options.url } : {}) })
+          : stately.createWebSocketInspector({ ...shared, url: options.url ?? 'ws://localhost:8080' });
+      if (wanted === 'start') inspector.start();
+      for (const event of pending ?? []) inspector.inspect.next?.(event);
+      pending = undefined;
+      if (wanted === 'stop') inspector.stop();
+    },
+    (error: unknown) => {
+      pending = undefined;
+      throw new ConfigError(
+        'createStatelyInspector needs the optional peer dependency @statelyai/inspect, which is not installed: run npm install @statelyai/inspect',
+        { component: 'inspect', cause: error },
+      );
+    },
+  );
+  // The failure is also reported on `ready`; it must not become an unhandled rejection when nobody awaits it.
+  ready.catch((error: unknown) => console.error(error instanceof Error ? error.message : error));
   return {
-    inspect: inspector.inspect,
+    inspect: {
+      next: (event) => {
+        if (inspector) inspector.inspect.next?.(event);
+        else if (pending && pending.length < MAX_PENDING_EVENTS) pending.push(event);
+      },
+    },
     platform,
-    start: () => inspector.start(),
-    stop: () => inspector.stop(),
+    start: () => (inspector ? inspector.start() : void (wanted = 'start')),
+    stop: () => (inspector ? inspector.stop() : void (wanted = 'stop')),
+    ready,
   };
 }

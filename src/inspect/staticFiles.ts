@@ -54,7 +54,12 @@ function resolveVendor(): Map<string, string> {
     try {
       files.set(urlPath, require.resolve(specifier));
     } catch (error) {
-      throw new ConfigError(`the visualizer needs '${specifier}' but it cannot be resolved: run npm install`, { component: 'inspect', cause: error });
+      // elkjs is an optional peer dependency: only the visualizer page draws with it.
+      const name = specifier.split('/')[0]!;
+      throw new ConfigError(`the visualizer page needs the optional peer dependency ${name} ('${specifier}' cannot be resolved): run npm install ${name}`, {
+        component: 'inspect',
+        cause: error,
+      });
     }
   }
   return files;

@@ -9,3 +9,4 @@ export * from './standaloneHost.js';
 export type { RecoveryInput, RecoveryOutput, RecoveryEmitted, RecoveryMachineTypes } from '../../../machines/recovery.machine.js';
 export * from './builder.js';
 export * from './shape.js';
+export * from './xstate.js';
