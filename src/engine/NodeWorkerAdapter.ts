@@ -51,7 +51,10 @@ export class NodeWorkerAdapter {
     script: string,
     private readonly hooks: { onLog?: (line: WorkerLogLine) => void; onExit?: (error: Error) => void } = {},
   ) {
-    this.worker = new Worker(BOOTSTRAP, { eval: true, workerData: { script } });
+    // The bootstrap is CommonJS; a worker inherits the parent's execArgv, and `--input-type=module`
+    // (node -e with ES modules) would evaluate it as an ES module, where `require` does not exist.
+    const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--input-type'));
+    this.worker = new Worker(BOOTSTRAP, { eval: true, workerData: { script }, execArgv });
     this.worker.unref();
     this.worker.on('message', (data: unknown) => {
       if (data !== null && typeof data === 'object' && '__dataprismLog' in data) {
