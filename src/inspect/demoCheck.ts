@@ -2,9 +2,9 @@
  * The model-checker report the visualizer's demo offers at `/api/check`: the demo's
  * own recovery strategy checked with the real checker — as it is (every property
  * holds), and against two promises it does not keep, each with a counterexample to
- * step through: that it always ends recovered when no shutdown comes (three failures
- * in a row escalate),
- * and that it waits 200 ms between tries (it starts at 50 ms). Each
+ * step through: that it always ends recovered when no shutdown comes and the failed
+ * call can be re-run, as in the demo (three failures in a row escalate), and that it
+ * waits 200 ms between tries (it starts at 50 ms). Each
  * result carries its machine's statechart, so the page draws the trace on it.
  * Same shape as `dataprism check FILE --json`, plus `chart`.
  */
@@ -35,7 +35,7 @@ export function demoCheckReport(): DemoCheckReport {
   const chart = chartFromMachine(strategy.machine);
   const results: DemoCheckEntry[] = [
     { export: strategy.name, kind: 'strategy', result: checkStrategy(strategy), chart },
-    { export: `${strategy.name}, promised to always recover`, kind: 'strategy', result: checkStrategy(strategy, { finalStates: ['recovered'], faults: { shutdown: 0, permanent: 0 } }), chart },
+    { export: `${strategy.name}, promised to always recover`, kind: 'strategy', result: checkStrategy(strategy, { finalStates: ['recovered'], faults: { shutdown: 0, permanent: 0 }, inputs: { hasOperation: [true] } }), chart },
     { export: `${strategy.name}, promised 200 ms between tries`, kind: 'strategy', result: checkStrategy(strategy, { minBackoffMs: 200 }), chart },
   ];
   return { ok: results.every((r) => r.result.ok), file: 'dataprism visualize --demo', results };
