@@ -154,6 +154,36 @@ describe.skipIf(!browserAvailable)('visualizer chart view', () => {
     expect(await page.locator('[data-testid="legend"]').textContent()).toMatch(/EVENT\?\s*guarded: taken only (when|if) its guard holds/);
   });
 
+  it('places every edge label on its own edge', async () => {
+    for (const kind of ['orchestrator', 'engine', 'plugin', 'recovery']) {
+      await openChart(page, kind);
+      const distances = await page.evaluate(() => {
+        const svg = document.querySelector('#chart-canvas svg')!;
+        return [...svg.querySelectorAll<SVGGElement>('g.edge-label')].map((label) => {
+          const plate = label.querySelector('rect')!;
+          const [x, y, w, h] = ['x', 'y', 'width', 'height'].map((a) => Number(plate.getAttribute(a))) as [number, number, number, number];
+          let best = Infinity;
+          for (const path of svg.querySelectorAll(`g.edge[data-edge="${label.dataset.edge}"] path`)) {
+            const points = path.getAttribute('d')!.split(/[ML]/).filter(Boolean).map((p) => p.split(',').map(Number) as [number, number]);
+            for (let i = 1; i < points.length; i++) {
+              const [x1, y1] = points[i - 1]!;
+              const [x2, y2] = points[i]!;
+              for (let t = 0; t <= 1; t += 0.01) {
+                const px = x1 + (x2 - x1) * t;
+                const py = y1 + (y2 - y1) * t;
+                best = Math.min(best, Math.hypot(Math.max(x - px, 0, px - x - w), Math.max(y - py, 0, py - y - h)));
+              }
+            }
+          }
+          return { text: label.querySelector('text')!.textContent!, distance: best };
+        });
+      });
+      expect(distances.length, kind).toBeGreaterThan(3);
+      // In chart units (≈ px at the readable fit): a label touches its edge, it does not float beside another one.
+      for (const { text, distance } of distances) expect(distance, `${kind}: ${text}`).toBeLessThanOrEqual(6);
+    }
+  });
+
   it('ends the edges into a state in shared arrowheads, not a stack of one per edge', async () => {
     for (const kind of ['orchestrator', 'engine', 'plugin', 'recovery']) {
       await openChart(page, kind);

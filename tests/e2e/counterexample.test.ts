@@ -123,6 +123,32 @@ describe.skipIf(!browserAvailable)('visualizer counterexamples', () => {
     await keepScreenshot(page, 'counterexample.png');
   });
 
+  it('marks where a lasso (a livelock the checker reports with loopStart) repeats, and Next goes round the loop', async () => {
+    let out = '';
+    await checkCommand(['examples/strategies/broken.ts', '--json'], { out: (s: string) => (out += s), err: () => undefined });
+    const report = JSON.parse(out) as Report & { results: Array<{ result: { violations: Array<{ loopStart?: number }> } }> };
+    // The unbounded retry's trace alternates waiting/attempting: read as the lasso the checker
+    // reports for a livelock, its loop starts where that alternation begins.
+    const entry = report.results.find((r) => r.result.name === 'unbounded_retry')!;
+    const violation = entry.result.violations[0]!;
+    violation.loopStart = 3;
+    report.results = [entry];
+    const file = join(dir, 'lasso.json');
+    writeFileSync(file, JSON.stringify(report));
+    await page.setInputFiles('#check-load', file);
+    await page.waitForFunction(() => document.querySelector('#check-steps li.loop-start') !== null, undefined, WAIT);
+    expect(await page.getAttribute('#check-steps li.loop-start', 'data-step')).toBe('3');
+    const last = violation.trace.length - 1;
+    for (let i = 0; i < last; i++) await page.click('#check-next');
+    expect((await shown(page)).check.index).toBe(last);
+    expect(await page.isDisabled('#check-next')).toBe(false);
+    await page.click('#check-next');
+    const wrapped = await shown(page);
+    expect(wrapped.check.index).toBe(3);
+    expect(wrapped.counter).toBe(`step 3 of ${last} (in the loop)`);
+    expect(wrapped.activeLeaves).toEqual(leaves(violation.trace[3]!.state));
+  });
+
   it('says what is wrong with a file that is not a check report, and keeps the report shown', async () => {
     const before = await page.evaluate(() => window.__dataprismViz.check());
     await page.setInputFiles('#check-load', { name: 'session.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ format: 'dataprism-session', messages: [] })) });

@@ -8,6 +8,12 @@
 import { el } from './format.js';
 import { chartFromTrace, checkItems, describeMove, machineEventOf, moveKind, stateValueOf } from './checkTrace.js';
 
+/** Where a lasso counterexample's loop begins (`loopStart` of the checker's JSON), or undefined for a plain trace. */
+function loopStartOf(violation) {
+  const n = violation.loopStart;
+  return Number.isInteger(n) && n > 0 && n < violation.trace.length ? n : undefined;
+}
+
 export function createCheckView({ chartView, list, steps, status, prev, next, counter }) {
   let items = [];
   let current = null; // { item, violation, index }
@@ -29,16 +35,18 @@ export function createCheckView({ chartView, list, steps, status, prev, next, co
   const showStep = (index) => {
     if (!current) return;
     const trace = current.violation.trace;
-    const i = Math.max(0, Math.min(trace.length - 1, index));
+    const loop = loopStartOf(current.violation);
+    // A lasso repeats forever: stepping past its end goes round the loop again.
+    const i = loop !== undefined && index > trace.length - 1 ? loop : Math.max(0, Math.min(trace.length - 1, index));
     current.index = i;
     const step = trace[i];
     chartView.step(stateValueOf(step.state), machineEventOf(step.event), `step ${i}: ${step.state}`);
     for (const li of steps.children) li.classList.toggle('current', Number(li.dataset.step) === i);
     steps.children[i]?.scrollIntoView({ block: 'nearest' });
-    counter.textContent = `step ${i} of ${trace.length - 1}`;
+    counter.textContent = `step ${i} of ${trace.length - 1}${loop !== undefined && i >= loop ? ' (in the loop)' : ''}`;
     counter.dataset.step = String(i);
     prev.disabled = i === 0;
-    next.disabled = i === trace.length - 1;
+    next.disabled = i === trace.length - 1 && loop === undefined;
   };
 
   const choose = (store, item, violation) => {
@@ -54,6 +62,10 @@ export function createCheckView({ chartView, list, steps, status, prev, next, co
         if (step.attempts !== undefined) facts.push(`attempts=${step.attempts}`);
         if (Array.isArray(step.emitted) && step.emitted.length > 0) facts.push(`emits ${step.emitted.join(', ')}`);
         li.append(el('span', 'n', String(i)), el('span', 'move', describeMove(step.event)), el('span', 'to', `→ ${step.state}`), el('span', 'facts', facts.join(' · ')));
+        if (i === loopStartOf(violation)) {
+          li.classList.add('loop-start');
+          li.title = `from here the run repeats forever: after step ${violation.trace.length - 1} it is back in step ${i - 1}'s state`;
+        }
         li.addEventListener('click', () => showStep(i));
         return li;
       }),
