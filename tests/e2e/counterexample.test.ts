@@ -21,7 +21,7 @@ let page: Page;
 let dir: string;
 
 interface Report {
-  results: Array<{ export: string; result: { name: string; violations: Array<{ property: string; message: string; trace: TraceStep[] }> } }>;
+  results: Array<{ export: string; result: { name: string; violations: Array<{ property: string; message: string; trace: TraceStep[]; loopStart?: number }> } }>;
 }
 
 /** The leaf states a trace step's text names (`active.ready` → `active.ready`; `{a.x,b.y}` → both). */
@@ -126,7 +126,7 @@ describe.skipIf(!browserAvailable)('visualizer counterexamples', () => {
   it('marks where a lasso (a livelock the checker reports with loopStart) repeats, and Next goes round the loop', async () => {
     let out = '';
     await checkCommand(['examples/strategies/broken.ts', '--json'], { out: (s: string) => (out += s), err: () => undefined });
-    const report = JSON.parse(out) as Report & { results: Array<{ result: { violations: Array<{ loopStart?: number }> } }> };
+    const report = JSON.parse(out) as Report;
     // The unbounded retry's trace alternates waiting/attempting: read as the lasso the checker
     // reports for a livelock, its loop starts where that alternation begins.
     const entry = report.results.find((r) => r.result.name === 'unbounded_retry')!;
