@@ -11,6 +11,7 @@ import { explore } from './explore.js';
 import { resolveFaultModel } from './faults.js';
 import { createMachineModel, type MachineModelConfig } from './machineModel.js';
 import { applyInputPoint, domainPoints, pointName } from './inputs.js';
+import { createCompositeModel } from './compositeModel.js';
 import { STRATEGY_PROPERTIES, type CheckOptions, type CheckResult, type CheckableStrategy, type InputDomain, type StrategyCheckOptions } from './types.js';
 
 const DEFAULT_MAX_STATES = 1_000_000;
@@ -214,7 +215,70 @@ export function strategyProblem(value: unknown): string | undefined {
  */
 export function checkStrategy(strategy: CheckableStrategy, options: StrategyCheckOptions = {}): CheckResult {
   const { config, properties, liveness } = strategyModelConfig(strategy, options);
-  return run(strategy.name, config, options, properties, liveness);
+  const result = run(strategy.name, config, options, properties, liveness);
+  const stages = stagesOf(strategy);
+  return stages ? throughStages(result, strategy, stages, config, options, liveness) : result;
+}
+
+/** The stages of a composition, when every one is a strategy the checker can explore. */
+function stagesOf(strategy: CheckableStrategy): CheckableStrategy[] | undefined {
+  const stages = (strategy as { stages?: unknown }).stages;
+  return Array.isArray(stages) && stages.length > 0 && stages.every((s) => strategyProblem(s) === undefined) ? (stages as CheckableStrategy[]) : undefined;
+}
+
+/** Whether a strategy (or any stage of a composition) can restart a plugin. */
+function restarts(strategy: CheckableStrategy): boolean {
+  const actors = (strategy.machine.implementations as { actors?: Record<string, unknown> }).actors ?? {};
+  return 'restart' in actors || (stagesOf(strategy) ?? []).some(restarts);
+}
+
+/**
+ * Explores a composition through its stages (see compositeModel.ts) and adds
+ * what that finds to the check of its sequence machine: each property keeps the
+ * violation found first, the counts add up.
+ */
+function throughStages(
+  sequence: CheckResult,
+  strategy: CheckableStrategy,
+  stages: CheckableStrategy[],
+  config: MachineModelConfig,
+  options: StrategyCheckOptions,
+  liveness: boolean,
+): CheckResult {
+  const started = performance.now();
+  // The stages share the composition's environment: its budgets and dispose; SHUTDOWN goes to the sequence.
+  // Each stage keeps its own bound and minimum backoff (from when it starts: after the failure that ended the stage before).
+  const stageFaults = { ...options.faults, shutdown: 0, dispose: config.faults.dispose };
+  const stageOptions: StrategyCheckOptions = { ...options };
+  delete stageOptions.minBackoffMs;
+  const models = stages.map((stage) => {
+    const own = strategyModelConfig(stage, { ...stageOptions, faults: stageFaults, inputs: {} }).config;
+    return { name: stage.name, model: createMachineModel({ ...own, starts: config.starts }) };
+  });
+  const composite = createCompositeModel({ stages: models, starts: config.starts, bound: strategy.bound ?? Infinity, shutdown: config.faults.shutdown > 0 });
+  const { maxStates, maxDepth } = limits(options);
+  const outcome = explore(
+    composite,
+    liveness
+      ? { maxStates, maxDepth, liveness: config.faults.shutdown > 0, livenessProperty: 'final-reachable-with-shutdown', finalWithoutShutdown: 'final-reachable', fairCycles: 'no-livelock' }
+      : { maxStates, maxDepth, liveness: false, livenessProperty: 'final-reachable' },
+  );
+  const seen = new Set(sequence.violations.map((v) => v.property));
+  const violations = [...sequence.violations, ...outcome.violations.filter((v) => !seen.has(v.property))];
+  const order = new Map(sequence.properties.map((p, i) => [p, i]));
+  violations.sort((a, b) => (order.get(a.property) ?? 999) - (order.get(b.property) ?? 999));
+  const complete = sequence.complete && outcome.complete;
+  return {
+    ...sequence,
+    ok: violations.length === 0 && complete && !sequence.unsentEvents,
+    statesExplored: sequence.statesExplored + outcome.states,
+    transitions: sequence.transitions + outcome.transitions,
+    durationMs: sequence.durationMs + (performance.now() - started),
+    complete,
+    violations,
+    machineStates: sequence.machineStates + models.reduce((n, m) => n + m.model.machineStates(), 0),
+    machineTransitions: sequence.machineTransitions + models.reduce((n, m) => n + m.model.machineTransitions(), 0),
+  };
 }
 
 /**
@@ -236,8 +300,7 @@ export function strategyModelConfig(
   assertMachine(strategy.machine, `strategy '${strategy.name}'.machine`);
   const input = (options.input ?? defaultStrategyInput()) as Record<string, unknown>;
   const plugin = typeof input.plugin === 'string' ? input.plugin : undefined;
-  const actors = (strategy.machine.implementations as { actors?: Record<string, unknown> }).actors ?? {};
-  const canRestart = 'restart' in actors;
+  const canRestart = restarts(strategy);
   const faults = resolveFaultModel(options.faults, canRestart && plugin !== undefined ? 1 : 0);
   faults.outputs = withStageOutputs(strategy, faults.outputs);
   const domain = options.inputs ?? defaultDomain(options.input === undefined ? undefined : input, canRestart && plugin !== undefined && faults.dispose > 0);

@@ -137,8 +137,21 @@ interface ChildMoves {
   fail: Array<Move | undefined>;
 }
 
+/** What a machine started in the middle of a run inherits from the run so far (a composition's next stage). */
+export interface CarriedEnvironment {
+  disposed: boolean;
+  known: boolean;
+  /** Faults used so far (`MachineState.used`). */
+  used?: readonly number[];
+  /** ms since the last failed attempt/restart (`MachineState.sinceFail`). */
+  sinceFail?: number;
+  time?: number;
+}
+
 /** The model, plus counters the result reports. */
 export interface MachineModel extends ExploreModel<MachineState> {
+  /** The initial state for `input` in an environment with a history, and what it violates. */
+  startFrom(input: unknown, carried: CarriedEnvironment): { state: MachineState; violations: EdgeViolation[] | undefined };
   /** The environment's possible moves from `state`, without computing any transition. */
   moves(state: MachineState): EnvEvent[];
   /** The one successor of `state` by `move` (one of `moves(state)`), or undefined when the machine ignores it. */
@@ -524,50 +537,55 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
   };
 
   const disposeMove: Move = { env: envEvent('dispose', () => ({ type: 'dispose' })), event: undefined, eventId: -1, spends: -1, failedRetry: false, dispose: true };
+  /** The machine's initial state for `input`, in an environment that may already have a history (`carried`). */
+  const startFrom = (input: unknown, carried: CarriedEnvironment): { state: MachineState; violations: EdgeViolation[] | undefined } => {
+    xstateCalls++;
+    let snap: AnyMachineSnapshot;
+    let effects: Effects;
+    try {
+      const initial = pure.initial(input);
+      snap = initial.snapshot;
+      effects = readEffects(initial.actions);
+    } catch (error) {
+      snap = { status: 'error', error, value: 'initial', context: undefined, children: {} } as unknown as AnyMachineSnapshot;
+      effects = readEffects([]);
+    }
+    const delays: PendingDelay[] = effects.scheduled.map(pendingDelay).sort((a, b) => a.remaining - b.remaining);
+    const state: MachineState = {
+      snap,
+      mid: mid(snap),
+      delays,
+      used: carried.used ? carried.used.slice() : BUDGET_KINDS.map(() => 0),
+      // The error being recovered from is a failure at time 0.
+      sinceFail: carried.sinceFail ?? (minBackoff > 0 ? 0 : -1),
+      disposed: carried.disposed,
+      known: carried.known,
+      recovered: 0,
+      escalated: 0,
+      time: carried.time ?? 0,
+      emitted: effects.emitted.map((e) => e.type),
+    };
+    for (const t of state.emitted) {
+      if (t === 'error:recovered') state.recovered++;
+      if (t === 'error:escalated') state.escalated++;
+    }
+    const initialState: MachineState = { ...state, snap: { ...snap, children: {} } as AnyMachineSnapshot };
+    return { state, violations: check(initialState, state, effects, false) };
+  };
+
   /** Narrows `expand` to listing moves, or to one move. */
   let filter: { collect?: EnvEvent[]; only?: EnvEvent } | undefined;
 
   return {
     initialStates() {
       return config.starts.map((start) => {
-        xstateCalls++;
-        let snap: AnyMachineSnapshot;
-        let effects: Effects;
-        try {
-          const initial = pure.initial(start.input);
-          snap = initial.snapshot;
-          effects = readEffects(initial.actions);
-        } catch (error) {
-          snap = { status: 'error', error, value: 'initial', context: undefined, children: {} } as unknown as AnyMachineSnapshot;
-          effects = readEffects([]);
-        }
-        const delays: PendingDelay[] = effects.scheduled
-          .map(pendingDelay)
-          .sort((a, b) => a.remaining - b.remaining);
-        const state: MachineState = {
-          snap,
-          mid: mid(snap),
-          delays,
-          used: BUDGET_KINDS.map(() => 0),
-          // The error being recovered from is a failure at time 0.
-          sinceFail: minBackoff > 0 ? 0 : -1,
-          disposed: start.disposed,
-          known: start.disposed,
-          recovered: 0,
-          escalated: 0,
-          time: 0,
-          emitted: effects.emitted.map((e) => e.type),
-        };
-        for (const t of state.emitted) {
-          if (t === 'error:recovered') state.recovered++;
-          if (t === 'error:escalated') state.escalated++;
-        }
-        const initialState: MachineState = { ...state, snap: { ...snap, children: {} } as AnyMachineSnapshot };
-        const violations = check(initialState, state, effects, false);
+        const { state, violations } = startFrom(start.input, { disposed: start.disposed, known: start.disposed });
         const event = envEvent(`start:${start.variant}`, (): EnvEvent => (start.point ? { type: 'start', variant: start.variant, point: start.point } : { type: 'start', variant: start.variant }));
         return { event, state, violations };
       });
     },
+
+    startFrom,
 
     key(state) {
       return flatKey(`${state.mid}${envKey(state)}`);
