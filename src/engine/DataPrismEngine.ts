@@ -38,6 +38,7 @@ import type {
   QueryParam,
   QueryResult,
   TableInfo,
+  UnreportedEngine,
 } from './types.js';
 
 /** Set when a running statement's time budget ran out. */
@@ -210,6 +211,42 @@ export class DataPrismEngine {
     sql: string,
     params?: readonly QueryParam[],
   ): Promise<QueryResult<T>> {
+    try {
+      return await this.rowsAs<T>(access, sql, params);
+    } catch (error) {
+      throw this.reportFailure(error, 'query', { sql });
+    }
+  }
+
+  /** Like `query`, but returns the result as an apache-arrow Table (columnar, no conversion). */
+  async queryArrow(sql: string, params?: readonly QueryParam[]): Promise<Table> {
+    return this.queryArrowAs(undefined, sql, params);
+  }
+
+  /** Like `queryArrow`, with the rights of `access` (see `queryAs`). */
+  async queryArrowAs(access: StatementAccess | undefined, sql: string, params?: readonly QueryParam[]): Promise<Table> {
+    try {
+      return await this.tableAs(access, sql, params);
+    } catch (error) {
+      throw this.reportFailure(error, 'queryArrow', { sql });
+    }
+  }
+
+  /**
+   * The engine for callers that report failures themselves: a plugin's context (its
+   * failure is reported once, at the plugin boundary, as the plugin's) and the
+   * orchestrator's own housekeeping (a failing cleanup query must not set off
+   * another cleanup). Same operations, same errors; `host.onError` is not told.
+   */
+  readonly unreported: UnreportedEngine = {
+    query: (sql, params) => this.rowsAs(undefined, sql, params),
+    queryAs: (access, sql, params) => this.rowsAs(access, sql, params),
+    queryArrow: (sql, params) => this.tableAs(undefined, sql, params),
+    queryArrowAs: (access, sql, params) => this.tableAs(access, sql, params),
+    loadData: (data, tableName, options) => this.load(data, tableName, options),
+  };
+
+  private async rowsAs<T>(access: StatementAccess | undefined, sql: string, params?: readonly QueryParam[]): Promise<QueryResult<T>> {
     this.assertReady('query');
     checkSql(sql);
     const started = performance.now();
@@ -225,13 +262,7 @@ export class DataPrismEngine {
     }
   }
 
-  /** Like `query`, but returns the result as an apache-arrow Table (columnar, no conversion). */
-  async queryArrow(sql: string, params?: readonly QueryParam[]): Promise<Table> {
-    return this.queryArrowAs(undefined, sql, params);
-  }
-
-  /** Like `queryArrow`, with the rights of `access` (see `queryAs`). */
-  async queryArrowAs(access: StatementAccess | undefined, sql: string, params?: readonly QueryParam[]): Promise<Table> {
+  private async tableAs(access: StatementAccess | undefined, sql: string, params?: readonly QueryParam[]): Promise<Table> {
     this.assertReady('queryArrow');
     checkSql(sql);
     const started = performance.now();
@@ -377,6 +408,14 @@ export class DataPrismEngine {
    * Loads are not subject to `timeoutMs` (an insert cannot be cancelled midway).
    */
   async loadData(data: LoadDataInput, tableName: string, options: LoadDataOptions = {}): Promise<LoadDataResult> {
+    try {
+      return await this.load(data, tableName, options);
+    } catch (error) {
+      throw this.reportFailure(error, 'loadData', { table: tableName });
+    }
+  }
+
+  private async load(data: LoadDataInput, tableName: string, options: LoadDataOptions = {}): Promise<LoadDataResult> {
     this.assertReady('loadData');
     if (typeof tableName !== 'string' || tableName.length === 0) {
       throw new ValidationError('loadData needs a table name: a non-empty string', {
@@ -632,6 +671,20 @@ export class DataPrismEngine {
     this.metrics.queriesRun++;
     this.metrics.totalExecutionTime += durationMs;
     this.host.onQuery?.({ sql, durationMs, rowCount });
+  }
+
+  /** Tells the host about a failed operation (its ErrorHandler); returns the error to throw. */
+  private reportFailure(error: unknown, operation: string, metadata: Record<string, unknown>): unknown {
+    const report = this.host.onError;
+    if (report !== undefined && error instanceof Error) {
+      // The host's reporting is not the caller's problem: it must never replace the error.
+      try {
+        report(error, { operation, metadata });
+      } catch (reportError) {
+        this.options.logger?.error(`[engine] reporting a failed ${operation} threw: ${messageOf(reportError)}`);
+      }
+    }
+    return error;
   }
 
   private recordFailure(sql: string, started: number, error: unknown): DataPrismError {

@@ -5,6 +5,7 @@
 import type { Table } from 'apache-arrow';
 import type { Logger } from '../events/types.js';
 import type { EngineState } from '../../machines/engine.machine.js';
+import type { StatementAccess } from './access.js';
 
 export type { EngineState } from '../../machines/engine.machine.js';
 
@@ -84,6 +85,23 @@ export interface QueryRecord {
   error?: Error;
 }
 
+/** Where an engine operation failed, as told to `EngineHost.onError`. */
+export interface EngineErrorContext {
+  /** `query`, `queryArrow` or `loadData`. */
+  operation: string;
+  /** The statement (`{ sql }`) or the table loaded into (`{ table }`). */
+  metadata: Record<string, unknown>;
+}
+
+/** The engine's data operations without failure reporting (see `DataPrismEngine.unreported`). */
+export interface UnreportedEngine {
+  query<T = Record<string, unknown>>(sql: string, params?: readonly QueryParam[]): Promise<QueryResult<T>>;
+  queryAs<T = Record<string, unknown>>(access: StatementAccess | undefined, sql: string, params?: readonly QueryParam[]): Promise<QueryResult<T>>;
+  queryArrow(sql: string, params?: readonly QueryParam[]): Promise<Table>;
+  queryArrowAs(access: StatementAccess | undefined, sql: string, params?: readonly QueryParam[]): Promise<Table>;
+  loadData(data: LoadDataInput, tableName: string, options?: LoadDataOptions): Promise<LoadDataResult>;
+}
+
 /** What the engine needs from whoever owns its lifecycle actor. */
 export interface EngineHost {
   /** The engine actor's state, read from its snapshot (no lifecycle booleans on the class). */
@@ -94,6 +112,11 @@ export interface EngineHost {
   executePlugin?(name: string, action: string, params: unknown): Promise<unknown>;
   /** Asks the lifecycle owner to close the engine (standalone: sends CLOSE and waits for `closed`). */
   requestClose?(): Promise<void>;
+  /**
+   * Told when a query, queryArrow or loadData call fails, before the caller sees the
+   * error (the orchestrator hands it to its ErrorHandler). Must not throw.
+   */
+  onError?(error: Error, context: EngineErrorContext): void;
   /** Told when the engine died under its owner (e.g. the worker exited); the owner sends FAIL. */
   onFailure?(error: Error): void;
 }

@@ -46,15 +46,14 @@ export class DataPrismOrchestrator {
   private readonly settings: Readonly<ResolvedOrchestratorOptions>;
   /** Stops forwarding config changes to the bus (the ConfigManager may be the user's and outlive us). */
   private readonly stopConfigEvents: () => void;
+  /** Errors already given to the ErrorHandler (see handleError). */
+  private readonly handled = new WeakSet<Error>();
   /** The attach of the plugin registry to this orchestrator, awaited before plugins start. */
   private readonly registryAttached: Promise<void>;
 
   constructor(options: OrchestratorOptions = {}) {
     this.logger = options.logger ?? console;
-    this.config = ConfigManager.fromOptions(
-      options,
-      options.config ?? new ConfigManager(),
-    );
+    this.config = this.readConfig(options);
     this.settings = this.config.orchestratorConfig();
 
     this.bus = options.eventBus ?? new DefaultEventBus();
@@ -68,7 +67,11 @@ export class DataPrismOrchestrator {
       onQuery: (record) => this.recordQuery(record),
       executePlugin: (name, action, params) => this.executePlugin(name, action, params),
       requestClose: () => this.shutdown(),
-      onFailure: (error) => this.engineActor()?.send({ type: 'FAIL', error }),
+      onError: (error, { operation, metadata }) => this.handleError(error, 'engine', operation, metadata),
+      onFailure: (error) => {
+        this.handleError(error, 'engine', 'run');
+        this.engineActor()?.send({ type: 'FAIL', error });
+      },
     });
 
     this.actor = createActor(
@@ -100,6 +103,12 @@ export class DataPrismOrchestrator {
       isOwnerActive: (owner) => !owner.startsWith(PLUGIN_OWNER) || !INACTIVE_PLUGIN_STATES.has(this.registry.stateOf(owner.slice(PLUGIN_OWNER.length))),
       dropTemporaryTables: () => this.dropTemporaryTables(),
       engineMemory: () => this.measureEngineMemory(),
+      // An allocation made for a plugin fails inside one of its hooks: it is reported
+      // once, at the plugin boundary, as that plugin's error.
+      onError: (error, operation, metadata) => {
+        if (typeof metadata.owner === 'string' && metadata.owner.startsWith(PLUGIN_OWNER)) return;
+        this.handleError(error, 'resources', operation, metadata);
+      },
     });
     // Per allocation and free: read the byte count only (getUsage() also walks the blocks for fragmentation).
     const gaugeMemory = () => this.monitor.setGauge('memory_usage', this.resources.allocatedBytes);
@@ -137,7 +146,8 @@ export class DataPrismOrchestrator {
     this.registryAttached = this.registry.attach({
       actors: this.actors,
       bus: this.bus,
-      engine: () => (this.engineState() === 'ready' ? this.engine : undefined),
+      // Plugins' queries fail inside their hooks and are reported there, once, as the plugin's error.
+      engine: () => (this.engineState() === 'ready' ? this.engine.unreported : undefined),
       resources: this.resources,
       errors: this.errors,
       config: this.config,
@@ -170,6 +180,7 @@ export class DataPrismOrchestrator {
     const outcome = orchestratorState(snapshot.value);
     if (outcome === 'failed') {
       const cause = snapshot.context.error;
+      if (cause !== undefined) this.handleError(cause, 'engine', 'initialize');
       throw new EngineError(`the engine failed to start: ${cause?.message ?? 'unknown error'}; fix the cause and call initialize() again`, {
         cause,
       });
@@ -340,21 +351,51 @@ export class DataPrismOrchestrator {
   private reportChildError(id: string, error: unknown): void {
     const cause = toError(error);
     this.logger.error(`[orchestrator] actor '${id}' failed: ${cause.message}`);
-    this.errors.report(cause);
+    this.handleError(cause, id, 'actor');
+  }
+
+  /**
+   * The one way errors the orchestrator meets reach the ErrorHandler: `handle` with
+   * a full ErrorContext (then recovery, when enableErrorRecovery). The handler is
+   * told synchronously, before the caller sees the error; recovery runs alongside.
+   * An error is handled once even when two paths meet it (concurrent initialize calls).
+   */
+  private handleError(error: Error, component: string, operation: string, metadata?: unknown): void {
+    if (this.handled.has(error)) return;
+    this.handled.add(error);
+    const context = metadata === undefined ? { component, operation, timestamp: Date.now() } : { component, operation, timestamp: Date.now(), metadata };
+    this.errors.handle(error, context).catch((failure: unknown) => {
+      this.logger.error(`[orchestrator] handling an error of ${component} failed`, failure);
+    });
+  }
+
+  /**
+   * The options from the ConfigManager. A config error is handled like any other
+   * error (by a handler of the user's `errorHandler`, with nothing to recover yet),
+   * then thrown: there is no orchestrator without valid options.
+   */
+  private readConfig(options: OrchestratorOptions): ConfigManager {
+    try {
+      return ConfigManager.fromOptions(options, options.config ?? new ConfigManager());
+    } catch (error) {
+      const handler = createErrorHandler({ user: options.errorHandler, enableRecovery: false, logger: this.logger });
+      handler.handle(toError(error), { component: 'config', operation: 'load', timestamp: Date.now() }).catch(() => {});
+      throw error;
+    }
   }
 
   private async dropTemporaryTables(): Promise<number> {
     if (this.engineState() !== 'ready') return 0;
-    const temporary = await this.engine.query<{ name: string }>(
+    const temporary = await this.engine.unreported.query<{ name: string }>(
       "SELECT table_name AS name FROM duckdb_tables() WHERE temporary",
     );
-    for (const { name } of temporary.data) await this.engine.query(`DROP TABLE IF EXISTS temp.${quoteIdentifier(name)}`);
+    for (const { name } of temporary.data) await this.engine.unreported.query(`DROP TABLE IF EXISTS temp.${quoteIdentifier(name)}`);
     return temporary.data.length;
   }
 
   private async measureEngineMemory(): Promise<{ memoryUsage: number; databaseSize?: number }> {
     // PRAGMA database_size reports humanized strings ('1.0 MiB'); its block counts are numbers.
-    const { data } = await this.engine.query<{ memory: number | bigint | null; size: number | bigint | null }>(
+    const { data } = await this.engine.unreported.query<{ memory: number | bigint | null; size: number | bigint | null }>(
       `SELECT (SELECT sum(memory_usage_bytes) FROM duckdb_memory()) AS memory,
               (SELECT sum(block_size * total_blocks) FROM pragma_database_size()) AS size`,
     );

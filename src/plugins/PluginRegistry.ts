@@ -11,6 +11,7 @@
 import type { ActorRefFrom, Subscription } from 'xstate';
 import { ConfigError } from '../errors/ConfigError.js';
 import { LifecycleError } from '../errors/LifecycleError.js';
+import { MemoryError } from '../errors/MemoryError.js';
 import { PluginError } from '../errors/PluginError.js';
 import { ValidationError, type ValidationIssue, type ValidationResult } from '../errors/ValidationError.js';
 import { toError } from '../errors/DataPrismError.js';
@@ -911,16 +912,29 @@ function describeName(plugin: unknown): string {
   return typeof name === 'string' ? name : String(name);
 }
 
-/** Wraps a hook's failure in a PluginError naming the plugin, phase, action and cause. */
-function hookError(name: string, phase: string, error: unknown, action?: string): PluginError {
+/**
+ * Wraps a hook's failure in a PluginError naming the plugin, phase, action and cause.
+ * A memory failure stays a MemoryError (DuckDB's or the ResourceManager's, category
+ * `resource`), so recovery frees memory instead of restarting the plugin and a
+ * handler's `error.name === 'MemoryError'` sees it; it carries the same plugin,
+ * phase and action, and the original as `cause`.
+ */
+function hookError(name: string, phase: string, error: unknown, action?: string): PluginError | MemoryError {
   const cause = toError(error);
   const where = action === undefined ? `${phase}` : `${phase}('${action}')`;
-  return new PluginError(`plugin '${name}' failed in ${where}: ${cause.message}`, {
-    plugin: name,
-    phase,
-    ...(action === undefined ? {} : { action }),
-    cause,
-  });
+  const message = `plugin '${name}' failed in ${where}: ${cause.message}`;
+  const at = { plugin: name, phase, ...(action === undefined ? {} : { action }) };
+  if (cause.name === 'MemoryError') {
+    const { requested, available } = cause as { requested?: number; available?: number };
+    const memory = new MemoryError(message, {
+      component: `plugin:${name}`,
+      cause,
+      ...(requested === undefined ? {} : { requested }),
+      ...(available === undefined ? {} : { available }),
+    });
+    return Object.assign(memory, at);
+  }
+  return new PluginError(message, { ...at, cause });
 }
 
 /** A hook under its time budget: a hook that never settles ends in a TimeoutError, so no plugin waits forever. */

@@ -93,6 +93,16 @@ export class ResourceManager {
    * that does not wait fails rather than overtake them.
    */
   async allocate(size: number, type: string, options: AllocateOptions = {}): Promise<ResourceHandle> {
+    try {
+      return await this.allocateNow(size, type, options);
+    } catch (error) {
+      const metadata: Record<string, unknown> = { size, type };
+      if (options.owner !== undefined) metadata.owner = options.owner;
+      throw this.reportFailure(error, 'allocate', metadata);
+    }
+  }
+
+  private allocateNow(size: number, type: string, options: AllocateOptions): ResourceHandle | Promise<ResourceHandle> {
     if (!Number.isSafeInteger(size) || size <= 0) {
       throw new ValidationError(`ResourceManager.allocate: size must be a positive whole number of bytes, got ${String(size)}`, { component: 'resources' });
     }
@@ -129,7 +139,27 @@ export class ResourceManager {
    * issue (another manager's, or a forged copy), is a ResourceError and changes nothing.
    */
   async free(handle: ResourceHandle): Promise<void> {
-    this.freeNow(handle);
+    try {
+      this.freeNow(handle);
+    } catch (error) {
+      const given = typeof handle === 'object' && handle !== null ? (handle as { id?: unknown; owner?: unknown }) : {};
+      const metadata: Record<string, unknown> = { id: given.id };
+      if (given.owner !== undefined) metadata.owner = given.owner;
+      throw this.reportFailure(error, 'free', metadata);
+    }
+  }
+
+  /** Tells `onError` (the orchestrator's ErrorHandler) about a failed call; returns the error to throw. */
+  private reportFailure(error: unknown, operation: 'allocate' | 'free', metadata: Record<string, unknown>): unknown {
+    const report = this.options.onError;
+    if (report !== undefined && error instanceof Error) {
+      try {
+        report(error, operation, metadata);
+      } catch (reportError) {
+        this.logger.error(`[resources] reporting a failed ${operation} threw: ${toError(reportError).message}`, reportError);
+      }
+    }
+    return error;
   }
 
   /** `free`, synchronously. */

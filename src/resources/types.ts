@@ -67,6 +67,11 @@ export interface ResourceManagerOptions {
   dropTemporaryTables?(): Promise<number>;
   /** Measures the engine's memory. Default: not measured. */
   engineMemory?(): Promise<EngineMemory>;
+  /**
+   * Told when `allocate` or `free` fails (a MemoryError, a ValidationError, a double
+   * free), before the caller sees the error. Default: nobody. Must not throw.
+   */
+  onError?(error: Error, operation: 'allocate' | 'free', metadata: Record<string, unknown>): void;
   /** The clock of `allocatedAt` and samples. Default `Date.now`. */
   now?(): number;
 }
