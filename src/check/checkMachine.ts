@@ -12,6 +12,7 @@ import { resolveFaultModel } from './faults.js';
 import { createMachineModel, type MachineModelConfig } from './machineModel.js';
 import { applyInputPoint, domainPoints, pointName } from './inputs.js';
 import { createCompositeModel } from './compositeModel.js';
+import { alwaysInvariants, eventuallyPredicates, validateProperties } from './userProperties.js';
 import { STRATEGY_PROPERTIES, type CheckOptions, type CheckResult, type CheckableStrategy, type InputDomain, type StrategyCheckOptions } from './types.js';
 
 const DEFAULT_MAX_STATES = 1_000_000;
@@ -59,6 +60,18 @@ export function unsentEvents(machine: AnyStateMachine, options: CheckOptions, sh
   return (machine.root.events as readonly string[]).filter((type) => !type.startsWith('xstate.') && type !== '*' && !type.endsWith('.*') && !sent.has(type));
 }
 
+/** The invariants and `eventually` predicates of the options (invariants, then the user's `always` properties). */
+function userChecks(options: CheckOptions): Pick<MachineModelConfig, 'invariants' | 'eventually'> {
+  const properties = options.properties ?? [];
+  validateProperties(properties);
+  return { invariants: [...(options.invariants ?? []), ...alwaysInvariants(properties)], eventually: eventuallyPredicates(properties).map((p) => p.holds) };
+}
+
+/** The names of the invariants and user properties, in the order they are reported. */
+function userPropertyNames(options: CheckOptions): string[] {
+  return [...(options.invariants ?? []).map((i) => i.name), ...(options.properties ?? []).map((p) => p.name)];
+}
+
 /** The environment sends SHUTDOWN in this check: the machine handles it and the fault model allows it. */
 function sendsShutdown(config: MachineModelConfig): boolean {
   return config.faults.shutdown > 0 && (config.machine.root.events as readonly string[]).includes('SHUTDOWN');
@@ -79,12 +92,12 @@ function run(name: string, config: MachineModelConfig, options: CheckOptions, pr
   const started = performance.now();
   const model = createMachineModel(config);
   const { maxStates, maxDepth } = limits(options);
-  const outcome = explore(
-    model,
-    liveness
+  const outcome = explore(model, {
+    ...(liveness
       ? { maxStates, maxDepth, liveness: sendsShutdown(config), livenessProperty: 'final-reachable-with-shutdown', finalWithoutShutdown: 'final-reachable', fairCycles: 'no-livelock' }
-      : { maxStates, maxDepth, liveness: false, livenessProperty: 'final-reachable' },
-  );
+      : { maxStates, maxDepth, liveness: false, livenessProperty: 'final-reachable' }),
+    eventually: eventuallyPredicates(options.properties ?? []).map((p) => p.name),
+  });
   const order = new Map(properties.map((p, i) => [p, i]));
   outcome.violations.sort((a, b) => (order.get(a.property) ?? 999) - (order.get(b.property) ?? 999));
   for (const v of outcome.violations) if (!order.has(v.property)) properties.push(v.property);
@@ -123,14 +136,14 @@ export function checkMachine(machine: AnyStateMachine, options: CheckOptions = {
 export function machineModelConfig(machine: AnyStateMachine, options: CheckOptions = {}): { config: MachineModelConfig; properties: string[]; liveness: boolean } {
   assertMachine(machine, 'checkMachine(machine)');
   const liveness = options.liveness ?? hasFinalStates(machine);
-  const properties = ['no-error-status', ...(options.invariants ?? []).map((i) => i.name)];
+  const properties = ['no-error-status', ...userPropertyNames(options)];
   if (options.finalStates) properties.push('ends-in-final-states');
   const config: MachineModelConfig = {
     machine,
     starts: [{ variant: 'input', input: options.input, disposed: false }],
     faults: resolveFaultModel(options.faults, 0),
     machineIds: () => machineIds(options),
-    invariants: options.invariants ?? [],
+    ...userChecks(options),
     cache: options.cacheTransitions ?? true,
     replay: options.replayTransitions ?? true,
   };
@@ -316,7 +329,7 @@ export function strategyModelConfig(
     starts,
     faults,
     machineIds: () => machineIds(options),
-    invariants: options.invariants ?? [],
+    ...userChecks(options),
     finalStates: options.finalStates ?? ['recovered', 'escalated'],
     cache: options.cacheTransitions ?? true,
     replay: options.replayTransitions ?? true,
@@ -332,7 +345,7 @@ export function strategyModelConfig(
   const live = liveness ? livenessProperties(config) : [];
   const properties = [
     ...STRATEGY_PROPERTIES.filter((p) => (!LIVENESS.includes(p) || live.includes(p)) && (p !== 'shutdown-accepted' || faults.shutdown > 0)),
-    ...(options.invariants ?? []).map((i) => i.name),
+    ...userPropertyNames(options),
   ];
   return { config, properties, liveness };
 }

@@ -11,7 +11,7 @@
  * (CSR), which is all the reverse-reachability pass needs. Model states are kept
  * only until they are expanded; a trace is rebuilt by re-expanding its prefix.
  */
-import { EDGE_DELAY, EDGE_OTHER, EDGE_PROGRESS, EDGE_SHUTDOWN, findFairCycle, firstWithoutFinal, type LivenessGraph } from './liveness.js';
+import { EDGE_DELAY, EDGE_OTHER, EDGE_PROGRESS, EDGE_SHUTDOWN, edgeSource, findFairCycle, firstWithoutFinal, type LivenessGraph } from './liveness.js';
 import type { EnvEvent, TraceStep, Violation } from './types.js';
 
 /** A property violated by one edge (or initial state), reported by a model. */
@@ -53,6 +53,8 @@ export interface ExploreModel<S> {
   describe(state: S): Omit<TraceStep, 'event'>;
   /** True when a delay is scheduled in `state` (for the fairness of cycles; default false). */
   waiting?(state: S): boolean;
+  /** Bit i set when the i-th `eventually` property of the options holds in `state`. */
+  marks?(state: S): number;
 }
 
 /** Limits and switches of one exploration. */
@@ -72,6 +74,8 @@ export interface ExploreOptions {
   finalWithoutShutdown?: string;
   /** Also look for fair cycles that never reach a final state (see liveness.ts), under this property name. */
   fairCycles?: string;
+  /** Names of `eventually` properties, bit i of `model.marks` saying where the i-th holds. */
+  eventually?: readonly string[];
 }
 
 /** The raw outcome of an exploration. */
@@ -164,6 +168,7 @@ export function explore<S>(model: ExploreModel<S>, options: ExploreOptions): Exp
   const parentEvent = new IntVec();
   const depth = new IntVec();
   const flags: number[] = [];
+  const marks = options.eventually?.length && model.marks ? new IntVec() : undefined;
   const edgeStart = new IntVec();
   const edgeTo = new IntVec();
   /** The event id of each edge. */
@@ -219,6 +224,7 @@ export function explore<S>(model: ExploreModel<S>, options: ExploreOptions): Exp
     parentEvent.push(event);
     depth.push(d);
     flags.push((prune ? PRUNED : 0) | (model.isTerminal(state) ? TERMINAL : 0));
+    if (marks) marks.push(model.marks!(state));
     return id;
   };
 
@@ -346,7 +352,80 @@ export function explore<S>(model: ExploreModel<S>, options: ExploreOptions): Exp
     }
   }
 
+  if (marks && options.eventually) {
+    const moveOf = (id: number) => events[id]!;
+    const ended = (st: number) => (flags[st]! & TERMINAL) !== 0;
+    options.eventually.forEach((name, bit) => {
+      const found = eventuallyRun(graph, marks.data, 1 << bit, parent.data, ended);
+      if (!found) return;
+      const prefix = found.path.map((e) => (e < 0 ? moveOf(parentEvent.data[-1 - e]!) : moveOf(edgeEvent.data[e]!)));
+      const loop = (found.loop ?? []).map((e) => moveOf(edgeEvent.data[e]!));
+      const trace = rebuildFromMoves(model, [...prefix, ...loop]);
+      if (found.loop) {
+        const loopStart = prefix.length;
+        violations.push({
+          property: name,
+          message: `a run loops forever through ${[...new Set(trace.slice(loopStart).map((x) => `'${x.state}'`))].join(' → ')} without ever reaching a state where '${name}' holds`,
+          trace,
+          loopStart,
+        });
+      } else {
+        violations.push({ property: name, message: `a run ends in '${trace.at(-1)?.state ?? '?'}' without ever reaching a state where '${name}' holds`, trace });
+      }
+    });
+  }
+
   return { states, transitions: edgeTo.length, complete, violations };
+}
+
+/**
+ * A run that never reaches a state with `bit` set: from a start without it,
+ * over states without it, to the end of a run (a final or errored state, or a
+ * live state with no move) or into a fair cycle (liveness.ts). The path is the
+ * edges from the start, the start itself as −1 − its id; undefined when every
+ * run reaches such a state.
+ */
+function eventuallyRun(
+  g: LivenessGraph,
+  marks: Int32Array,
+  bit: number,
+  parent: Int32Array,
+  ended: (state: number) => boolean,
+): { path: number[]; loop?: number[] } | undefined {
+  const without = (st: number) => (marks[st]! & bit) === 0;
+  // The edge a state was first reached by over states without the bit; −1 for a start, −2 not reached.
+  const via = new Int32Array(g.states).fill(-2);
+  const queue: number[] = [];
+  for (let st = 0; st < g.states && parent[st] === -1; st++) {
+    if (without(st)) {
+      via[st] = -1;
+      queue.push(st);
+    }
+  }
+  const pathTo = (st: number): number[] => {
+    const out: number[] = [];
+    let at = st;
+    while (via[at]! >= 0) {
+      out.push(via[at]!);
+      at = edgeSource(g, via[at]!);
+    }
+    out.push(-1 - at);
+    return out.reverse();
+  };
+  for (let head = 0; head < queue.length; head++) {
+    const st = queue[head]!;
+    if (g.live(st) ? g.start[st + 1] === g.start[st] : ended(st)) return { path: pathTo(st) };
+    if (!g.live(st)) continue;
+    for (let e = g.start[st]!; e < g.start[st + 1]!; e++) {
+      const t = g.to[e]!;
+      if (via[t] === -2 && without(t)) {
+        via[t] = e;
+        queue.push(t);
+      }
+    }
+  }
+  const lasso = findFairCycle({ ...g, live: (st) => g.live(st) && via[st] !== -2 });
+  return lasso ? { path: pathTo(lasso.entry), loop: lasso.loop } : undefined;
 }
 
 function rebuildInitial<S>(model: ExploreModel<S>, event: EnvEvent): TraceStep[] {
@@ -368,6 +447,11 @@ function rebuildTrace<S>(
   path.reverse();
   const moves = path.map((s) => events[parentEvent[s]!]!);
   moves.push(...extra);
+  return rebuildFromMoves(model, moves);
+}
+
+/** Replays `moves` (a start event, then environment moves) through the model into a trace. */
+function rebuildFromMoves<S>(model: ExploreModel<S>, moves: readonly EnvEvent[]): TraceStep[] {
   const starts = model.initialStates();
   const first = starts.find((s) => s.event === moves[0] || sameEvent(s.event, moves[0]!));
   if (!first) return [];

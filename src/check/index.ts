@@ -22,6 +22,9 @@ export {
   type StrategyCheckOptions,
   type StrategyProperty,
   type TraceStep,
+  type UserProperty,
+  type InputDomain,
+  type InputPoint,
   type Violation,
 } from './types.js';
 export { replayTrace, type ReplayOptions, type ReplayResult, type ReplayStep } from './replay.js';

@@ -209,7 +209,7 @@ function shortestPath(g: LivenessGraph, inside: (s: number) => boolean, from: nu
 }
 
 /** The state an edge leaves: the last state whose edges start at or before it (`start` never decreases). */
-function edgeSource(g: LivenessGraph, edge: number): number {
+export function edgeSource(g: LivenessGraph, edge: number): number {
   let lo = 0;
   let hi = g.states - 1;
   while (lo < hi) {

@@ -78,6 +78,8 @@ export interface MachineModelConfig {
   machineIds: () => MachineIds;
   events?: readonly EventObject[] | ((snapshot: AnyMachineSnapshot) => readonly EventObject[]);
   invariants: readonly Invariant[];
+  /** `eventually` properties: bit i of `marks` is set where the i-th holds. */
+  eventually?: ReadonlyArray<(snapshot: AnyMachineSnapshot) => boolean>;
   /** Allowed final state names; undefined allows any. */
   finalStates?: readonly string[];
   cache: boolean;
@@ -573,6 +575,8 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
     return { state, violations: check(initialState, state, effects, false) };
   };
 
+  /** Where the `eventually` properties hold, per machine state id. */
+  const marksCache: number[] = [];
   /** Narrows `expand` to listing moves, or to one move. */
   let filter: { collect?: EnvEvent[]; only?: EnvEvent } | undefined;
 
@@ -654,6 +658,17 @@ export function createMachineModel(config: MachineModelConfig): MachineModel {
 
     describe,
     waiting: (state) => state.delays.length > 0,
+    marks: (state) => {
+      let m = marksCache[state.mid];
+      if (m === undefined) {
+        m = 0;
+        (config.eventually ?? []).forEach((holds, i) => {
+          if (holds(state.snap)) m! |= 1 << i;
+        });
+        marksCache[state.mid] = m;
+      }
+      return m;
+    },
     machineStates: () => machineIds.count(),
     machineTransitions: () => xstateCalls - replayed(),
     replayedTransitions: () => replayed(),

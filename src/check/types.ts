@@ -156,6 +156,20 @@ export interface Invariant {
   check: (snapshot: AnyMachineSnapshot) => boolean | string;
 }
 
+/**
+ * A property of the user's over (state, context), `state` the state value as
+ * text (`waiting`, `active.ready`). Exactly one of:
+ * - `always`: holds in every reachable state (true, or false / a message);
+ * - `eventually`: comes to hold on every run: a run that ends, or loops forever
+ *   (under the checker's fairness), without reaching a state where it holds
+ *   violates it.
+ */
+export interface UserProperty {
+  name: string;
+  always?: (state: string, context: unknown) => boolean | string;
+  eventually?: (state: string, context: unknown) => boolean;
+}
+
 /** Options shared by `checkMachine` and `checkStrategy`. */
 export interface CheckOptions {
   /** The machine's input. Default: none for `checkMachine`; a plugin error for `checkStrategy`. */
@@ -186,6 +200,8 @@ export interface CheckOptions {
    * the function returns (encoded like any context value).
    */
   abstractions?: Readonly<Record<string, (value: unknown) => unknown>>;
+  /** Properties of your own over (state, context): `always` or `eventually` (see UserProperty). Default none. */
+  properties?: readonly UserProperty[];
   /** Extra safety invariants checked in every reachable state. Default none. */
   invariants?: readonly Invariant[];
   /**

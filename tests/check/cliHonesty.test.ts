@@ -112,6 +112,22 @@ export const weak = setup({}).createMachine({ id: 'weak', initial: 'a', context:
   });
 });
 
+describe('--properties', () => {
+  it('checks the properties a module exports, and refuses a module without them', async () => {
+    const file = join(scratch, 'props.ts');
+    writeFileSync(file, `export const properties = [{ name: 'recovers', eventually: (state: string) => state === 'recovered' }, { name: 'few', always: (_s: string, c: { attempts: number }) => c.attempts <= 4 }];\n`);
+    const c = capture();
+    expect(await checkCommand(['examples/strategies/patientRetry.ts', '--properties', file], c.io)).toBe(EXIT.violation);
+    expect(c.text()).toMatch(/FAIL {2}recovers: a run ends in 'escalated'/);
+    expect(c.text()).toMatch(/pass {2}few/);
+    const none = join(scratch, 'no-props.ts');
+    writeFileSync(none, 'export const other = 1;\n');
+    const n = capture();
+    expect(await checkCommand(['examples/strategies/patientRetry.ts', '--properties', none], n.io)).toBe(EXIT.usage);
+    expect(n.errors()).toMatch(/must export `properties`/);
+  });
+});
+
 describe('fault-model flags', () => {
   it('--no-shutdown and --faults reach the check', async () => {
     const plain = capture();

@@ -32,6 +32,8 @@ options:
   --abstraction M   a module exporting the state abstraction for every check:
                     \`abstractions\` ({ field: (value) => part that matters }),
                     \`contextKeys\` (string[]) and/or \`abstract\` ((snapshot) => key)
+  --properties M    a module exporting \`properties\`: your own properties over
+                    (state, context), each { name, always } or { name, eventually }
   --json            print the results as JSON
   --emit-test DIR   write a vitest regression test per counterexample into DIR
   -h, --help        show this message
@@ -67,10 +69,11 @@ interface Args {
   faults: FaultModel;
   send: EventObject[];
   abstraction?: string;
+  properties?: string;
 }
 
 /** The parts of the check options a module given to --abstraction may export. */
-type AbstractionOptions = Pick<CheckOptions, 'abstract' | 'contextKeys' | 'abstractions'>;
+type AbstractionOptions = Pick<CheckOptions, 'abstract' | 'contextKeys' | 'abstractions' | 'properties'>;
 
 class UsageError extends Error {}
 
@@ -136,6 +139,12 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
         args.abstraction = file;
         break;
       }
+      case '--properties': {
+        const file = value();
+        if (!file) throw new UsageError('--properties needs a module exporting `properties`');
+        args.properties = file;
+        break;
+      }
       case '--emit-test': {
         const dir = value();
         if (!dir) throw new UsageError('--emit-test needs a directory');
@@ -171,6 +180,13 @@ async function loadAbstraction(file: string): Promise<AbstractionOptions> {
   }
   if (Object.keys(out).length === 0) throw new UsageError(`${file} exports none of abstractions, contextKeys, abstract: export at least one`);
   return out;
+}
+
+/** Reads a --properties module's `properties` (validated by the check itself). */
+async function loadProperties(file: string): Promise<NonNullable<CheckOptions['properties']>> {
+  const { properties } = (await importModule(file)) as { properties?: unknown };
+  if (!Array.isArray(properties)) throw new UsageError(`${file} must export \`properties\`: an array of { name, always } or { name, eventually }`);
+  return properties as NonNullable<CheckOptions['properties']>;
 }
 
 function runOne(item: Checkable, args: Args, abstraction: AbstractionOptions): CheckResult {
@@ -229,6 +245,14 @@ export async function checkCommand(argv: string[], io: CheckCommandIO = processI
       abstraction = await loadAbstraction(args.abstraction);
     } catch (error) {
       io.err(`dataprism check: --abstraction ${error instanceof Error ? error.message : String(error)}`);
+      return EXIT.usage;
+    }
+  }
+  if (args.properties) {
+    try {
+      abstraction = { ...abstraction, properties: await loadProperties(args.properties) };
+    } catch (error) {
+      io.err(`dataprism check: --properties ${error instanceof Error ? error.message : String(error)}`);
       return EXIT.usage;
     }
   }
