@@ -161,7 +161,8 @@ export async function replayTrace(strategy: CheckableStrategy, trace: readonly T
   let emitted: string[] = [];
   const clock = new SimulatedClock();
   const actor: AnyActorRef = createActor(provided, { input, clock } as never);
-  actor.subscribe({ next: (s: AnyMachineSnapshot) => queue.push(s), error: () => {} });
+  // An actor that enters XState's error status reports it as an error, not a snapshot: it is a step all the same.
+  actor.subscribe({ next: (s: AnyMachineSnapshot) => queue.push(s), error: () => queue.push(actor.getSnapshot() as AnyMachineSnapshot) });
   actor.on('*', (e: EventObject) => emitted.push(e.type));
 
   const steps: ReplayStep[] = [];
