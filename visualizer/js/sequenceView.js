@@ -22,7 +22,8 @@ function svg(tag, attributes) {
 
 /** The actors that get a lifeline by default: every machine actor, but only the 2 newest recoveries (there may be hundreds). */
 function defaultShown(store) {
-  const machines = [...store.actors.values()].filter((a) => a.definition);
+  // At the time cursor: the newest recoveries then, not ones created after it (they would have no lifeline).
+  const machines = [...store.actors.values()].filter((a) => a.definition && actorAt(a, store.cursor));
   const recoveries = machines.filter((a) => actorKind(a) === 'recovery').sort((a, b) => b.createdAt - a.createdAt);
   const keep = new Set(recoveries.slice(0, 2).map((a) => a.sessionId));
   return new Set(machines.filter((a) => actorKind(a) !== 'recovery' || keep.has(a.sessionId)).map((a) => a.sessionId));
