@@ -160,7 +160,7 @@ export class PluginRegistry {
    */
   async register(plugin: DataPrismPlugin): Promise<void> {
     // What is validated here is what runs: later changes to the caller's object do not reach it.
-    plugin = snapshotPlugin(plugin);
+    plugin = snapshotPlugin(plugin, this.services.timeoutMs);
     const validation = validatePlugin(plugin);
     if (!validation.valid) {
       throw ValidationError.fromResult(`plugin '${describeName(plugin)}'`, validation, { component: 'plugins' });

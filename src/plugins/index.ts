@@ -6,3 +6,4 @@ export { findCycle, formatCycle, topologicalOrder, transitiveDependents } from '
 export { providePluginMachine, type PluginHooks, type ProvidedPluginMachine } from './pluginActors.js';
 export { pluginMachine, type PluginEmittedEvent, type PluginMachineContext, type PluginMachineEvent, type PluginMachineInput } from '../../machines/plugin.machine.js';
 export * from './types.js';
+export { workerPlugin, type WorkerPluginDeclaration } from './worker/workerPlugin.js';

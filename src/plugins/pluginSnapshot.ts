@@ -9,6 +9,7 @@
  */
 import { freeze } from 'immer';
 import type { DataPrismPlugin } from './types.js';
+import { workerHooks, workerModuleUrl } from './worker/PluginWorkerHost.js';
 
 type Hook = 'initialize' | 'execute' | 'dispose';
 type Declared = Exclude<keyof DataPrismPlugin, Hook>;
@@ -24,6 +25,8 @@ const DECLARED_FIELDS: { readonly [K in Declared]: true } = {
   permissions: true,
   timeoutMs: true,
   configSchema: true,
+  isolation: true,
+  module: true,
 };
 const HOOKS: readonly Hook[] = ['initialize', 'execute', 'dispose'];
 
@@ -31,14 +34,23 @@ const HOOKS: readonly Hook[] = ['initialize', 'execute', 'dispose'];
  * Reads every declared field of `value` exactly once into a deeply frozen copy,
  * and binds each hook found to `value` (so a class-based plugin keeps its `this`).
  * A value that is not an object is returned as it is, for validation to refuse.
+ * A plugin declared with `isolation: 'worker'` gets the hooks of a worker host of
+ * its own instead, under `defaultTimeoutMs` unless it declares a budget (so the
+ * registry's budget and the worker's are one).
  */
-export function snapshotPlugin<T>(value: T): T {
+export function snapshotPlugin<T>(value: T, defaultTimeoutMs: number): T {
   if (typeof value !== 'object' || value === null) return value;
   const source = value as Record<string, unknown>;
   const snapshot: Record<string, unknown> = {};
   for (const field of Object.keys(DECLARED_FIELDS)) {
     const declared = source[field];
     if (declared !== undefined) snapshot[field] = copyData(declared);
+  }
+  if (snapshot['isolation'] === 'worker' && typeof snapshot['module'] === 'string' && workerModuleUrl(snapshot['module']) !== undefined) {
+    const timeoutMs = typeof snapshot['timeoutMs'] === 'number' ? snapshot['timeoutMs'] : defaultTimeoutMs;
+    snapshot['timeoutMs'] = timeoutMs;
+    Object.assign(snapshot, workerHooks({ name: String(snapshot['name']), module: snapshot['module'], timeoutMs }));
+    return freeze(snapshot, true) as T;
   }
   for (const hook of HOOKS) {
     const fn = source[hook];

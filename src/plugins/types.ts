@@ -32,6 +32,9 @@ export type PluginPermission =
 /** Every permission a plugin can declare. */
 export const PLUGIN_PERMISSIONS: readonly PluginPermission[] = ['engine:read', 'engine:write', 'engine:files', 'resources', 'events'];
 
+/** Where a plugin's hooks run. */
+export type PluginIsolation = 'inProcess' | 'worker';
+
 /** One dependency of a plugin on another. */
 export interface PluginDependency {
   /** The other plugin's name. */
@@ -66,6 +69,13 @@ export interface DataPrismPlugin {
   readonly timeoutMs?: number;
   /** JSON schema of its config section (`plugins.<name>`), checked when loading. Default: no check. */
   readonly configSchema?: PluginConfigSchema;
+  /** Where its hooks run: `'inProcess'` (default), or `'worker'` — a worker of its own, loading `module`. */
+  readonly isolation?: PluginIsolation;
+  /**
+   * With `isolation: 'worker'`: an absolute path or URL (`new URL('./my-plugin.js', import.meta.url).href`) of an
+   * ES module whose default export, or `plugin` export, has the hooks; the object's own hooks are not used.
+   */
+  readonly module?: string;
   /** Prepares the plugin; `context` stays valid until `dispose` returns. */
   initialize(context: PluginContext): void | Promise<void>;
   /** Answers one action; `params` is whatever the caller passed. */

@@ -6,6 +6,7 @@ import type { ValidationIssue, ValidationResult } from '../errors/ValidationErro
 import { RESERVED_NAMESPACES, reservedNamespaceOf } from '../events/reservedNamespaces.js';
 import { compileConfigSchema } from './configSchema.js';
 import { PLUGIN_PERMISSIONS, type DataPrismPlugin } from './types.js';
+import { workerModuleUrl } from './worker/PluginWorkerHost.js';
 import { isValidRange, isValidVersion } from './versions.js';
 
 /** Names end up in actor ids and event namespaces, so they stay simple. */
@@ -54,6 +55,20 @@ export function validatePlugin(value: unknown): ValidationResult {
       if (typeof compiled === 'string') issue('configSchema', `is not a valid JSON schema: ${compiled}`);
     }
   }
+  if (p.isolation !== undefined && p.isolation !== 'inProcess' && p.isolation !== 'worker') {
+    issue('isolation', `must be 'inProcess' or 'worker', got ${JSON.stringify(p.isolation)}`);
+  }
+  if (p.isolation === 'worker') {
+    // Its hooks come from the module, run in the worker.
+    if (typeof p.module !== 'string' || workerModuleUrl(p.module) === undefined) {
+      issue(
+        'module',
+        `with isolation 'worker' must be an absolute path or a URL of an ES module exporting the plugin's hooks (such as new URL('./my-plugin.js', import.meta.url).href), got ${JSON.stringify(p.module)}`,
+      );
+    }
+    return { valid: errors.length === 0, errors, warnings };
+  }
+  if (p.module !== undefined) warnings.push({ path: 'module', message: "is only used with isolation: 'worker'" });
   for (const hook of HOOKS) {
     if (typeof p[hook] !== 'function') issue(hook, `must be a function (the plugin's ${hook} hook), got ${typeof p[hook]}`);
   }
