@@ -20,7 +20,7 @@ import { ValidationError } from '../errors/ValidationError.js';
 import { ConcurrencyLimiter } from '../util/ConcurrencyLimiter.js';
 import { withTimeout } from '../util/withTimeout.js';
 import { BEGIN_READ_ONLY, END_READ_ONLY, HOST_FILES_DIRECTORY, readOnlyStatement, type StatementAccess } from './access.js';
-import type { DuckDBBackend } from './backend.js';
+import type { BackendResult, DuckDBBackend } from './backend.js';
 import { columnsOf, tableToRows } from './convert.js';
 import { shortSql, toQueryError } from './duckdbErrors.js';
 import { columnsToTable, rowsToTable } from './ingest.js';
@@ -30,6 +30,7 @@ import type {
   DataSummary,
   EngineHost,
   EngineMetrics,
+  EngineMode,
   EngineOptions,
   EngineStatus,
   LoadDataInput,
@@ -103,29 +104,22 @@ export class DataPrismEngine {
   }
 
   private async doOpen(): Promise<{ version: string }> {
-    const mode = this.options.mode ?? 'worker';
+    const mode = this.mode();
     const started = performance.now();
     let backend: DuckDBBackend;
     try {
-      backend =
-        mode === 'blocking'
-          ? await (await import('./BlockingBackend.js')).BlockingBackend.start({ logger: this.options.logger })
-          : await (await import('./WorkerBackend.js')).WorkerBackend.start({
-              bundles: this.options.bundles,
-              logger: this.options.logger,
-              onCrash: (error) => this.host.onFailure?.(error),
-            });
+      backend = await this.startBackend(mode);
     } catch (error) {
       this.opening = undefined;
       throw error instanceof DataPrismError
         ? error
-        : new EngineError(`DuckDB-WASM could not start in ${mode} mode: ${messageOf(error)}`, { cause: error });
+        : new EngineError(`DuckDB could not start (${mode}): ${messageOf(error)}`, { cause: error });
     }
     try {
       backend.hold();
       const conn = await backend.connect();
       this.connectionCount = 1;
-      await backend.runQuery(conn, this.settingsSql());
+      await backend.runQuery(conn, this.settingsSql(backend));
       this.version = await backend.getVersion();
       this.freeConnections.push(conn);
       this.backend = backend;
@@ -145,12 +139,27 @@ export class DataPrismEngine {
     return { version: this.version };
   }
 
-  private settingsSql(): string {
+  private mode(): EngineMode | 'native' {
+    return this.options.backend === 'native' ? 'native' : (this.options.mode ?? 'worker');
+  }
+
+  private async startBackend(mode: EngineMode | 'native'): Promise<DuckDBBackend> {
+    const { logger } = this.options;
+    if (mode === 'native') return (await import('./native/NativeBackend.js')).NativeBackend.start({ logger });
+    if (mode === 'blocking') return (await import('./BlockingBackend.js')).BlockingBackend.start({ logger });
+    return (await import('./WorkerBackend.js')).WorkerBackend.start({
+      bundles: this.options.bundles,
+      logger,
+      onCrash: (error) => this.host.onFailure?.(error),
+    });
+  }
+
+  private settingsSql(backend: DuckDBBackend): string {
     // SET GLOBAL so that every pooled connection sees the same settings.
     const statements = ['SET GLOBAL autoload_known_extensions = false', 'SET GLOBAL autoinstall_known_extensions = false'];
     const { memoryLimit, threads, settings, allowedPaths, allowedDirectories } = this.options;
     // Files are a capability: DuckDB opens only what the host registers or lists (see access.ts).
-    statements.push(`SET GLOBAL allowed_directories = ${listLiteral([HOST_FILES_DIRECTORY, ...(allowedDirectories ?? [])])}`);
+    statements.push(`SET GLOBAL allowed_directories = ${listLiteral([backend.filesDirectory ?? HOST_FILES_DIRECTORY, ...(allowedDirectories ?? [])])}`);
     if (allowedPaths && allowedPaths.length > 0) statements.push(`SET GLOBAL allowed_paths = ${listLiteral(allowedPaths)}`);
     statements.push('SET GLOBAL enable_external_access = false');
     if (memoryLimit !== undefined) statements.push(`SET GLOBAL memory_limit = ${quoteLiteral(`${Math.floor(memoryLimit)}B`)}`);
@@ -290,13 +299,13 @@ export class DataPrismEngine {
           return undefined;
         },
       });
-      const table = tableFromIPC(parts.length === 1 ? parts[0]! : parts);
+      const table = resultTable(parts);
       if (parts.length === 1 || !lostDictionaries(table)) return table;
       // DuckDB-WASM's streamed results omit dictionary batches (ENUM columns arrive
       // with empty dictionaries); the one-shot path includes them, so run it that way.
       const again = await this.lease();
       try {
-        return tableFromIPC(await this.execute(again.backend, again.conn, sql, encoded, { cancelled: false }, access, true));
+        return resultTable(await this.execute(again.backend, again.conn, sql, encoded, { cancelled: false }, access, true));
       } finally {
         again.release();
       }
@@ -312,7 +321,7 @@ export class DataPrismEngine {
     cancellation: Cancellation,
     access: StatementAccess | undefined,
     oneShot = false,
-  ): Promise<Uint8Array[]> {
+  ): Promise<BackendResult[]> {
     try {
       if (access) return await this.executeRestricted(backend, conn, sql, params, cancellation, access, oneShot);
       return await this.executeText(backend, conn, sql, params, cancellation, oneShot);
@@ -330,12 +339,12 @@ export class DataPrismEngine {
     cancellation: Cancellation,
     access: StatementAccess,
     oneShot: boolean,
-  ): Promise<Uint8Array[]> {
+  ): Promise<BackendResult[]> {
     const text = access.write ? sql : readOnlyStatement(sql);
     if (!access.write) await backend.runQuery(conn, BEGIN_READ_ONLY);
     try {
       const statement = await backend.prepare(conn, text);
-      let result: Uint8Array[] | undefined;
+      let result: BackendResult[] | undefined;
       try {
         // A prepared statement runs in one step; with a time budget it only proved the
         // text is one statement, and the same text then runs on the cancellable path.
@@ -358,7 +367,7 @@ export class DataPrismEngine {
     params: unknown[] | undefined,
     cancellation: Cancellation,
     oneShot: boolean,
-  ): Promise<Uint8Array[]> {
+  ): Promise<BackendResult[]> {
     if (params) {
       const statement = await backend.prepare(conn, sql);
       try {
@@ -385,7 +394,7 @@ export class DataPrismEngine {
     for (;;) {
       const chunk = await backend.fetchResults(conn);
       if (chunk === null) continue;
-      if (chunk.length === 0) break;
+      if (isEnd(chunk)) break;
       parts.push(chunk);
     }
     return parts;
@@ -483,12 +492,12 @@ export class DataPrismEngine {
       conn,
       `SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = ${quoteLiteral(tableName)} AND schema_name = current_schema() AND database_name = current_database()`,
     );
-    return (tableFromIPC(bytes).getChildAt(0)?.get(0) as number) > 0;
+    return (resultTable([bytes]).getChildAt(0)?.get(0) as number) > 0;
   }
 
   private async countRows(backend: DuckDBBackend, conn: number, tableName: string): Promise<number> {
     const bytes = await backend.runQuery(conn, `SELECT count(*)::DOUBLE AS n FROM ${quoteIdentifier(tableName)}`);
-    return tableFromIPC(bytes).getChildAt(0)?.get(0) as number;
+    return resultTable([bytes]).getChildAt(0)?.get(0) as number;
   }
 
   /**
@@ -570,7 +579,8 @@ export class DataPrismEngine {
     return {
       state: this.host.state(),
       version: this.version,
-      mode: this.options.mode ?? 'worker',
+      backend: this.options.backend ?? 'wasm',
+      mode: this.mode(),
       memoryLimit: this.options.memoryLimit,
       timeoutMs: this.options.timeoutMs,
       maxConcurrency: this.limiter.maxConcurrency,
@@ -711,6 +721,18 @@ function lostDictionaries(table: Table): boolean {
   return false;
 }
 
+/** One Table from a backend's result parts: IPC bytes (header and batches) or a Table already built. */
+function resultTable(parts: readonly BackendResult[]): Table {
+  const first = parts[0];
+  if (first instanceof Table) return first;
+  return tableFromIPC(parts.length === 1 ? (first as Uint8Array) : (parts as Uint8Array[]));
+}
+
+/** True for the empty IPC chunk that ends a streamed result. */
+function isEnd(chunk: BackendResult): boolean {
+  return chunk instanceof Uint8Array && chunk.length === 0;
+}
+
 /** A DuckDB list of string literals. */
 function listLiteral(values: readonly string[]): string {
   return `[${values.map((v) => quoteLiteral(String(v))).join(', ')}]`;
@@ -737,6 +759,12 @@ function validateOptions(options: EngineOptions): void {
   positive('threads', true);
   if (options.mode !== undefined && options.mode !== 'worker' && options.mode !== 'blocking') {
     issues.push({ path: 'engineOptions.mode', message: `must be 'worker' or 'blocking', got '${String(options.mode)}'` });
+  }
+  if (options.backend !== undefined && options.backend !== 'wasm' && options.backend !== 'native') {
+    issues.push({ path: 'engineOptions.backend', message: `must be 'wasm' or 'native', got '${String(options.backend)}'` });
+  }
+  if (options.backend === 'native' && options.mode !== undefined) {
+    issues.push({ path: 'engineOptions.mode', message: "applies to backend 'wasm' only; remove it, or use backend 'wasm'" });
   }
   if (options.int64 !== undefined && options.int64 !== 'auto' && options.int64 !== 'bigint') {
     issues.push({ path: 'engineOptions.int64', message: `must be 'auto' or 'bigint', got '${String(options.int64)}'` });

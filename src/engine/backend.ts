@@ -5,7 +5,16 @@
  * handles, so no Arrow object from duckdb-wasm's own copy of apache-arrow ever
  * reaches the engine (instances from two module copies do not mix).
  */
+import type { Table } from 'apache-arrow';
 import type { EngineMode } from './types.js';
+
+/**
+ * A result as a backend hands it over: Arrow IPC bytes (the wasm backends: their
+ * Arrow objects come from another module copy), or a Table built with the engine's
+ * own apache-arrow (the native backend, where an IPC round trip would cost more
+ * than the query).
+ */
+export type BackendResult = Uint8Array | Table;
 
 /** How an Arrow IPC stream is inserted. */
 export interface InsertOptions {
@@ -24,7 +33,13 @@ export interface CsvInsertOptions extends InsertOptions {
 }
 
 export interface DuckDBBackend {
-  readonly mode: EngineMode;
+  readonly mode: EngineMode | 'native';
+  /**
+   * The real directory DuckDB reads host-registered files from, when the backend
+   * has no virtual file system of its own (native); the engine allows it. Default
+   * none: registered files live in DuckDB-WASM's virtual file system.
+   */
+  readonly filesDirectory?: string;
   /** DuckDB's version string (`v1.4.3`). */
   getVersion(): Promise<string>;
   /** Opens a connection; returns its handle. */
@@ -32,19 +47,19 @@ export interface DuckDBBackend {
   /** Closes a connection. */
   disconnect(conn: number): Promise<void>;
   /** Runs a statement to completion; returns the whole result as an Arrow IPC file. Not cancellable. */
-  runQuery(conn: number, sql: string): Promise<Uint8Array>;
+  runQuery(conn: number, sql: string): Promise<BackendResult>;
   /** Starts a cancellable statement; returns the result's schema (IPC stream header) once done, or null while running. */
-  startPending(conn: number, sql: string): Promise<Uint8Array | null>;
+  startPending(conn: number, sql: string): Promise<BackendResult | null>;
   /** Runs the pending statement a while longer (about 100 ms); header or null as above. */
-  pollPending(conn: number): Promise<Uint8Array | null>;
+  pollPending(conn: number): Promise<BackendResult | null>;
   /** Cancels the pending statement of `conn`. */
   cancelPending(conn: number): Promise<boolean>;
   /** The next IPC record batch of a finished pending statement; empty at the end, null to retry. */
-  fetchResults(conn: number): Promise<Uint8Array | null>;
+  fetchResults(conn: number): Promise<BackendResult | null>;
   /** Prepares a statement; returns its handle. */
   prepare(conn: number, sql: string): Promise<number>;
   /** Runs a prepared statement with parameters (JSON-serialisable values); whole result as IPC. */
-  runPrepared(conn: number, statement: number, params: readonly unknown[]): Promise<Uint8Array>;
+  runPrepared(conn: number, statement: number, params: readonly unknown[]): Promise<BackendResult>;
   /** Releases a prepared statement. */
   closePrepared(conn: number, statement: number): Promise<void>;
   /** Inserts an Arrow IPC stream. The buffer may be transferred (unusable afterwards). */

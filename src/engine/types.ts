@@ -30,10 +30,23 @@ export interface EngineBundle {
  */
 export type Int64Mode = 'auto' | 'bigint';
 
+/** Which DuckDB the engine runs on: DuckDB-WASM (default) or native DuckDB (Node). */
+export type EngineBackendKind = 'wasm' | 'native';
+
 /** The spec's `engineOptions`. Every field is optional. */
 export interface EngineOptions {
   /**
-   * Where DuckDB runs. Default `'worker'`.
+   * Which DuckDB. Default `'wasm'`.
+   * - `wasm`: DuckDB-WASM, in a browser and in Node (see `mode`).
+   * - `native`: native DuckDB through `@duckdb/node-api` (an optional peer
+   *   dependency: `npm install @duckdb/node-api`), Node only — for data larger
+   *   than a WASM heap and every core of a server. Same API, same JavaScript
+   *   values, same errors; statements run off the JavaScript thread and a
+   *   timeout interrupts them. `mode` and `bundles` do not apply.
+   */
+  backend?: EngineBackendKind;
+  /**
+   * Where DuckDB-WASM runs (backend `'wasm'`). Default `'worker'`.
    * - `worker`: the async API; in Node a `node:worker_threads` worker running
    *   `duckdb-node-eh.worker.cjs`, in a browser a Web Worker from `bundles`.
    *   Queries can be cancelled (`timeoutMs`), the caller's thread never blocks.
@@ -230,7 +243,10 @@ export interface EngineStatus {
   state: EngineState;
   /** DuckDB's version, once it has been opened. */
   version: string | undefined;
-  mode: EngineMode;
+  /** Which DuckDB: `'wasm'` or `'native'`. */
+  backend: EngineBackendKind;
+  /** Where DuckDB-WASM runs; `'native'` for the native backend. */
+  mode: EngineMode | 'native';
   /** The memory_limit set, bytes; undefined when DuckDB's default is used. */
   memoryLimit: number | undefined;
   timeoutMs: number | undefined;

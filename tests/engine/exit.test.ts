@@ -28,6 +28,8 @@ describe('process exit', () => {
     ['worker', 'close'],
     ['worker', 'forget'],
     ['blocking', 'close'],
+    ['native', 'close'],
+    ['native', 'forget'],
   ])('%s mode, %s: exits with code 0', async (mode, how) => {
     const result = await run([mode, how]);
     expect(result.stderr).toBe('');

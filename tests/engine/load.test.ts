@@ -4,11 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableFromArrays } from 'apache-arrow';
 import { createEngine, type DataPrismEngine } from '../../src/engine/index.js';
 import { ValidationError } from '../../src/errors/ValidationError.js';
+import { ENGINE_BACKENDS } from '../support/engineBackends.js';
 
-describe.each(['worker', 'blocking'] as const)('loadData (%s mode)', (mode) => {
+describe.each(ENGINE_BACKENDS)('loadData ($label)', ({ options: backend }) => {
   let engine: DataPrismEngine;
   beforeAll(async () => {
-    engine = await createEngine({ mode });
+    engine = await createEngine({ ...backend });
   });
   afterAll(async () => {
     await engine?.close();

@@ -6,13 +6,14 @@ import { createEngine, DataPrismEngine, type EngineState, type QueryRecord } fro
 import { LifecycleError } from '../../src/errors/LifecycleError.js';
 import { QueryError } from '../../src/errors/QueryError.js';
 import { ValidationError } from '../../src/errors/ValidationError.js';
+import { ENGINE_BACKENDS } from '../support/engineBackends.js';
 
-describe.each(['worker', 'blocking'] as const)('engine queries (%s mode)', (mode) => {
+describe.each(ENGINE_BACKENDS)('engine queries ($label)', ({ options: backend, mode }) => {
   let engine: DataPrismEngine;
   const records: QueryRecord[] = [];
   const events: { type: string; version?: string }[] = [];
   beforeAll(async () => {
-    engine = await createEngine({ mode, memoryLimit: 256 * 1024 * 1024 }, { onQuery: (r) => records.push(r), onEvent: (e) => events.push(e) });
+    engine = await createEngine({ ...backend, memoryLimit: 256 * 1024 * 1024 }, { onQuery: (r) => records.push(r), onEvent: (e) => events.push(e) });
   });
   afterAll(async () => {
     await engine?.close();
@@ -120,5 +121,8 @@ describe('outside the ready state', () => {
     await expect(engine.query('SELECT 1')).rejects.toThrow(/'closed'/);
     expect(() => new DataPrismEngine({ maxConcurrency: 0 }, { state: () => 'idle' })).toThrow(ValidationError);
     expect(() => new DataPrismEngine({ mode: 'gpu' as never }, { state: () => 'idle' })).toThrow(/mode/);
+    expect(() => new DataPrismEngine({ backend: 'gpu' as never }, { state: () => 'idle' })).toThrow(/engineOptions\.backend.*'wasm' or 'native'/);
+    // mode picks where DuckDB-WASM runs; with the native backend it would be silently ignored.
+    expect(() => new DataPrismEngine({ backend: 'native', mode: 'blocking' }, { state: () => 'idle' })).toThrow(/engineOptions\.mode.*backend 'wasm' only/);
   });
 });

@@ -3,16 +3,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type DataPrismEngine, type QueryRecord } from '../../src/engine/index.js';
 import { TimeoutError } from '../../src/errors/TimeoutError.js';
+import { ENGINE_BACKENDS } from '../support/engineBackends.js';
 
 // Far too much work to ever finish: a 9·10^12-row cross product. (A nested-loop
 // join with a filter would not do: DuckDB-WASM can only cancel between execution
 // tasks, and one task of such a join can run for minutes.)
 const ENDLESS = 'SELECT count(*) AS c FROM range(3000000) a, range(3000000) b';
 
-describe.each(['worker', 'blocking'] as const)('timeouts (%s mode)', (mode) => {
+describe.each(ENGINE_BACKENDS)('timeouts ($label)', ({ options: backend }) => {
   let engine: DataPrismEngine;
   beforeAll(async () => {
-    engine = await createEngine({ mode, timeoutMs: 400 });
+    engine = await createEngine({ ...backend, timeoutMs: 400 });
   });
   afterAll(async () => {
     await engine?.close();

@@ -1,11 +1,12 @@
-// Every DuckDB type arrives as the documented JS type, in both modes.
+// Every DuckDB type arrives as the documented JS type, on every backend.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type DataPrismEngine } from '../../src/engine/index.js';
+import { ENGINE_BACKENDS } from '../support/engineBackends.js';
 
-describe.each(['worker', 'blocking'] as const)('type conversion (%s mode)', (mode) => {
+describe.each(ENGINE_BACKENDS)('type conversion ($label)', ({ options: backend }) => {
   let engine: DataPrismEngine;
   beforeAll(async () => {
-    engine = await createEngine({ mode });
+    engine = await createEngine({ ...backend });
   });
   afterAll(async () => {
     await engine?.close();
@@ -149,7 +150,7 @@ describe.each(['worker', 'blocking'] as const)('type conversion (%s mode)', (mod
   });
 
   it('int64: bigint always returns bigints', async () => {
-    const strict = await createEngine({ mode, int64: 'bigint' });
+    const strict = await createEngine({ ...backend, int64: 'bigint' });
     try {
       const { data } = await strict.query('SELECT 1::BIGINT AS v, 2.50::DECIMAL(10,2) AS d');
       expect(data[0]).toEqual({ v: 1n, d: '2.50' });

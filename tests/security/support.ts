@@ -18,6 +18,8 @@ export const ENGINE_MODES: readonly { label: string; options: EngineOptions }[] 
   { label: 'worker', options: { mode: 'worker' } },
   { label: 'blocking with timeoutMs', options: { mode: 'blocking', timeoutMs: 10_000 } },
   { label: 'worker with timeoutMs', options: { mode: 'worker', timeoutMs: 10_000 } },
+  { label: 'native', options: { backend: 'native' } },
+  { label: 'native with timeoutMs', options: { backend: 'native', timeoutMs: 10_000 } },
 ];
 
 /** The plugins of the suite, by the permissions they hold. */

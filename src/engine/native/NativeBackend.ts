@@ -1,0 +1,265 @@
+/**
+ * Native DuckDB (@duckdb/node-api, an optional peer dependency) behind the same
+ * backend interface as DuckDB-WASM: for Node users whose data outgrows a tab.
+ *
+ * Differences from the wasm backends, and why:
+ * - results are Arrow Tables built from native values in this process (see
+ *   nativeToArrow.ts), not IPC bytes: the native module shares our apache-arrow,
+ *   and an IPC round trip would cost more than the query;
+ * - statements run on libuv's thread pool, so JavaScript keeps running while one
+ *   executes and a timeout interrupts it (`connection.interrupt()`) instead of
+ *   polling it slice by slice: the cancellable path costs what the plain one does;
+ * - there is no virtual file system: text the host registers (CSV for loadData)
+ *   is written to a private temporary directory, the only one DuckDB may read.
+ */
+import type { DuckDBConnection, DuckDBInstance, DuckDBMaterializedResult, DuckDBPreparedStatement, DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import { tableFromIPC, type Table } from 'apache-arrow';
+import { EngineError } from '../../errors/EngineError.js';
+import type { Logger } from '../../events/types.js';
+import type { BackendResult, CsvInsertOptions, DuckDBBackend, InsertOptions } from '../backend.js';
+import { quoteIdentifier, quoteLiteral as quote } from '../sql.js';
+import { nativeResultToTable } from './nativeToArrow.js';
+import { appendArrowTable, createTableSql } from './nativeAppend.js';
+
+type NodeApi = typeof import('@duckdb/node-api');
+
+/** How long one `startPending` / `pollPending` call waits for a running statement before answering "still running". */
+const SLICE_MS = 100;
+
+interface Running {
+  readonly done: Promise<Table>;
+  settled: Table | Error | undefined;
+}
+
+export interface NativeBackendOptions {
+  /** Database file; `:memory:` (default) keeps it in memory. */
+  path?: string;
+  logger?: Logger;
+}
+
+export class NativeBackend implements DuckDBBackend {
+  readonly mode = 'native' as const;
+  private instance: DuckDBInstance | undefined;
+  private readonly connections = new Map<number, DuckDBConnection>();
+  private readonly statements = new Map<number, DuckDBPreparedStatement>();
+  private readonly running = new Map<number, Running>();
+  private nextHandle = 1;
+
+  private constructor(
+    private readonly api: NodeApi,
+    instance: DuckDBInstance,
+    /** The real directory behind the engine's host-files directory (see the header). */
+    readonly filesDirectory: string,
+  ) {
+    this.instance = instance;
+  }
+
+  /** Loads @duckdb/node-api and opens the database; a clear EngineError where it cannot be had. */
+  static async start(options: NativeBackendOptions = {}): Promise<NativeBackend> {
+    if (typeof process === 'undefined' || typeof process.versions?.node !== 'string') {
+      throw new EngineError("engineOptions.backend 'native' runs in Node only; in a browser use backend 'wasm' (the default)");
+    }
+    let api: NodeApi;
+    try {
+      // A variable specifier: bundlers must not try to resolve an optional, Node-only peer.
+      const specifier = '@duckdb/node-api';
+      api = (await import(/* @vite-ignore */ specifier)) as NodeApi;
+    } catch (cause) {
+      throw new EngineError(
+        "engineOptions.backend 'native' needs the optional peer dependency @duckdb/node-api: run `npm install @duckdb/node-api`",
+        { cause },
+      );
+    }
+    const [{ mkdtemp }, { tmpdir }, { join }] = await Promise.all([import('node:fs/promises'), import('node:os'), import('node:path')]);
+    const filesDirectory = await mkdtemp(join(tmpdir(), 'dataprism-native-'));
+    let instance: DuckDBInstance;
+    try {
+      instance = await api.DuckDBInstance.create(options.path ?? ':memory:', {
+        autoload_known_extensions: 'false',
+        autoinstall_known_extensions: 'false',
+      });
+    } catch (cause) {
+      throw new EngineError(`native DuckDB could not open ${options.path ?? 'an in-memory database'}: ${messageOf(cause)}`, { cause });
+    }
+    options.logger?.debug(`native DuckDB opened (${options.path ?? ':memory:'})`);
+    return new NativeBackend(api, instance, filesDirectory);
+  }
+
+  get raw(): DuckDBInstance | undefined {
+    return this.instance;
+  }
+
+  async getVersion(): Promise<string> {
+    const conn = await this.db().connect();
+    try {
+      const reader = await conn.runAndReadAll('SELECT version()');
+      return String(reader.getRows()[0]?.[0]);
+    } finally {
+      conn.closeSync();
+    }
+  }
+
+  async connect(): Promise<number> {
+    const handle = this.nextHandle++;
+    this.connections.set(handle, await this.db().connect());
+    return handle;
+  }
+
+  disconnect(conn: number): Promise<void> {
+    this.connections.get(conn)?.closeSync();
+    this.connections.delete(conn);
+    return Promise.resolve();
+  }
+
+  async runQuery(conn: number, sql: string): Promise<BackendResult> {
+    return this.read(this.connection(conn), sql);
+  }
+
+  async startPending(conn: number, sql: string): Promise<BackendResult | null> {
+    const connection = this.connection(conn);
+    const running: Running = { done: this.read(connection, sql), settled: undefined };
+    running.done.then(
+      (table) => (running.settled = table),
+      (error: unknown) => (running.settled = error instanceof Error ? error : new Error(String(error))),
+    );
+    this.running.set(conn, running);
+    return this.pollPending(conn);
+  }
+
+  async pollPending(conn: number): Promise<BackendResult | null> {
+    const running = this.running.get(conn);
+    if (!running) throw new EngineError('no statement is running on this connection');
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const slice = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), SLICE_MS)));
+    try {
+      const table = await Promise.race([running.done, slice]);
+      if (table === null) return null;
+      return table;
+    } finally {
+      clearTimeout(timer);
+      if (running.settled !== undefined) this.running.delete(conn);
+    }
+  }
+
+  cancelPending(conn: number): Promise<boolean> {
+    const running = this.running.get(conn);
+    if (!running) return Promise.resolve(false);
+    this.connection(conn).interrupt();
+    this.running.delete(conn);
+    // The interrupted statement rejects; nobody waits for it any more.
+    running.done.catch(() => undefined);
+    return Promise.resolve(true);
+  }
+
+  fetchResults(): Promise<BackendResult | null> {
+    // startPending / pollPending answered the whole result at once.
+    return Promise.resolve(new Uint8Array(0));
+  }
+
+  async prepare(conn: number, sql: string): Promise<number> {
+    const statement = await this.connection(conn).prepare(sql);
+    const handle = this.nextHandle++;
+    this.statements.set(handle, statement);
+    return handle;
+  }
+
+  async runPrepared(_conn: number, statement: number, params: readonly unknown[]): Promise<BackendResult> {
+    const prepared = this.statements.get(statement);
+    if (!prepared) throw new EngineError('the prepared statement was closed');
+    const { DOUBLE, VARCHAR, BOOLEAN, SQLNULL } = this.api;
+    // DuckDB-WASM binds every JavaScript number as DOUBLE; so does this backend, so results match.
+    const types: DuckDBType[] = params.map((p) =>
+      p === null ? SQLNULL : typeof p === 'number' ? DOUBLE : typeof p === 'boolean' ? BOOLEAN : VARCHAR,
+    );
+    prepared.bind(params as DuckDBValue[], types);
+    return toTable(await prepared.run());
+  }
+
+  closePrepared(_conn: number, statement: number): Promise<void> {
+    this.statements.get(statement)?.destroySync();
+    this.statements.delete(statement);
+    return Promise.resolve();
+  }
+
+  async insertArrowIPC(conn: number, ipc: Uint8Array, options: InsertOptions): Promise<void> {
+    const connection = this.connection(conn);
+    const table = tableFromIPC(ipc);
+    if (options.create) await connection.run(createTableSql(options.name, table.schema));
+    const appender = await connection.createAppender(options.name);
+    try {
+      appendArrowTable(this.api, appender, table);
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+  }
+
+  async insertCSV(conn: number, fileName: string, options: CsvInsertOptions): Promise<void> {
+    const path = this.realPath(fileName);
+    const reader = `read_csv(${quote(path)}${options.header === undefined ? '' : `, header = ${options.header}`}${
+      options.delimiter === undefined ? '' : `, delim = ${quote(options.delimiter)}`
+    })`;
+    const target = quoteIdentifier(options.name);
+    await this.connection(conn).run(options.create ? `CREATE TABLE ${target} AS FROM ${reader}` : `INSERT INTO ${target} FROM ${reader}`);
+  }
+
+  async registerFileText(name: string, text: string): Promise<void> {
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(this.realPath(name), text);
+  }
+
+  async dropFile(name: string): Promise<void> {
+    const { rm } = await import('node:fs/promises');
+    await rm(this.realPath(name), { force: true });
+  }
+
+  hold(): void {
+    // Native statements keep the event loop alive on their own while they run.
+  }
+  release(): void {}
+
+  async terminate(): Promise<void> {
+    const instance = this.instance;
+    this.instance = undefined;
+    for (const statement of this.statements.values()) statement.destroySync();
+    this.statements.clear();
+    for (const connection of this.connections.values()) connection.closeSync();
+    this.connections.clear();
+    instance?.closeSync();
+    const { rm } = await import('node:fs/promises');
+    await rm(this.filesDirectory, { recursive: true, force: true });
+  }
+
+  private async read(connection: DuckDBConnection, sql: string): Promise<Table> {
+    return toTable(await connection.run(sql));
+  }
+
+  /** Host-registered names are paths under the engine's host-files directory; they live in `filesDirectory`. */
+  private realPath(name: string): string {
+    const base = name.slice(name.lastIndexOf('/') + 1);
+    if (base.length === 0 || base === '.' || base === '..') throw new EngineError(`not a file name: ${JSON.stringify(name)}`);
+    return `${this.filesDirectory}/${base}`;
+  }
+
+  private connection(conn: number): DuckDBConnection {
+    const connection = this.connections.get(conn);
+    if (!connection) throw new EngineError('the engine was closed; create or initialize a new one');
+    return connection;
+  }
+
+  private db(): DuckDBInstance {
+    if (!this.instance) throw new EngineError('the engine was closed; create or initialize a new one');
+    return this.instance;
+  }
+}
+
+/** A materialized native result, chunk by chunk, as an Arrow Table. */
+function toTable(result: DuckDBMaterializedResult): Table {
+  const chunks = [];
+  for (let i = 0; i < result.chunkCount; i++) chunks.push(result.getChunk(i).getColumns());
+  return nativeResultToTable({ names: result.columnNames(), types: result.columnTypes(), chunks });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
