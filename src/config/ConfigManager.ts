@@ -80,7 +80,7 @@ export interface ConfigManagerOptions {
   onListenerError?: (error: unknown, change: ConfigChange) => void;
 }
 
-const ENGINE_KEYS = ['mode', 'memoryLimit', 'timeoutMs', 'threads', 'settings'] as const;
+const ENGINE_KEYS = ['backend', 'mode', 'memoryLimit', 'timeoutMs', 'threads', 'settings'] as const;
 const ORCHESTRATOR_KEYS = ['maxConcurrency', 'memoryLimit', 'timeoutMs', 'enablePlugins', 'enableEventLogging', 'enableErrorRecovery'] as const;
 
 /** A parsed document plus what error messages need to point into it. */

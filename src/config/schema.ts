@@ -23,6 +23,8 @@ export interface OrchestratorConfig {
 
 /** The engine's JSON-representable options, as read from the ConfigManager. */
 export interface EngineConfig {
+  /** `wasm`: DuckDB-WASM (browser and Node); `native`: native DuckDB through @duckdb/node-api (Node). Default `wasm`. */
+  backend: 'wasm' | 'native';
   /** `worker`: DuckDB-WASM's async API in a worker thread; `blocking`: in the calling thread. Default `worker`. */
   mode: 'worker' | 'blocking';
   /** DuckDB's `memory_limit` in bytes. Default: absent, meaning the orchestrator's `memoryLimit`. */
@@ -47,6 +49,7 @@ export const ORCHESTRATOR_DEFAULTS: Readonly<OrchestratorConfig> = Object.freeze
 
 /** Defaults of `engine.*`. */
 export const ENGINE_DEFAULTS: Readonly<EngineConfig> = Object.freeze({
+  backend: 'wasm',
   mode: 'worker',
   timeoutMs: 30_000,
   threads: 1,
@@ -75,6 +78,12 @@ export function engineConfigSchema(): JsonSchema {
     type: 'object',
     description: 'Options of the DuckDB-WASM engine.',
     properties: {
+      backend: {
+        type: 'string',
+        enum: ['wasm', 'native'],
+        default: ENGINE_DEFAULTS.backend,
+        description: "'wasm' (DuckDB-WASM, browser and Node) or 'native' (native DuckDB through @duckdb/node-api, Node only).",
+      },
       mode: { type: 'string', enum: ['worker', 'blocking'], default: ENGINE_DEFAULTS.mode, description: "'worker' (async API in a worker thread) or 'blocking' (same thread)." },
       memoryLimit: { type: 'integer', minimum: 1024 * 1024, description: "DuckDB's memory_limit in bytes; absent: the orchestrator's memoryLimit." },
       timeoutMs: { type: 'integer', minimum: 1, default: ENGINE_DEFAULTS.timeoutMs, description: 'Time budget of one query in ms.' },

@@ -278,9 +278,12 @@ export class DataPrismOrchestrator {
 
   private engineOptions(given: EngineOptions | undefined, userLogger: Logger | undefined): EngineOptions {
     const fromConfig = this.config.engineConfig();
+    const backend = given?.backend ?? fromConfig.backend;
     return {
       ...given,
-      mode: fromConfig.mode,
+      backend,
+      // `mode` says where DuckDB-WASM runs; the native backend has no such choice.
+      mode: backend === 'native' ? undefined : fromConfig.mode,
       threads: given?.threads ?? fromConfig.threads,
       settings: { ...fromConfig.settings, ...given?.settings },
       memoryLimit: fromConfig.memoryLimit ?? this.settings.memoryLimit,

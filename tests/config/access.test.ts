@@ -168,7 +168,7 @@ describe('schema and validate', () => {
     expect(Object.keys(props['orchestrator']!.properties!).sort()).toEqual(
       ['enableErrorRecovery', 'enableEventLogging', 'enablePlugins', 'maxConcurrency', 'memoryLimit', 'timeoutMs'],
     );
-    expect(Object.keys(props['engine']!.properties!).sort()).toEqual(['memoryLimit', 'mode', 'settings', 'threads', 'timeoutMs']);
+    expect(Object.keys(props['engine']!.properties!).sort()).toEqual(['backend', 'memoryLimit', 'mode', 'settings', 'threads', 'timeoutMs']);
     expect(props['plugins']!.properties!['viz']!.properties!['width']).toEqual({ type: 'integer', minimum: 1 });
     expect(config.get('plugins.viz.width')).toBe(640);
   });
