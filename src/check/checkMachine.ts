@@ -277,7 +277,7 @@ function throughStages(
       : { maxStates, maxDepth, liveness: false, livenessProperty: 'final-reachable' },
   );
   const seen = new Set(sequence.violations.map((v) => v.property));
-  const violations = [...sequence.violations, ...outcome.violations.filter((v) => !seen.has(v.property))];
+  const violations = [...sequence.violations, ...outcome.violations.filter((v) => !seen.has(v.property)).map((v) => ({ ...v, throughStages: true as const }))];
   const order = new Map(sequence.properties.map((p, i) => [p, i]));
   violations.sort((a, b) => (order.get(a.property) ?? 999) - (order.get(b.property) ?? 999));
   const complete = sequence.complete && outcome.complete;

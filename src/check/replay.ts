@@ -136,6 +136,12 @@ export async function replayTrace(strategy: CheckableStrategy, trace: readonly T
     throw new ValidationError('replayTrace(strategy, trace) needs a strategy { name, machine }', { component: 'check', issues: [{ path: 'strategy', message: 'expected { name, machine }' }] });
   }
   const first = trace[0];
+  if (first && /^stage\d+\(/.test(first.state)) {
+    throw new ValidationError(
+      "replayTrace: this trace runs through a composition's stages (several machines), which cannot be replayed on one actor; replay a stage's own counterexample (checkStrategy(stage)) instead",
+      { component: 'check', issues: [{ path: 'trace', message: 'a through-stages trace' }] },
+    );
+  }
   if (!first || first.event.type !== 'start') {
     throw new ValidationError("replayTrace: a trace starts with a 'start' step (as in a CheckResult violation)", { component: 'check', issues: [{ path: 'trace[0]', message: "expected { event: { type: 'start' } }" }] });
   }

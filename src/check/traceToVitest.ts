@@ -19,6 +19,12 @@ export interface TraceToVitestOptions {
   checkImportPath?: string;
   /** The input the check used, as JSON. Default: the checker's default input. */
   input?: unknown;
+  /**
+   * Assert that the real runtime no longer follows the trace. Default true;
+   * false for a trace that cannot be replayed (through a composition's stages):
+   * the test then only asserts that the checker no longer finds `property`.
+   */
+  replay?: boolean;
 }
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -29,6 +35,13 @@ export function traceToVitest(strategy: CheckableStrategy, trace: readonly Trace
     throw new ValidationError('traceToVitest: options.importPath is required: the module the test imports the strategy from', {
       component: 'check',
       issues: [{ path: 'importPath', message: 'expected a module path' }],
+    });
+  }
+  const replay = options.replay ?? true;
+  if (!replay && !options.property) {
+    throw new ValidationError('traceToVitest: a test without the replay asserts the property: give options.property', {
+      component: 'check',
+      issues: [{ path: 'property', message: 'required when replay is false' }],
     });
   }
   const exportName = options.exportName ?? strategy.name;
@@ -58,16 +71,26 @@ export function traceToVitest(strategy: CheckableStrategy, trace: readonly Trace
 // The counterexample:
 ${steps}
 import { describe, expect, it } from 'vitest';
-import { ${options.property ? 'checkStrategy, ' : ''}replayTrace, type TraceStep } from ${JSON.stringify(checkPath)};
+import { ${options.property ? 'checkStrategy' : ''}${options.property && replay ? ', ' : ''}${replay ? 'replayTrace, type TraceStep' : ''} } from ${JSON.stringify(checkPath)};
 ${importLine}
-${inputLine}
+${inputLine}${
+    replay
+      ? `
 const trace: TraceStep[] = ${JSON.stringify(trace, null, 2)};
-
-describe(${JSON.stringify(title)}, () => {
+`
+      : `
+// The counterexample runs through a composition's stages: it cannot be replayed on one actor.
+`
+  }
+describe(${JSON.stringify(title)}, () => {${
+    replay
+      ? `
   it('the real runtime no longer follows the counterexample', async () => {
     const replay = await replayTrace(${binding}, trace${replayOptions});
     expect(replay.followed, replay.message).toBe(false);
-  });${propertyCheck}
+  });`
+      : ''
+  }${propertyCheck}
 });
 `;
 }

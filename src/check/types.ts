@@ -117,6 +117,12 @@ export interface Violation {
    * to the state step `loopStart − 1` reached.
    */
   loopStart?: number;
+  /**
+   * Found exploring a composition through its stages (states read
+   * `stage<i>(name).state`): such a trace drives several machines and cannot be
+   * replayed on one actor.
+   */
+  throughStages?: true;
 }
 
 /** The outcome of a check. */

@@ -2,7 +2,10 @@
 // composition is found, and so is a bug that only the hand-over between
 // correct stages makes (a plugin one stage found disposed, restarted by the next).
 import { describe, expect, it } from 'vitest';
-import { checkStrategy, formatCheckResult } from '../../src/check/index.js';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkStrategy, formatCheckResult, replayTrace } from '../../src/check/index.js';
+import { checkCommand } from '../../src/cli/commands/check.js';
 import { compose, fallbackStrategy, restartPluginStrategy, retryStrategy } from '../../src/errors/recovery/index.js';
 import { impatientRetry, unboundedRetry } from '../../examples/strategies/broken.js';
 import { restartTwice } from '../../examples/strategies/brokenCompose.js';
@@ -44,5 +47,22 @@ describe('a composition explored through its stages', () => {
     if (!result.ok) throw new Error(formatCheckResult(result));
     const sequenceOnly = checkStrategy({ name: strategy.name, machine: strategy.machine, bound: strategy.bound! });
     expect(result.statesExplored).toBeGreaterThan(sequenceOnly.statesExplored * 5);
+  });
+
+  it('a trace through the stages is marked, refused by replay with a reason, and emitted as a property-only test', async () => {
+    const v = checkStrategy(restartTwice).violations[0]!;
+    expect(v.throughStages).toBe(true);
+    await expect(replayTrace(restartTwice, v.trace)).rejects.toThrow(/runs through a composition's stages .* cannot be replayed on one actor/);
+    const dir = mkdtempSync(join('tests', 'check', '.scratch-'));
+    try {
+      const io = { out: () => {}, err: () => {} };
+      expect(await checkCommand(['examples/strategies/brokenCompose.ts', '--emit-test', dir], io)).toBe(1);
+      const [file] = readdirSync(dir);
+      const text = readFileSync(join(dir, file!), 'utf8');
+      expect(text).not.toMatch(/replayTrace/);
+      expect(text).toMatch(/expect\(result\.violations\.map\(\(v\) => v\.property\)\)\.not\.toContain\("no-restart-after-dispose"\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

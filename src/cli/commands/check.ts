@@ -211,7 +211,12 @@ function emitTests(item: Checkable, result: CheckResult, file: string, dir: stri
   const written: string[] = [];
   for (const v of result.violations) {
     const target = resolve(dir, `${item.exportName}.${v.property}.test.ts`);
-    const text = traceToVitest(item.strategy, v.trace, { importPath: importPathFrom(dirname(target), resolve(file)), exportName: item.exportName, property: v.property });
+    const text = traceToVitest(item.strategy, v.trace, {
+      importPath: importPathFrom(dirname(target), resolve(file)),
+      exportName: item.exportName,
+      property: v.property,
+      replay: !v.throughStages,
+    });
     writeFileSync(target, text);
     written.push(target);
   }
