@@ -7,6 +7,8 @@ export interface CircuitOpenErrorOptions extends DataPrismErrorOptions {
 }
 
 export class CircuitOpenError extends DataPrismError {
+  /** A literal, so `error.name` survives minification (class names do not). */
+  override readonly name: string = 'CircuitOpenError';
   /** The breaker that refused. */
   readonly breaker: string;
   /** Retrying at once cannot help: the circuit stays open until its open duration ends. */

@@ -8,6 +8,8 @@ export interface ConfigErrorOptions extends DataPrismErrorOptions {
 }
 
 export class ConfigError extends DataPrismError {
+  /** A literal, so `error.name` survives minification (class names do not). */
+  override readonly name: string = 'ConfigError';
   readonly key?: string;
   readonly file?: string;
   readonly line?: number;

@@ -39,6 +39,12 @@ export interface DataPrismErrorOptions {
 }
 
 export class DataPrismError extends Error {
+  /**
+   * A literal in every class of this library, so `error.name === 'PluginError'`
+   * still holds in a minified bundle (where `new.target.name` would be `'c'`).
+   * A subclass of your own should set its own `name` the same way.
+   */
+  override name: string = 'DataPrismError';
   /** How recovery should treat this error. */
   readonly category: ErrorCategory;
   /** Which component raised it. */
@@ -47,7 +53,6 @@ export class DataPrismError extends Error {
 
   constructor(message: string, category: ErrorCategory, options: DataPrismErrorOptions = {}) {
     super(message);
-    this.name = new.target.name;
     this.category = category;
     this.component = options.component ?? 'orchestrator';
     if (options.cause !== undefined) this.cause = options.cause;

@@ -7,6 +7,8 @@ export interface LifecycleErrorOptions extends DataPrismErrorOptions {
 }
 
 export class LifecycleError extends DataPrismError {
+  /** A literal, so `error.name` survives minification (class names do not). */
+  override readonly name: string = 'LifecycleError';
   readonly state?: string;
 
   constructor(message: string, options: LifecycleErrorOptions = {}) {

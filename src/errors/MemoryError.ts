@@ -9,6 +9,8 @@ export interface MemoryErrorOptions extends DataPrismErrorOptions {
 }
 
 export class MemoryError extends DataPrismError {
+  /** A literal, so `error.name` survives minification (class names do not). */
+  override readonly name: string = 'MemoryError';
   readonly requested?: number;
   readonly available?: number;
 

@@ -11,6 +11,8 @@ export interface PluginErrorOptions extends DataPrismErrorOptions {
 }
 
 export class PluginError extends DataPrismError {
+  /** A literal, so `error.name` survives minification (class names do not). */
+  override readonly name: string = 'PluginError';
   readonly plugin: string;
   readonly phase: string;
   readonly action?: string;

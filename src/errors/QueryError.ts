@@ -6,6 +6,8 @@ export interface QueryErrorOptions extends DataPrismErrorOptions {
 }
 
 export class QueryError extends DataPrismError {
+  /** A literal, so `error.name` survives minification (class names do not). */
+  override readonly name: string = 'QueryError';
   readonly sql?: string;
 
   constructor(message: string, options: QueryErrorOptions = {}) {

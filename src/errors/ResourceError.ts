@@ -2,6 +2,8 @@
 import { DataPrismError, type DataPrismErrorOptions } from './DataPrismError.js';
 
 export class ResourceError extends DataPrismError {
+  /** A literal, so `error.name` survives minification (class names do not). */
+  override readonly name: string = 'ResourceError';
   constructor(message: string, options: DataPrismErrorOptions = {}) {
     super(message, 'resource', { component: options.component ?? 'resources', cause: options.cause });
   }

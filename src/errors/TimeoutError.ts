@@ -9,6 +9,8 @@ export interface TimeoutErrorOptions extends DataPrismErrorOptions {
 }
 
 export class TimeoutError extends DataPrismError {
+  /** A literal, so `error.name` survives minification (class names do not). */
+  override readonly name: string = 'TimeoutError';
   readonly timeoutMs: number;
   readonly operation: string;
 

@@ -19,6 +19,8 @@ export interface ValidationErrorOptions extends DataPrismErrorOptions {
 }
 
 export class ValidationError extends DataPrismError {
+  /** A literal, so `error.name` survives minification (class names do not). */
+  override readonly name: string = 'ValidationError';
   readonly issues: ValidationIssue[];
 
   constructor(message: string, options: ValidationErrorOptions = {}) {
