@@ -10,14 +10,14 @@
  * or value throws a ConfigError naming the key (and file and line) and leaves
  * the configuration as it was. Keys that could reach a prototype are refused.
  */
-import { readFile } from 'node:fs/promises';
 import { freeze, produce } from 'immer';
 import { ConfigError } from '../errors/ConfigError.js';
 import { ValidationError, type ValidationIssue, type ValidationResult } from '../errors/ValidationError.js';
-import { writeFileAtomic, type AtomicWriteHooks } from './atomicWrite.js';
+import type { AtomicWriteHooks } from './atomicWrite.js';
+import { platform } from '../platform/host.js';
 import { coerceTree } from './coerce.js';
 import { DEFAULT_ENV_PREFIX, readEnv } from './env.js';
-import { fetchText } from './fetchText.js';
+import { fetchText, pageUrl } from './fetchText.js';
 import { formatFromContentType, formatFromName, locateKey, parseConfigText, serializeConfig } from './formats.js';
 import { assertConfigData, deleteIn, diffTrees, getIn, isPlainObject, mergeTrees, parseKey, setIn, touches } from './paths.js';
 import { buildSchema, builtinDefaults, type EngineConfig, type OrchestratorConfig } from './schema.js';
@@ -229,8 +229,9 @@ export class ConfigManager {
         }
         let text: string;
         try {
-          text = await readFile(file, 'utf8');
+          text = await platform.readTextFile(file);
         } catch (error) {
+          if (error instanceof ConfigError) throw error;
           throw new ConfigError(`Cannot read config file ${file}: ${(error as Error).message}`, { file, cause: error });
         }
         this.applyText(text, format, file);
@@ -241,7 +242,7 @@ export class ConfigManager {
         const url = source.source;
         const timeoutMs = source.timeoutMs ?? this.fetchTimeoutMs;
         const { text, contentType } = await fetchText(url, timeoutMs);
-        const format = source.format ?? formatFromContentType(contentType) ?? formatFromName(new URL(url).pathname);
+        const format = source.format ?? formatFromContentType(contentType) ?? formatFromName(new URL(url, pageUrl()).pathname);
         if (format === undefined) {
           throw new ConfigError(`Cannot tell the format of ${url} (Content-Type ${contentType ?? 'missing'}); pass format`, { file: url });
         }
@@ -249,7 +250,7 @@ export class ConfigManager {
         return;
       }
       case 'env': {
-        const env = source.env ?? (isPlainObject(source.source) ? (source.source as Record<string, string | undefined>) : process.env);
+        const env = source.env ?? (isPlainObject(source.source) ? (source.source as Record<string, string | undefined>) : platform.environment());
         const prefix = typeof source.source === 'string' && source.source !== '' ? source.source : source.prefix ?? DEFAULT_ENV_PREFIX;
         const { tree, variables } = readEnv(env, prefix, this.schema());
         assertConfigData(tree, '', { file: 'environment' });
@@ -287,7 +288,7 @@ export class ConfigManager {
     if (format === undefined) {
       throw new ConfigError(`Cannot tell the format for ${file} from its extension; name it .json, .yaml, .yml or .ini, or pass format`, { file });
     }
-    await writeFileAtomic(file, serializeConfig(tree, format, file), this.writeHooks);
+    await platform.writeFileAtomic(file, serializeConfig(tree, format, file), this.writeHooks);
   }
 
   /** Validates the whole configuration (defaults included) against `schema()`. Never throws. */

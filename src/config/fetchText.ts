@@ -12,11 +12,16 @@ import { TimeoutError } from '../errors/TimeoutError.js';
 /** The largest document accepted, in bytes (after any Content-Encoding is undone): 10 MiB. */
 export const MAX_CONFIG_SIZE = 10 * 1024 * 1024;
 
+/** The page's address in a browser (a relative config URL means the page's own server); undefined in Node. */
+export function pageUrl(): string | undefined {
+  return (globalThis as { location?: { href?: string } }).location?.href;
+}
+
 /** The text and Content-Type of `url`. Throws ConfigError (bad URL, scheme, status, size) or TimeoutError. */
 export async function fetchText(url: string, timeoutMs: number): Promise<{ text: string; contentType: string | null }> {
   let parsed: URL;
   try {
-    parsed = new URL(url);
+    parsed = new URL(url, pageUrl());
   } catch (error) {
     throw new ConfigError(`Config URL ${JSON.stringify(url)} is not a valid URL; give an absolute http:// or https:// address`, { file: url, cause: error });
   }

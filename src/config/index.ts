@@ -16,7 +16,8 @@ export {
 } from './schema.js';
 export { DEFAULT_ENV_PREFIX } from './env.js';
 export { FORBIDDEN_KEYS } from './paths.js';
-export { writeFileAtomic, type AtomicWriteHooks } from './atomicWrite.js';
+export { writeFileAtomic } from './writeFile.js';
+export type { AtomicWriteHooks } from './atomicWrite.js';
 export type {
   ConfigChange,
   ConfigChangeListener,

@@ -17,6 +17,7 @@ import { DataPrismError } from '../errors/DataPrismError.js';
 import { EngineError } from '../errors/EngineError.js';
 import { LifecycleError } from '../errors/LifecycleError.js';
 import { ValidationError } from '../errors/ValidationError.js';
+import { platform } from '../platform/host.js';
 import { ConcurrencyLimiter } from '../util/ConcurrencyLimiter.js';
 import { withTimeout } from '../util/withTimeout.js';
 import { BEGIN_READ_ONLY, END_READ_ONLY, HOST_FILES_DIRECTORY, readOnlyStatement, type StatementAccess } from './access.js';
@@ -143,13 +144,13 @@ export class DataPrismEngine {
     return this.options.backend === 'native' ? 'native' : (this.options.mode ?? 'worker');
   }
 
-  private async startBackend(mode: EngineMode | 'native'): Promise<DuckDBBackend> {
-    const { logger } = this.options;
-    if (mode === 'native') return (await import('./native/NativeBackend.js')).NativeBackend.start({ logger });
-    if (mode === 'blocking') return (await import('./BlockingBackend.js')).BlockingBackend.start({ logger });
-    return (await import('./WorkerBackend.js')).WorkerBackend.start({
+  /** The platform starts the backend: Node-only ones (native, blocking, worker_threads) never reach a browser build. */
+  private startBackend(mode: EngineMode | 'native'): Promise<DuckDBBackend> {
+    return platform.startBackend({
+      mode,
       bundles: this.options.bundles,
-      logger,
+      ...(this.options.path === undefined ? {} : { path: this.options.path }),
+      logger: this.options.logger,
       onCrash: (error) => this.host.onFailure?.(error),
     });
   }

@@ -1,7 +1,8 @@
 /**
  * DuckDB-WASM's async API in a worker: in Node a `node:worker_threads` worker
  * (through NodeWorkerAdapter), in a browser a Web Worker started from the
- * caller's locally served bundle. The caller's thread never runs DuckDB, and a
+ * caller's locally served bundle — the platform (src/platform/) starts the
+ * worker, this class drives it. The caller's thread never runs DuckDB, and a
  * running statement can be cancelled between the worker's execution slices.
  *
  * If the worker dies, every call in flight and every later call rejects with an
@@ -9,20 +10,32 @@
  */
 import type { AsyncDuckDB } from '@duckdb/duckdb-wasm';
 import { EngineError } from '../errors/EngineError.js';
-import type { Logger } from '../events/types.js';
 import type { CsvInsertOptions, DuckDBBackend, InsertOptions } from './backend.js';
-import type { NodeWorkerAdapter } from './NodeWorkerAdapter.js';
-import type { EngineBundle } from './types.js';
+
+/** A started worker running duckdb-wasm's worker script, as the platform made it. */
+export interface DuckDBWorker {
+  /** What AsyncDuckDB talks to: a Web Worker, or an adapter presenting one. */
+  readonly port: Worker;
+  /** Keeps the process alive while work is in flight (Node); nothing in a browser. */
+  ref(): void;
+  /** Lets the process exit while idle (Node); nothing in a browser. */
+  unref(): void;
+  /** Ends the worker; resolves once it is gone. */
+  terminate(): Promise<void>;
+}
 
 export interface WorkerBackendOptions {
-  /** Browser: the locally served bundle. Node: ignored (resolved from the package). */
-  bundles?: EngineBundle;
-  logger?: Logger;
+  /** Starts the worker; `onCrash` must be called if it dies or fails to load. */
+  spawn: (onCrash: (error: Error) => void) => DuckDBWorker;
+  /** What `instantiate` loads: the wasm file (a path in Node, a URL in a browser). */
+  mainModule: string;
+  /** Settles (rejects) when the bundle cannot work, while instantiate may still be waiting. */
+  preflight?: Promise<void>;
+  /** The database to open; in memory when absent. */
+  path?: string;
   /** Told when the worker dies without terminate(). */
   onCrash?: (error: Error) => void;
 }
-
-const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
 const silentDuckDBLogger = { log: () => undefined };
 
@@ -35,8 +48,7 @@ export class WorkerBackend implements DuckDBBackend {
 
   private constructor(
     private readonly db: AsyncDuckDB,
-    private readonly nodeWorker: NodeWorkerAdapter | undefined,
-    private readonly webWorker: Worker | undefined,
+    private readonly worker: DuckDBWorker,
   ) {
     this.crashed = new Promise<never>((_, reject) => {
       this.rejectCrashed = reject;
@@ -45,65 +57,36 @@ export class WorkerBackend implements DuckDBBackend {
     this.crashed.catch(() => undefined);
   }
 
-  /** Starts the worker, instantiates DuckDB in it and opens an in-memory database. */
-  static async start(options: WorkerBackendOptions = {}): Promise<WorkerBackend> {
+  /** Starts the worker, instantiates DuckDB in it and opens the database. */
+  static async start(options: WorkerBackendOptions): Promise<WorkerBackend> {
     const duckdb = await import('@duckdb/duckdb-wasm');
     let backend: WorkerBackend | undefined;
-    let asyncDb: AsyncDuckDB;
-    const onCrash = (error: Error) => backend?.markCrashed(error, options.onCrash);
-    if (isNode) {
-      const [{ NodeWorkerAdapter }, { nodeBundlePaths, supportsWasmExceptions }] = await Promise.all([
-        import('./NodeWorkerAdapter.js'),
-        import('./bundles.js'),
-      ]);
-      const paths = nodeBundlePaths();
-      const bundle = supportsWasmExceptions() ? paths.eh : paths.mvp;
-      const adapter = new NodeWorkerAdapter(bundle.mainWorker, {
-        onLog: (line) => options.logger?.debug(`[duckdb worker ${line.level}] ${line.text}`),
-        onExit: onCrash,
-      });
-      asyncDb = new duckdb.AsyncDuckDB(silentDuckDBLogger, adapter as unknown as Worker);
-      backend = new WorkerBackend(asyncDb, adapter, undefined);
-      adapter.ref();
-      try {
-        await backend.guard(asyncDb.instantiate(bundle.mainModule, null));
-      } catch (error) {
-        await backend.terminate();
-        throw error;
-      } finally {
-        adapter.unref();
-      }
-    } else {
-      const bundle = options.bundles;
-      if (!bundle) {
-        throw new EngineError(
-          'engineOptions.bundles is required in a browser: serve duckdb-eh.wasm and duckdb-browser-eh.worker.js yourself and pass their URLs',
-        );
-      }
-      const worker = new Worker(bundle.mainWorker);
-      worker.addEventListener('error', (event) => onCrash(new Error(`the DuckDB worker failed: ${event.message}`)));
-      asyncDb = new duckdb.AsyncDuckDB(silentDuckDBLogger, worker);
-      backend = new WorkerBackend(asyncDb, undefined, worker);
-      try {
-        await backend.guard(asyncDb.instantiate(bundle.mainModule, null));
-      } catch (error) {
-        await backend.terminate();
-        throw error;
-      }
-    }
+    const early: Error[] = [];
+    const onCrash = (error: Error) => (backend ? backend.markCrashed(error, options.onCrash) : early.push(error));
+    const worker = options.spawn(onCrash);
+    const asyncDb = new duckdb.AsyncDuckDB(silentDuckDBLogger, worker.port);
+    backend = new WorkerBackend(asyncDb, worker);
+    if (early[0]) backend.markCrashed(early[0], options.onCrash);
     backend.hold();
     try {
+      const instantiated = backend.guard(asyncDb.instantiate(options.mainModule, null));
+      if (options.preflight) {
+        instantiated.catch(() => undefined);
+        await backend.guard(options.preflight);
+      }
+      await instantiated;
       await backend.guard(
         asyncDb.open({
+          ...(options.path === undefined ? {} : { path: options.path, accessMode: duckdb.DuckDBAccessMode.READ_WRITE }),
           query: { castBigIntToDouble: false, castDecimalToDouble: false, castTimestampToDate: false },
         }),
       );
     } catch (error) {
+      backend.release();
       await backend.terminate();
       throw error;
-    } finally {
-      backend.release();
     }
+    backend.release();
     return backend;
   }
 
@@ -158,10 +141,10 @@ export class WorkerBackend implements DuckDBBackend {
   }
 
   hold(): void {
-    if (this.holds++ === 0) this.nodeWorker?.ref();
+    if (this.holds++ === 0) this.worker.ref();
   }
   release(): void {
-    if (--this.holds === 0) this.nodeWorker?.unref();
+    if (--this.holds === 0) this.worker.unref();
   }
 
   async terminate(): Promise<void> {
@@ -169,12 +152,11 @@ export class WorkerBackend implements DuckDBBackend {
     // Calls still waiting on the worker would otherwise never settle.
     this.rejectCrashed(this.crashError);
     // Keep the process alive until the thread is really gone.
-    this.nodeWorker?.ref();
+    this.worker.ref();
     // Detached first, AsyncDuckDB does not warn on stderr about the requests that
     // were in flight (they were rejected above).
     this.db.detach();
-    if (this.nodeWorker) await this.nodeWorker.terminateAndWait();
-    this.webWorker?.terminate();
+    await this.worker.terminate();
   }
 
   private markCrashed(error: Error, notify?: (error: Error) => void): void {

@@ -1,6 +1,7 @@
 /**
  * Where the DuckDB-WASM files are in Node: resolved from the installed package,
- * never fetched. (In a browser the caller serves them and passes `bundles`.)
+ * never fetched. Node only (reached from src/platform/host.ts); in a browser the
+ * caller serves them and passes `bundles` (see browserBundles.ts).
  */
 import { createRequire } from 'node:module';
 
@@ -29,12 +30,4 @@ export function nodeBundlePaths(): NodeBundlePaths {
   return cached;
 }
 
-/** True when WebAssembly exception handling is available (Node ≥ 17 has it); selects the faster eh build. */
-export function supportsWasmExceptions(): boolean {
-  try {
-    // The smallest module using the exception-handling proposal: one tag, type [] -> [].
-    return WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 10, 8, 1, 6, 0, 6, 64, 25, 11, 11]));
-  } catch {
-    return false;
-  }
-}
+export { supportsWasmExceptions } from './browserBundles.js';

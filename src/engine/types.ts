@@ -21,6 +21,21 @@ export interface EngineBundle {
 }
 
 /**
+ * Both builds of DuckDB-WASM: the engine starts `eh` where the browser supports
+ * WebAssembly exception handling (every current browser) and `mvp` elsewhere.
+ * See `duckdbBundles()` and `selectBundle()`.
+ */
+export interface EngineBundles {
+  /** The exception-handling build (`duckdb-eh.wasm`, `duckdb-browser-eh.worker.js`). */
+  eh?: EngineBundle;
+  /** The baseline build (`duckdb-mvp.wasm`, `duckdb-browser-mvp.worker.js`). */
+  mvp: EngineBundle;
+}
+
+/** What `engineOptions.bundles` accepts: one bundle, or both builds to choose from. */
+export type EngineBundleInput = EngineBundle | EngineBundles;
+
+/**
  * How 64-bit and wider integer columns (BIGINT, UBIGINT, HUGEINT, DECIMAL(p, 0))
  * arrive in `query()` rows:
  * - `auto` (default): a column is `number` when every value in that result is a
@@ -54,8 +69,20 @@ export interface EngineOptions {
    *   lowest latency per query, but the thread is busy while DuckDB works.
    */
   mode?: EngineMode;
-  /** Browser only: URLs of the locally served bundle. Required in a browser; ignored in Node. */
-  bundles?: EngineBundle;
+  /**
+   * Browser only: URLs of the locally served bundle, or of both builds (then the
+   * engine picks one by feature detection). Required in a browser; ignored in Node.
+   * See the README's Browser section for Vite and esbuild.
+   */
+  bundles?: EngineBundleInput;
+  /**
+   * Where the database lives. Default: in memory (gone on close).
+   * - browser: `opfs://name.db` — the Origin Private File System, so tables
+   *   survive a reload (one tab at a time may open a given file);
+   * - Node: a file path; the database file is read and written through the
+   *   worker's file system access.
+   */
+  path?: string;
   /** DuckDB's `memory_limit` in bytes. Default: DuckDB's own (about 3 GiB in WASM). */
   memoryLimit?: number;
   /**

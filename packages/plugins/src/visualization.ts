@@ -7,6 +7,7 @@ import { ValidationError, type DataPrismPlugin, type PluginContext } from '@data
 import { buildChartSpec, CHART_TYPES, type ChartType, type VegaLiteSpec } from './chartSpec.js';
 import { renderSvg } from './renderSvg.js';
 import { isRows, paramsObject, plainRows } from './values.js';
+import { writeTextFile } from './writeTextFile.js';
 
 /** Parameters of `create_chart`. */
 export interface CreateChartParams {
@@ -94,10 +95,8 @@ async function exportChart(params: unknown, context: PluginContext): Promise<Exp
   }
   const chart = 'chart' in p && p.chart ? p.chart : await createChart(p, context);
   const text = format === 'svg' ? chart.svg : `${JSON.stringify(chart.spec, null, 2)}\n`;
-  // Loaded on use: create_chart also runs in a browser, where there is no file system.
-  const [{ mkdir, writeFile }, path] = await Promise.all([import('node:fs/promises'), import('node:path')]);
-  await mkdir(path.dirname(path.resolve(p.path)), { recursive: true });
-  await writeFile(p.path, text, 'utf8');
+  // A browser build swaps in a writer that refuses (package.json `browser` field).
+  await writeTextFile(p.path, text);
   return { path: p.path, format, bytes: new TextEncoder().encode(text).length };
 }
 

@@ -1,0 +1,50 @@
+/**
+ * The Node platform. A browser build never sees this file: package.json's
+ * `browser` field swaps it for host.browser.ts, which bundlers (Vite, esbuild,
+ * webpack) follow with no configuration — so `node:*` modules, the worker_threads
+ * adapter and `@duckdb/duckdb-wasm/blocking` are reachable from here only.
+ */
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../config/atomicWrite.js';
+import type { Platform } from './types.js';
+
+export const platform: Platform = {
+  kind: 'node',
+  async startBackend(options) {
+    if (options.mode === 'native') {
+      const { NativeBackend } = await import('../engine/native/NativeBackend.js');
+      return NativeBackend.start({ logger: options.logger, ...(options.path === undefined ? {} : { path: options.path }) });
+    }
+    if (options.mode === 'blocking') {
+      const { BlockingBackend } = await import('../engine/BlockingBackend.js');
+      return BlockingBackend.start({ logger: options.logger, path: options.path });
+    }
+    const [{ WorkerBackend }, { NodeWorkerAdapter }, { nodeBundlePaths, supportsWasmExceptions }] = await Promise.all([
+      import('../engine/WorkerBackend.js'),
+      import('../engine/NodeWorkerAdapter.js'),
+      import('../engine/bundles.js'),
+    ]);
+    const paths = nodeBundlePaths();
+    const bundle = supportsWasmExceptions() ? paths.eh : paths.mvp;
+    return WorkerBackend.start({
+      mainModule: bundle.mainModule,
+      ...(options.path === undefined ? {} : { path: options.path }),
+      onCrash: options.onCrash,
+      spawn: (onCrash) => {
+        const adapter = new NodeWorkerAdapter(bundle.mainWorker, {
+          onLog: (line) => options.logger?.debug(`[duckdb worker ${line.level}] ${line.text}`),
+          onExit: onCrash,
+        });
+        return {
+          port: adapter as unknown as Worker,
+          ref: () => adapter.ref(),
+          unref: () => adapter.unref(),
+          terminate: () => adapter.terminateAndWait(),
+        };
+      },
+    });
+  },
+  readTextFile: (path) => readFile(path, 'utf8'),
+  writeFileAtomic,
+  environment: () => process.env,
+};
