@@ -43,6 +43,9 @@ import type {
   UnreportedEngine,
 } from './types.js';
 
+/** engineOptions.startTimeoutMs when not given: a cold download of the wasm file on a slow link fits. */
+const DEFAULT_START_TIMEOUT_MS = 120_000;
+
 /** Set when a running statement's time budget ran out. */
 interface Cancellation {
   cancelled: boolean;
@@ -150,6 +153,7 @@ export class DataPrismEngine {
       mode,
       bundles: this.options.bundles,
       ...(this.options.path === undefined ? {} : { path: this.options.path }),
+      startTimeoutMs: this.options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
       logger: this.options.logger,
       onCrash: (error) => this.host.onFailure?.(error),
     });

@@ -10,6 +10,8 @@
  */
 import type { AsyncDuckDB } from '@duckdb/duckdb-wasm';
 import { EngineError } from '../errors/EngineError.js';
+import { TimeoutError } from '../errors/TimeoutError.js';
+import { withTimeout } from '../util/withTimeout.js';
 import type { CsvInsertOptions, DuckDBBackend, InsertOptions } from './backend.js';
 
 /** A started worker running duckdb-wasm's worker script, as the platform made it. */
@@ -33,6 +35,10 @@ export interface WorkerBackendOptions {
   preflight?: Promise<void>;
   /** The database to open; in memory when absent. */
   path?: string;
+  /** Budget for instantiate + open, ms; past it the start rejects with an EngineError. Default: no limit. */
+  startTimeoutMs?: number;
+  /** Names the bundle in errors (`worker <url>, wasm <url>`). */
+  describe?: string;
   /** Told when the worker dies without terminate(). */
   onCrash?: (error: Error) => void;
 }
@@ -68,22 +74,33 @@ export class WorkerBackend implements DuckDBBackend {
     backend = new WorkerBackend(asyncDb, worker);
     if (early[0]) backend.markCrashed(early[0], options.onCrash);
     backend.hold();
-    try {
-      const instantiated = backend.guard(asyncDb.instantiate(options.mainModule, null));
+    const started = backend;
+    const startUp = async () => {
+      const instantiated = started.guard(asyncDb.instantiate(options.mainModule, null));
       if (options.preflight) {
         instantiated.catch(() => undefined);
-        await backend.guard(options.preflight);
+        await started.guard(options.preflight);
       }
       await instantiated;
-      await backend.guard(
+      await started.guard(
         asyncDb.open({
           ...(options.path === undefined ? {} : { path: options.path, accessMode: duckdb.DuckDBAccessMode.READ_WRITE }),
           query: { castBigIntToDouble: false, castDecimalToDouble: false, castTimestampToDate: false },
         }),
       );
+    };
+    try {
+      await withTimeout(startUp(), options.startTimeoutMs, { operation: 'DuckDB-WASM start' });
     } catch (error) {
       backend.release();
       await backend.terminate();
+      if (error instanceof TimeoutError) {
+        throw new EngineError(
+          `DuckDB-WASM did not start within ${options.startTimeoutMs} ms (${options.describe ?? options.mainModule}); ` +
+            'check that these URLs serve the DuckDB-WASM files, or raise engineOptions.startTimeoutMs',
+          { cause: error },
+        );
+      }
       throw error;
     }
     backend.release();

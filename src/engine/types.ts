@@ -83,6 +83,12 @@ export interface EngineOptions {
    *   worker's file system access.
    */
   path?: string;
+  /**
+   * How long loading and opening DuckDB-WASM may take, ms; past it `initialize()`
+   * rejects with an EngineError naming the bundle. Default 120 000 (a cold
+   * download of the ~35 MB wasm file on a slow link fits).
+   */
+  startTimeoutMs?: number;
   /** DuckDB's `memory_limit` in bytes. Default: DuckDB's own (about 3 GiB in WASM). */
   memoryLimit?: number;
   /**

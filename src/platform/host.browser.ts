@@ -30,6 +30,8 @@ export const platform: Platform = {
       mainModule: bundle.mainModule,
       preflight: Promise.all([probe(bundle.mainModule, 'mainModule'), probe(bundle.mainWorker, 'mainWorker')]).then(() => undefined),
       ...(options.path === undefined ? {} : { path: options.path }),
+      startTimeoutMs: options.startTimeoutMs,
+      describe: `worker ${bundle.mainWorker}, wasm ${bundle.mainModule}`,
       onCrash: options.onCrash,
       spawn: (onCrash) => {
         let worker: Worker;
@@ -64,27 +66,52 @@ export const platform: Platform = {
 };
 
 /**
- * Asks the server for `url` before the worker loads it, so that a wrong bundle
- * URL rejects at once with the URL in the message: the worker itself reports a
- * missing wasm file late or never.
+ * Reads the first bytes of `url` before the worker loads it, so that a wrong
+ * bundle URL rejects at once with the URL in the message: the worker reports a
+ * missing or wrong wasm file late or never. The request is dropped after the
+ * first chunk; the worker's own load is separate.
  */
 async function probe(url: string, option: 'mainModule' | 'mainWorker'): Promise<void> {
   const what = `engineOptions.bundles.${option} ${url}`;
-  let response: Response;
+  const controller = new AbortController();
   try {
-    response = await fetch(url, { method: 'HEAD' });
-  } catch (error) {
-    throw new EngineError(`${what} is unreachable (${messageOf(error)}); serve the DuckDB-WASM files from your own origin`, { cause: error });
+    let response: Response;
+    try {
+      response = await fetch(url, { signal: controller.signal });
+    } catch (error) {
+      throw new EngineError(`${what} is unreachable (${messageOf(error)}); serve the DuckDB-WASM files from your own origin`, { cause: error });
+    }
+    if (!response.ok) {
+      throw new EngineError(`${what} answered HTTP ${response.status}; check the URL (the files are in node_modules/@duckdb/duckdb-wasm/dist/)`);
+    }
+    const head = await firstBytes(response);
+    const wasm = head[0] === 0x00 && head[1] === 0x61 && head[2] === 0x73 && head[3] === 0x6d;
+    const html = /text\/html/i.test(response.headers.get('content-type') ?? '') || head[0] === 0x3c;
+    if (option === 'mainModule' && !wasm) {
+      throw new EngineError(
+        `${what} is ${html ? 'an HTML page' : 'not a WebAssembly file'}, not duckdb-eh.wasm or duckdb-mvp.wasm; check the URL` +
+          (html ? ' (a dev server answers unknown paths with its index page)' : ''),
+      );
+    }
+    if (option === 'mainWorker' && (wasm || html)) {
+      throw new EngineError(`${what} is ${wasm ? 'a WebAssembly file' : 'an HTML page'}, not the DuckDB worker script (duckdb-browser-eh.worker.js); check the URL`);
+    }
+  } finally {
+    controller.abort();
   }
-  // A server that does not answer HEAD tells nothing: the load itself decides.
-  if (response.status === 405 || response.status === 501) return;
-  if (!response.ok) {
-    throw new EngineError(`${what} answered HTTP ${response.status}; check the URL (the files are in node_modules/@duckdb/duckdb-wasm/dist/)`);
+}
+
+/** Up to the first four bytes of a response body. */
+async function firstBytes(response: Response): Promise<Uint8Array> {
+  const reader = response.body?.getReader();
+  if (!reader) return new Uint8Array(0);
+  const bytes: number[] = [];
+  while (bytes.length < 4) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes.push(...value.subarray(0, 4 - bytes.length));
   }
-  const type = response.headers.get('content-type') ?? '';
-  if (/text\/html/i.test(type)) {
-    throw new EngineError(`${what} is an HTML page, not the DuckDB ${option === 'mainModule' ? '.wasm' : 'worker'} file; check the URL (a dev server answers unknown paths with its index page)`);
-  }
+  return Uint8Array.from(bytes);
 }
 
 function messageOf(error: unknown): string {

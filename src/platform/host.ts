@@ -29,6 +29,8 @@ export const platform: Platform = {
     return WorkerBackend.start({
       mainModule: bundle.mainModule,
       ...(options.path === undefined ? {} : { path: options.path }),
+      startTimeoutMs: options.startTimeoutMs,
+      describe: `worker ${bundle.mainWorker}, wasm ${bundle.mainModule}`,
       onCrash: options.onCrash,
       spawn: (onCrash) => {
         const adapter = new NodeWorkerAdapter(bundle.mainWorker, {

@@ -17,6 +17,8 @@ export interface BackendStartOptions {
   bundles?: EngineBundleInput;
   /** The database to open (`opfs://…` in a browser, a file path in Node); in memory when absent. */
   path?: string;
+  /** Budget for loading and opening DuckDB, ms. */
+  startTimeoutMs?: number;
   logger?: Logger;
   /** Told when the backend dies without terminate() (its worker crashed). */
   onCrash?: (error: Error) => void;

@@ -1,0 +1,209 @@
+/**
+ * The packed package in a fresh app, built with no bundler configuration by Vite
+ * and by esbuild (`--platform=browser --minify`), running the README's tour in
+ * Chromium: data right, chart marks in the page, events seen, clean shutdown,
+ * no console errors, error names intact after minification. The minified page
+ * is then fed wrong bundle URLs: initialize() must reject with an EngineError
+ * naming the URL and shutdown() must still complete.
+ */
+import { execFile } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, browserAvailable } from '../support/browser.js';
+import { freshApp } from '../support/packed.js';
+import { serveStatic, type StaticServer } from '../support/staticServer.js';
+
+const run = promisify(execFile);
+const BIN = join(process.cwd(), 'node_modules', '.bin');
+const apps = (file: string) => readFileSync(join(import.meta.dirname, 'apps', file), 'utf8');
+const WAIT = { timeout: 60_000, polling: 100 } as const;
+/** Long enough for any healthy start on a loaded machine; a hang shows up as 'hung'. */
+const HUNG_AFTER_MS = 30_000;
+
+interface TourResult {
+  seen: string[];
+  totals: [string, number][];
+  marks: number;
+  summaryColumns: string[];
+  queryError: { name: string; isQueryError: boolean; category: string };
+  thresholdViolations: number;
+}
+type TourOutcome = { ok: true; value: TourResult } | { ok: false; error: { name: string; message: string } };
+declare global {
+  interface Window {
+    __tour?: TourOutcome;
+    __dataprism: {
+      DataPrismOrchestrator: typeof import('../../src/index.js').DataPrismOrchestrator;
+      duckdbBundles: typeof import('../../src/index.js').duckdbBundles;
+    };
+  }
+}
+
+let browser: Browser | undefined;
+const servers: StaticServer[] = [];
+const built: Record<'vite' | 'esbuild', { origin: string; output: string; dist: string }> = {} as never;
+
+async function buildVite(): Promise<void> {
+  const app = await freshApp('vite', {
+    'index.html': '<!doctype html><title>tour</title><link rel="icon" href="data:,"><script type="module" src="./main.js"></script>',
+    'main.js': apps('vite-main.js'),
+    'tour.js': apps('tour.js'),
+  });
+  const { stdout, stderr } = await run(join(BIN, 'vite'), ['build'], { cwd: app });
+  const dist = join(app, 'dist');
+  const server = await serveStatic({ '/': dist });
+  servers.push(server);
+  built.vite = { origin: server.origin, output: stdout + stderr, dist };
+}
+
+async function buildEsbuild(): Promise<void> {
+  const app = await freshApp('esbuild', { 'main.js': apps('esbuild-main.js'), 'tour.js': apps('tour.js') });
+  const dist = join(app, 'dist');
+  const { stdout, stderr } = await run(
+    join(BIN, 'esbuild'),
+    ['main.js', '--bundle', '--platform=browser', '--format=esm', '--minify', '--metafile=meta.json', '--outfile=dist/app.js'],
+    { cwd: app },
+  );
+  // A script that loads fine but is not DuckDB's worker: nothing ever answers.
+  writeFileSync(join(dist, 'idle.worker.js'), 'self.onmessage = () => {};\n');
+  writeFileSync(join(dist, 'index.html'), '<!doctype html><title>tour</title><link rel="icon" href="data:,"><script type="module" src="./app.js"></script>');
+  // The README's esbuild recipe: copy the DuckDB files next to the bundle.
+  mkdirSync(join(dist, 'duckdb'));
+  const duckdbDist = join(app, 'node_modules', '@duckdb', 'duckdb-wasm', 'dist');
+  for (const file of ['duckdb-eh.wasm', 'duckdb-mvp.wasm', 'duckdb-browser-eh.worker.js', 'duckdb-browser-mvp.worker.js']) {
+    cpSync(join(duckdbDist, file), join(dist, 'duckdb', file));
+  }
+  const server = await serveStatic({ '/': dist });
+  servers.push(server);
+  built.esbuild = { origin: server.origin, output: stdout + stderr + readFileSync(join(app, 'meta.json'), 'utf8'), dist };
+}
+
+async function tourIn(origin: string): Promise<{ outcome: TourOutcome; consoleErrors: string[] }> {
+  const page = await browser!.newPage();
+  const consoleErrors: string[] = [];
+  page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  try {
+    await page.goto(`${origin}/`);
+    await page.waitForFunction(() => window.__tour !== undefined, undefined, WAIT);
+    const outcome = (await page.evaluate(() => window.__tour))!;
+    return { outcome, consoleErrors };
+  } finally {
+    await page.close();
+  }
+}
+
+function expectTour(outcome: TourOutcome): TourResult {
+  if (!outcome.ok) throw new Error(`the tour failed in the page: ${outcome.error.name}: ${outcome.error.message}`);
+  const tour = outcome.value;
+  // Each region gets every 4th i of 0..19 999: sum = 5000 * (offset + 19 996 / 2).
+  expect(tour.totals).toEqual([
+    ['east', 49_990_000],
+    ['north', 49_995_000],
+    ['south', 50_000_000],
+    ['west', 50_005_000],
+  ]);
+  expect(tour.marks).toBeGreaterThanOrEqual(4);
+  expect(tour.seen[0]).toMatch(/^engine:ready v\d+\.\d+/);
+  expect(tour.seen).toEqual(expect.arrayContaining(['plugin:loaded visualization', 'plugin:loaded analytics', 'orchestrator:shutdown']));
+  expect(tour.seen.at(-1)).toBe('orchestrator:shutdown');
+  expect(tour.summaryColumns).toEqual(expect.arrayContaining(['region', 'amount']));
+  expect(tour.queryError).toEqual({ name: 'QueryError', isQueryError: true, category: 'query' });
+  return tour;
+}
+
+/** Node built-ins or Node-only modules of ours that a browser bundle must not contain. */
+const NODE_ONLY = /["'`]node:[a-z_/]+["'`]|NodeWorkerAdapter|createRequire/;
+
+// Skipped with a suite-wide notice where chromium is missing (tests/support/globalSetup.ts); CI requires it.
+describe.skipIf(!browserAvailable)('the packed package in zero-config browser builds', () => {
+  beforeAll(async () => {
+    const launching = chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS] });
+    // One pack serves both builds; the builds themselves run one after the other (two cores are shared).
+    await buildVite();
+    await buildEsbuild();
+    browser = await launching;
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all(servers.map((s) => s.close()));
+  });
+
+  it('vite build succeeds with no warning about Node built-ins, and the bundle holds none', () => {
+    expect(built.vite.output).not.toMatch(/externalized for browser compatibility|node:|Could not resolve|blocking/i);
+    for (const file of readdirSync(join(built.vite.dist, 'assets')).filter((f) => f.endsWith('.js') && !f.includes('worker'))) {
+      expect(NODE_ONLY.exec(readFileSync(join(built.vite.dist, 'assets', file), 'utf8'))?.[0], file).toBeUndefined();
+    }
+  });
+
+  it('esbuild --platform=browser bundles none of the Node-only modules', () => {
+    const meta = JSON.parse(built.esbuild.output.slice(built.esbuild.output.indexOf('{'))) as { inputs: Record<string, unknown> };
+    const inputs = Object.keys(meta.inputs);
+    expect(inputs.some((i) => i.includes('platform/host.browser.js'))).toBe(true);
+    expect(inputs.filter((i) => /platform\/host\.js|BlockingBackend|NodeWorkerAdapter|atomicWrite|engine\/bundles\.js|duckdb-node|InspectionServer\.js|writeTextFile\.js/.test(i))).toEqual([]);
+  });
+
+  it('runs the README tour from the Vite build', async () => {
+    const { outcome, consoleErrors } = await tourIn(built.vite.origin);
+    expectTour(outcome);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('runs the README tour from the minified esbuild build, error names intact', async () => {
+    const { outcome, consoleErrors } = await tourIn(built.esbuild.origin);
+    expectTour(outcome);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  describe('bad bundles fail fast', () => {
+    let page: Page;
+    beforeAll(async () => {
+      page = await browser!.newPage();
+      await page.goto(`${built.esbuild.origin}/#no-tour`);
+      await page.waitForFunction(() => window.__dataprism !== undefined, undefined, WAIT);
+    });
+    afterAll(() => page.close());
+
+    /** Starts an orchestrator on `bundle` (URLs relative to the page), then shuts it down; reports both outcomes. */
+    const attempt = (bundle: { mainModule: string; mainWorker: string }, startTimeoutMs?: number) =>
+      page.evaluate(
+        async ({ bundle, hungAfter, startTimeoutMs }) => {
+          const hung = (ms: number) => new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), ms));
+          const absolute = { mainModule: new URL(bundle.mainModule, location.href).href, mainWorker: new URL(bundle.mainWorker, location.href).href };
+          const orchestrator = new window.__dataprism.DataPrismOrchestrator({ engineOptions: { bundles: absolute, startTimeoutMs } });
+          const init = await Promise.race([
+            orchestrator.initialize().then(
+              () => ({ ok: true as const }),
+              (error: Error & { category?: string }) => ({ ok: false as const, name: error.name, category: error.category, message: error.message }),
+            ),
+            hung(hungAfter),
+          ]);
+          const shutdown = await Promise.race([orchestrator.shutdown().then(() => 'done', (e: Error) => `rejected: ${e.message}`), hung(hungAfter)]);
+          return { init, shutdown, absolute };
+        },
+        { bundle, hungAfter: HUNG_AFTER_MS, startTimeoutMs },
+      );
+
+    const cases: [string, { mainModule: string; mainWorker: string }, 'mainModule' | 'mainWorker', number?][] = [
+      ['a wasm URL that answers 404', { mainModule: 'duckdb/missing.wasm', mainWorker: 'duckdb/duckdb-browser-eh.worker.js' }, 'mainModule'],
+      ['a worker URL that answers 404', { mainModule: 'duckdb/duckdb-eh.wasm', mainWorker: 'duckdb/missing.worker.js' }, 'mainWorker'],
+      ['an unreachable wasm URL', { mainModule: 'http://127.0.0.1:9/duckdb-eh.wasm', mainWorker: 'duckdb/duckdb-browser-eh.worker.js' }, 'mainModule'],
+      ['a wasm URL that serves an HTML page', { mainModule: 'index.html', mainWorker: 'duckdb/duckdb-browser-eh.worker.js' }, 'mainModule'],
+      ['a wasm URL that serves JavaScript', { mainModule: 'duckdb/duckdb-browser-eh.worker.js', mainWorker: 'duckdb/duckdb-browser-eh.worker.js' }, 'mainModule'],
+      ['a worker URL that serves the wasm file', { mainModule: 'duckdb/duckdb-eh.wasm', mainWorker: 'duckdb/duckdb-eh.wasm' }, 'mainWorker'],
+      ['a worker that never answers (startTimeoutMs)', { mainModule: 'duckdb/duckdb-eh.wasm', mainWorker: 'idle.worker.js' }, 'mainWorker', 1500],
+    ];
+    for (const [name, bundle, option, startTimeoutMs] of cases) {
+      it(`${name}: initialize() rejects with an EngineError naming the URL, shutdown() completes`, async () => {
+        const { init, shutdown, absolute } = await attempt(bundle, startTimeoutMs);
+        expect(init).toMatchObject({ ok: false, name: 'EngineError', category: 'engine' });
+        expect((init as { message: string }).message).toContain(absolute[option]);
+        expect(shutdown).toBe('done');
+      });
+    }
+  });
+});
