@@ -19,8 +19,8 @@ export class BlockingBackend implements DuckDBBackend {
     this.db = db;
   }
 
-  /** Instantiates DuckDB in this thread and opens the database at `path` (a file), or in memory. */
-  static async start(options: { logger?: Logger; path?: string } = {}): Promise<BlockingBackend> {
+  /** Instantiates DuckDB in this thread and opens an in-memory database. */
+  static async start(options: { logger?: Logger } = {}): Promise<BlockingBackend> {
     if (typeof process === 'undefined' || typeof process.versions?.node !== 'string') {
       throw new EngineError("engineOptions.mode 'blocking' works in Node only; use mode 'worker' in a browser");
     }
@@ -32,10 +32,7 @@ export class BlockingBackend implements DuckDBBackend {
       duckdb.NODE_RUNTIME,
     );
     await db.instantiate(() => undefined);
-    db.open({
-      ...(options.path === undefined ? {} : { path: options.path, accessMode: duckdb.DuckDBAccessMode.READ_WRITE }),
-      query: { castBigIntToDouble: false, castDecimalToDouble: false, castTimestampToDate: false },
-    });
+    db.open({ query: { castBigIntToDouble: false, castDecimalToDouble: false, castTimestampToDate: false } });
     options.logger?.debug('DuckDB-WASM instantiated in blocking mode');
     return new BlockingBackend(db);
   }

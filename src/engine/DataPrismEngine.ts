@@ -102,6 +102,13 @@ export class DataPrismEngine {
     const connections = this.freeConnections.splice(0);
     this.connectionCount = 0;
     backend.hold();
+    // A database file must hold every committed write before its worker goes:
+    // terminating skips DuckDB's own shutdown, so the write-ahead log may not be on disk.
+    if (this.options.path !== undefined && connections[0] !== undefined) {
+      await backend.runQuery(connections[0], 'CHECKPOINT').catch((error: unknown) => {
+        this.options.logger?.warn(`CHECKPOINT of ${this.options.path} before close failed: ${messageOf(error)}`);
+      });
+    }
     await Promise.allSettled(connections.map((conn) => backend.disconnect(conn)));
     await backend.terminate();
     this.options.logger?.debug('DuckDB engine terminated');

@@ -78,9 +78,10 @@ export interface EngineOptions {
   /**
    * Where the database lives. Default: in memory (gone on close).
    * - browser: `opfs://name.db` — the Origin Private File System, so tables
-   *   survive a reload (one tab at a time may open a given file);
-   * - Node: a file path; the database file is read and written through the
-   *   worker's file system access.
+   *   survive a reload (one tab at a time may open a given file); the engine
+   *   runs CHECKPOINT on close so the file holds every committed write;
+   * - Node, wasm backend: refused with an EngineError — DuckDB-WASM 1.32's Node
+   *   runtime writes a database file that a new instance reads back empty.
    */
   path?: string;
   /**

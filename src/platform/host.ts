@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../config/atomicWrite.js';
+import { EngineError } from '../errors/EngineError.js';
 import type { Platform } from './types.js';
 
 export const platform: Platform = {
@@ -15,9 +16,17 @@ export const platform: Platform = {
       const { NativeBackend } = await import('../engine/native/NativeBackend.js');
       return NativeBackend.start({ logger: options.logger, ...(options.path === undefined ? {} : { path: options.path }) });
     }
+    if (options.path !== undefined) {
+      // Measured with duckdb-wasm 1.32: its Node runtime writes the file, but a new
+      // instance opening it sees an empty database — a silent data loss, so refuse.
+      throw new EngineError(
+        `engineOptions.path ${JSON.stringify(options.path)}: DuckDB-WASM in Node cannot reopen a database file it wrote (it reads back empty), ` +
+          "so the wasm backend keeps its database in memory here; use engineOptions.backend 'native' for a database file, or path 'opfs://…' in a browser",
+      );
+    }
     if (options.mode === 'blocking') {
       const { BlockingBackend } = await import('../engine/BlockingBackend.js');
-      return BlockingBackend.start({ logger: options.logger, path: options.path });
+      return BlockingBackend.start({ logger: options.logger });
     }
     const [{ WorkerBackend }, { NodeWorkerAdapter }, { nodeBundlePaths, supportsWasmExceptions }] = await Promise.all([
       import('../engine/WorkerBackend.js'),
@@ -28,7 +37,6 @@ export const platform: Platform = {
     const bundle = supportsWasmExceptions() ? paths.eh : paths.mvp;
     return WorkerBackend.start({
       mainModule: bundle.mainModule,
-      ...(options.path === undefined ? {} : { path: options.path }),
       startTimeoutMs: options.startTimeoutMs,
       describe: `worker ${bundle.mainWorker}, wasm ${bundle.mainModule}`,
       onCrash: options.onCrash,

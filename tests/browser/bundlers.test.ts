@@ -144,6 +144,7 @@ describe.skipIf(!browserAvailable)('the packed package in zero-config browser bu
     const meta = JSON.parse(built.esbuild.output.slice(built.esbuild.output.indexOf('{'))) as { inputs: Record<string, unknown> };
     const inputs = Object.keys(meta.inputs);
     expect(inputs.some((i) => i.includes('platform/host.browser.js'))).toBe(true);
+    expect(inputs.some((i) => i.includes('@dataprism/plugins/dist/writeTextFile.browser.js'))).toBe(true);
     expect(inputs.filter((i) => /platform\/host\.js|BlockingBackend|NodeWorkerAdapter|atomicWrite|engine\/bundles\.js|duckdb-node|InspectionServer\.js|writeTextFile\.js/.test(i))).toEqual([]);
   });
 
@@ -157,6 +158,45 @@ describe.skipIf(!browserAvailable)('the packed package in zero-config browser bu
     const { outcome, consoleErrors } = await tourIn(built.esbuild.origin);
     expectTour(outcome);
     expect(consoleErrors).toEqual([]);
+  });
+
+  describe("engineOptions.path 'opfs://…'", () => {
+    it('keeps tables across a reload of the page', async () => {
+      const context = await browser!.newContext();
+      const page = await context.newPage();
+      /** Opens the database on OPFS, runs `sql` in order, returns the last result's rows, shuts down. */
+      const session = (sql: string[]) =>
+        page.evaluate(async (sql) => {
+          const { DataPrismOrchestrator, duckdbBundles } = window.__dataprism;
+          const orchestrator = new DataPrismOrchestrator({
+            engineOptions: { bundles: duckdbBundles(new URL('./duckdb/', location.href)), path: 'opfs://tour.db' },
+          });
+          try {
+            await orchestrator.initialize();
+            let rows: unknown[] = [];
+            for (const statement of sql) rows = (await orchestrator.getEngine().query(statement)).data;
+            return rows;
+          } finally {
+            await orchestrator.shutdown();
+          }
+        }, sql);
+      try {
+        await page.goto(`${built.esbuild.origin}/#no-tour`);
+        await page.waitForFunction(() => window.__dataprism !== undefined, undefined, WAIT);
+        await session(['CREATE TABLE visits AS SELECT range AS id, range * 2 AS doubled FROM range(1000)', 'SELECT count(*) AS n FROM visits']);
+        await page.reload();
+        await page.waitForFunction(() => window.__dataprism !== undefined, undefined, WAIT);
+        expect(await session(['SELECT count(*) AS n, sum(doubled) AS total FROM visits'])).toEqual([{ n: 1000, total: 999_000 }]);
+        const files = await page.evaluate(async () => {
+          const names: string[] = [];
+          for await (const name of (await navigator.storage.getDirectory() as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
+          return names;
+        });
+        expect(files).toContain('tour.db');
+      } finally {
+        await context.close();
+      }
+    });
   });
 
   describe('bad bundles fail fast', () => {

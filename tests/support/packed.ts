@@ -64,7 +64,9 @@ export async function packedPackages(): Promise<PackedPackage[]> {
       const from = join(ROOT, source);
       if (existsSync(from)) cpSync(from, join(stage, source), { recursive: true, filter: (p) => !SKIP.has(p.split('/').pop()!) });
     }
-    symlinkSync(join(ROOT, 'node_modules'), join(stage, 'node_modules'), 'dir');
+    // The workspace packages build against the staged core, everything else is this checkout's.
+    linkDependencies(join(stage, 'node_modules'), new Set(['@dataprism/orchestration']));
+    symlinkSync(stage, join(stage, 'node_modules', '@dataprism', 'orchestration'), 'dir');
     const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
     execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: stage, stdio: 'pipe' });
     const packed: PackedPackage[] = [];
@@ -100,20 +102,7 @@ export async function freshApp(name: string, files: Record<string, string>): Pro
   const app = join(tmpdir(), `dataprism-app-${name}-${process.pid}`);
   rmSync(app, { recursive: true, force: true });
   const modules = join(app, 'node_modules');
-  mkdirSync(modules, { recursive: true });
-  const ours = new Set(packed.map((p) => p.name));
-  for (const entry of readdirSync(join(ROOT, 'node_modules'))) {
-    if (entry.startsWith('.')) continue;
-    if (entry.startsWith('@')) {
-      for (const scoped of readdirSync(join(ROOT, 'node_modules', entry))) {
-        if (ours.has(`${entry}/${scoped}`)) continue;
-        mkdirSync(join(modules, entry), { recursive: true });
-        symlinkSync(join(ROOT, 'node_modules', entry, scoped), join(modules, entry, scoped), 'dir');
-      }
-    } else {
-      symlinkSync(join(ROOT, 'node_modules', entry), join(modules, entry), 'dir');
-    }
-  }
+  linkDependencies(modules, new Set(packed.map((p) => p.name)));
   for (const { name: pkg, tarball } of packed) {
     const target = join(modules, pkg);
     mkdirSync(target, { recursive: true });
@@ -124,4 +113,18 @@ export async function freshApp(name: string, files: Record<string, string>): Pro
     writeFileSync(join(app, file), text);
   }
   return app;
+}
+
+/** Links every package of this checkout's node_modules into `modules`, except `except`. */
+function linkDependencies(modules: string, except: Set<string>): void {
+  mkdirSync(modules, { recursive: true });
+  for (const entry of readdirSync(join(ROOT, 'node_modules'))) {
+    if (entry.startsWith('.')) continue;
+    const names = entry.startsWith('@') ? readdirSync(join(ROOT, 'node_modules', entry)).map((scoped) => `${entry}/${scoped}`) : [entry];
+    for (const name of names) {
+      if (except.has(name)) continue;
+      mkdirSync(join(modules, name, '..'), { recursive: true });
+      symlinkSync(join(ROOT, 'node_modules', name), join(modules, name), 'dir');
+    }
+  }
 }

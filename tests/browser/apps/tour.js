@@ -1,7 +1,7 @@
 // The README's tour, as a page runs it: the same calls, with the bundle URLs a
 // browser needs. The test reads window.__tour when it settles.
 import { DataPrismOrchestrator, QueryError } from '@dataprism/orchestration';
-import { createAnalyticsPlugin, createVisualizationPlugin } from '@dataprism/orchestration/plugins';
+import { createAnalyticsPlugin, createVisualizationPlugin } from '@dataprism/plugins';
 
 export async function runTour(bundles) {
   const seen = [];
