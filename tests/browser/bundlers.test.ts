@@ -35,6 +35,7 @@ type TourOutcome = { ok: true; value: TourResult } | { ok: false; error: { name:
 declare global {
   interface Window {
     __tour?: TourOutcome;
+    __answer?: unknown;
     __dataprism: {
       DataPrismOrchestrator: typeof import('../../src/index.js').DataPrismOrchestrator;
       duckdbBundles: typeof import('../../src/index.js').duckdbBundles;
@@ -44,7 +45,7 @@ declare global {
 
 let browser: Browser | undefined;
 const servers: StaticServer[] = [];
-const built: Record<'vite' | 'esbuild', { origin: string; output: string; dist: string }> = {} as never;
+const built: Record<'vite' | 'esbuild' | 'importmap', { origin: string; output: string; dist: string }> = {} as never;
 
 async function buildVite(): Promise<void> {
   const app = await freshApp('vite', {
@@ -70,15 +71,43 @@ async function buildEsbuild(): Promise<void> {
   // A script that loads fine but is not DuckDB's worker: nothing ever answers.
   writeFileSync(join(dist, 'idle.worker.js'), 'self.onmessage = () => {};\n');
   writeFileSync(join(dist, 'index.html'), '<!doctype html><title>tour</title><link rel="icon" href="data:,"><script type="module" src="./app.js"></script>');
-  // The README's esbuild recipe: copy the DuckDB files next to the bundle.
-  mkdirSync(join(dist, 'duckdb'));
+  copyDuckDBFiles(app, dist);
+  const server = await serveStatic({ '/': dist });
+  servers.push(server);
+  built.esbuild = { origin: server.origin, output: stdout + stderr + readFileSync(join(app, 'meta.json'), 'utf8'), dist };
+}
+
+/** The README's recipe for esbuild and plain pages: the four DuckDB files copied to `dist/duckdb/`. */
+function copyDuckDBFiles(app: string, dist: string): void {
+  mkdirSync(join(dist, 'duckdb'), { recursive: true });
   const duckdbDist = join(app, 'node_modules', '@duckdb', 'duckdb-wasm', 'dist');
   for (const file of ['duckdb-eh.wasm', 'duckdb-mvp.wasm', 'duckdb-browser-eh.worker.js', 'duckdb-browser-mvp.worker.js']) {
     cpSync(join(duckdbDist, file), join(dist, 'duckdb', file));
   }
+}
+
+/** The README's plain page: the library bundled once into one module, an import map naming it, an inline script. */
+async function buildImportMapPage(): Promise<void> {
+  const app = await freshApp('importmap', { 'vendor.js': "export * from '@dataprism/orchestration';\n" });
+  const dist = join(app, 'public');
+  await run(join(BIN, 'esbuild'), ['vendor.js', '--bundle', '--platform=browser', '--format=esm', '--minify', '--outfile=public/vendor/dataprism.js'], {
+    cwd: app,
+  });
+  copyDuckDBFiles(app, dist);
+  writeFileSync(
+    join(dist, 'index.html'),
+    `<!doctype html><title>plain page</title><link rel="icon" href="data:,">
+<script type="importmap">{ "imports": { "@dataprism/orchestration": "/vendor/dataprism.js" } }</script>
+<script type="module">
+  import { createEngine, duckdbBundles } from '@dataprism/orchestration';
+  const engine = await createEngine({ bundles: duckdbBundles('/duckdb/') });
+  window.__answer = (await engine.query('SELECT 42 AS answer')).data;
+  await engine.close();
+</script>`,
+  );
   const server = await serveStatic({ '/': dist });
   servers.push(server);
-  built.esbuild = { origin: server.origin, output: stdout + stderr + readFileSync(join(app, 'meta.json'), 'utf8'), dist };
+  built.importmap = { origin: server.origin, output: '', dist };
 }
 
 async function tourIn(origin: string): Promise<{ outcome: TourOutcome; consoleErrors: string[] }> {
@@ -125,6 +154,7 @@ describe.skipIf(!browserAvailable)('the packed package in zero-config browser bu
     // One pack serves both builds; the builds themselves run one after the other (two cores are shared).
     await buildVite();
     await buildEsbuild();
+    await buildImportMapPage();
     browser = await launching;
   }, 300_000);
 
@@ -158,6 +188,21 @@ describe.skipIf(!browserAvailable)('the packed package in zero-config browser bu
     const { outcome, consoleErrors } = await tourIn(built.esbuild.origin);
     expectTour(outcome);
     expect(consoleErrors).toEqual([]);
+  });
+
+  it('runs from a plain HTML page with an import map (the library bundled once)', async () => {
+    const page = await browser!.newPage();
+    const consoleErrors: string[] = [];
+    page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    try {
+      await page.goto(`${built.importmap.origin}/`);
+      await page.waitForFunction(() => window.__answer !== undefined, undefined, WAIT);
+      expect(await page.evaluate(() => window.__answer)).toEqual([{ answer: 42 }]);
+      expect(consoleErrors).toEqual([]);
+    } finally {
+      await page.close();
+    }
   });
 
   describe("engineOptions.path 'opfs://…'", () => {

@@ -1,0 +1,97 @@
+// The browser benchmark page: ours and raw duckdb-wasm in the same page, same
+// bundle files, interleaved runs. bench/browser.bench.ts bundles it with esbuild
+// (the package through its own exports and browser field) and reads the results.
+import * as duckdb from '@duckdb/duckdb-wasm';
+import { tableFromArrays } from 'apache-arrow';
+import { DataPrismOrchestrator, duckdbBundles, selectBundle } from '@dataprism/orchestration';
+import { compareMs as compare } from '../timing.ts';
+
+const bundles = duckdbBundles(new URL('./duckdb/', import.meta.url));
+const bundle = selectBundle(bundles);
+const QUERY_OPTIONS = { castBigIntToDouble: false, castDecimalToDouble: false, castTimestampToDate: false };
+
+async function rawOpen() {
+  const worker = new Worker(bundle.mainWorker);
+  const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
+  await db.instantiate(bundle.mainModule, null);
+  await db.open({ query: QUERY_OPTIONS });
+  const conn = await db.connect();
+  return { db, conn };
+}
+async function rawClose({ db, conn }) {
+  await conn.close();
+  await db.terminate();
+}
+async function oursOpen() {
+  const orchestrator = new DataPrismOrchestrator({ engineOptions: { bundles } });
+  await orchestrator.initialize();
+  return orchestrator;
+}
+
+async function run() {
+  const results = {};
+  results.initialize = await compare(
+    async () => {
+      const o = await oursOpen();
+      await o.getEngine().query('SELECT 1');
+      await o.shutdown();
+    },
+    async () => {
+      const raw = await rawOpen();
+      await raw.conn.query('SELECT 1');
+      await rawClose(raw);
+    },
+    5,
+  );
+
+  const raw = await rawOpen();
+  const orchestrator = await oursOpen();
+  const engine = orchestrator.getEngine();
+  results.select1 = await compare(
+    async () => {
+      for (let i = 0; i < 1000; i++) await engine.query('SELECT 1');
+    },
+    async () => {
+      for (let i = 0; i < 1000; i++) await raw.conn.query('SELECT 1');
+    },
+    5,
+  );
+
+  const create = 'CREATE TABLE t AS SELECT (range % 1000)::INTEGER AS k, ((range * 7) % 10007)::DOUBLE AS v FROM range(1000000)';
+  await raw.conn.query(create);
+  await engine.query(create);
+  const groupBy = 'SELECT k, sum(v) AS s FROM t GROUP BY k';
+  results.groupBy = await compare(() => engine.query(groupBy), () => raw.conn.query(groupBy), 9, 2);
+
+  const N = 1_000_000;
+  const regions = ['north', 'south', 'east', 'west'];
+  const rows = Array.from({ length: N }, (_, i) => ({ id: i, region: regions[i & 3], amount: (i % 1000) / 10 }));
+  let load = 0;
+  const loads = await compare(
+    () => engine.loadData(rows, `ours_${load++}`),
+    async () => {
+      const table = tableFromArrays({
+        id: Int32Array.from(rows, (r) => r.id),
+        region: rows.map((r) => r.region),
+        amount: Float64Array.from(rows, (r) => r.amount),
+      });
+      await raw.conn.insertArrowTable(table, { name: `raw_${load}`, create: true });
+    },
+    3,
+  );
+  results.loadData = { ours: N / (loads.ours / 1000), baseline: N / (loads.baseline / 1000) };
+  const check = await engine.query(`SELECT count(*) AS n FROM ours_0`);
+  results.loadedRows = Number(check.data[0].n);
+
+  await orchestrator.shutdown();
+  await rawClose(raw);
+  results.version = engine.getStatus().version ?? '';
+  results.crossOriginIsolated = globalThis.crossOriginIsolated;
+  results.userAgent = navigator.userAgent;
+  return results;
+}
+
+window.__bench = run().then(
+  (value) => ({ ok: true, value }),
+  (error) => ({ ok: false, error: String(error?.stack ?? error) }),
+);
