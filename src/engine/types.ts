@@ -80,6 +80,7 @@ export interface EngineOptions {
    * - browser: `opfs://name.db` — the Origin Private File System, so tables
    *   survive a reload (one tab at a time may open a given file); the engine
    *   runs CHECKPOINT on close so the file holds every committed write;
+   * - Node, `backend: 'native'`: a database file;
    * - Node, wasm backend: refused with an EngineError — DuckDB-WASM 1.32's Node
    *   runtime writes a database file that a new instance reads back empty.
    */
