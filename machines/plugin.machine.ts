@@ -31,10 +31,13 @@
  *   initialized|executing --error(executor)--> error  emits plugin:error {name, phase:'execute', error}
  *   error        --RESTART-->           disposing     emits plugin:disposing {name} (restarting)
  *   error        --DISPOSE-->           disposing     emits plugin:disposing {name}
- *   disposing    --done(disposePlugin)--> initializing when restarting (emits plugin:initializing),
- *                                         else disposed (emits plugin:disposed {name}; final)
+ *   disposing    --done(disposePlugin)--> initializing when restarting (emits plugin:disposed {name},
+ *                                         then plugin:initializing: a restart is a full stop and a
+ *                                         new start), else disposed (emits plugin:disposed {name}; final)
  *   disposing    --error-->             the same targets, after emitting
  *                                       plugin:error {name, phase:'dispose', error}
+ *   disposing    --DISPOSE-->           disposing     a restart on its way is cancelled: the plugin ends
+ *                                       disposed (the supervisor's shutdown: nothing starts after it)
  *   any other state --EXECUTE-->        (stays)       emits plugin:refused {name, action, requestId}:
  *                                       a request that arrives too early or too late is
  *                                       answered, never left waiting
@@ -373,11 +376,12 @@ export const pluginMachine = setup({
     },
     disposing: {
       entry: 'emitDisposing',
+      on: { DISPOSE: { guard: 'isRestarting', actions: 'endRestart' } },
       invoke: {
         src: 'disposePlugin',
         input: ({ context }) => ({ name: context.name, version: context.version }),
         onDone: [
-          { guard: 'isRestarting', target: 'initializing', actions: 'endRestart' },
+          { guard: 'isRestarting', target: 'initializing', actions: ['emitDisposed', 'endRestart'] },
           { target: 'disposed' },
         ],
         onError: [
@@ -387,6 +391,7 @@ export const pluginMachine = setup({
             actions: [
               { type: 'fail', params: ({ event }) => ({ error: event.error }) },
               { type: 'emitError', params: ({ event }) => ({ phase: 'dispose', error: event.error }) },
+              'emitDisposed',
               'endRestart',
             ],
           },

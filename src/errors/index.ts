@@ -1,6 +1,7 @@
 /** Every error class of the library, one file each. */
 export * from './DataPrismError.js';
 export * from './PluginError.js';
+export * from './PluginInitializationError.js';
 export * from './MemoryError.js';
 export * from './TimeoutError.js';
 export * from './QueryError.js';

@@ -20,6 +20,8 @@ export interface SpawnOptions<TLogic extends AnyActorLogic> {
   systemId?: string;
   /** The machine's input. */
   input?: InputFrom<TLogic>;
+  /** True for the runtime's own coordination actors (the plugin supervisor): what they emit is not bridged to the EventBus. Default false. */
+  internal?: boolean;
 }
 
 export interface ActorHost {
@@ -72,11 +74,11 @@ export function createStandaloneActorHost(options: StandaloneActorHostOptions = 
   const root = createActor(fromCallback(() => undefined), { id: 'actors', inspect: options.inspect } as never) as AnyActorRef;
   root.start();
   return {
-    spawn(logic, { id, systemId, input }) {
+    spawn(logic, { id, systemId, input, internal }) {
       if (actors.has(id)) throw new Error(`an actor with id '${id}' is already running; stop it first`);
       const actor = createActor(logic, { parent: root, id, systemId, input } as never) as AnyActorRef;
       actor.subscribe({ error: (error: unknown) => options.onError?.(error, id) });
-      if (options.bus) bridgeEmitted(actor, options.bus);
+      if (options.bus && !internal) bridgeEmitted(actor, options.bus);
       actors.set(id, actor);
       actor.start();
       return actor as never;

@@ -316,7 +316,7 @@ export class DataPrismOrchestrator {
 
   private async startPlugins(): Promise<void> {
     await this.registryAttached;
-    if (this.settings.enablePlugins && this.registry.list().length > 0) await this.registry.initializeAll();
+    if (this.settings.enablePlugins && this.registry.list().length > 0) await this.registry.initializeAll({ onFailure: 'report' });
   }
 
   private async stopComponents(): Promise<void> {

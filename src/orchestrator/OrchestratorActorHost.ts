@@ -25,7 +25,7 @@ export interface OrchestratorActorHost extends ActorHost {
 export function createOrchestratorActorHost(root: AnyActorRef, bus: EventBus): OrchestratorActorHost {
   const children = new Map<string, AnyActorRef>();
   return {
-    spawn(logic, { id, systemId, input }) {
+    spawn(logic, { id, systemId, input, internal }) {
       if (root.getSnapshot().status !== 'active') {
         throw new LifecycleError(`cannot start actor '${id}': the orchestrator has shut down; create a new orchestrator`, {
           state: 'shutdown',
@@ -45,7 +45,7 @@ export function createOrchestratorActorHost(root: AnyActorRef, bus: EventBus): O
           if (children.get(id) === child) children.delete(id);
         },
       });
-      bridgeEmitted(child, bus);
+      if (!internal) bridgeEmitted(child, bus);
       child.start();
       return child as never;
     },

@@ -13,6 +13,7 @@ import { ConfigError } from '../errors/ConfigError.js';
 import { LifecycleError } from '../errors/LifecycleError.js';
 import { MemoryError } from '../errors/MemoryError.js';
 import { PluginError } from '../errors/PluginError.js';
+import { PluginInitializationError } from '../errors/PluginInitializationError.js';
 import { ValidationError, type ValidationIssue, type ValidationResult } from '../errors/ValidationError.js';
 import { toError } from '../errors/DataPrismError.js';
 import { createEventBus, type EventBus } from '../events/EventBus.js';
@@ -21,15 +22,16 @@ import { createStandaloneActorHost } from '../orchestrator/ActorHost.js';
 import { pluginStateName, type ExecuteEvent, type PluginEmittedEvent, type PluginHookInput, type PluginMachineContext } from '../../machines/plugin.machine.js';
 import { checkConfigSection } from './configSchema.js';
 import { findCycle, formatCycle, topologicalOrder, transitiveDependents } from './dependencyGraph.js';
-import { ConcurrencyLimiter } from '../util/ConcurrencyLimiter.js';
 import { createPluginContext, type PluginContextLease } from './PluginContext.js';
 import { providePluginMachine, type ProvidedPluginMachine } from './pluginActors.js';
+import { checkConcurrencyLimit } from '../util/ConcurrencyLimiter.js';
 import { runInDependencyOrder } from './schedule.js';
+import { Supervisor, type SlotUsage } from './supervisor.js';
 import { validatePlugin } from './validatePlugin.js';
 import { snapshotPlugin } from './pluginSnapshot.js';
 import { satisfiesRange } from './versions.js';
 import { runWithTimeout, withTimeout } from '../util/withTimeout.js';
-import type { DataPrismPlugin, EngineLike, InitializeReport, PluginErrorContext, PluginInfo, PluginServices } from './types.js';
+import type { DataPrismPlugin, EngineLike, InitializeAllOptions, InitializeReport, PluginErrorContext, PluginInfo, PluginServices } from './types.js';
 
 /** Options of a standalone registry; an orchestrator replaces them with `attach`. */
 export interface PluginRegistryOptions extends Partial<Omit<PluginServices, 'engine'>> {
@@ -57,6 +59,9 @@ interface Deferred {
   report: boolean;
 }
 
+/** The id of a registry's supervisor actor. */
+const SUPERVISOR_ID = 'plugins:supervisor';
+
 interface Entry {
   readonly plugin: DataPrismPlugin;
   readonly id: string;
@@ -82,7 +87,10 @@ export class PluginRegistry {
   private pluginConfig: Record<string, unknown>;
   private actionConflicts: 'warn' | 'error';
   private machine: ProvidedPluginMachine;
-  private limiter: ConcurrencyLimiter;
+  /** Owns the coordination: execution slots and their queue, who may start or restart, the shutdown sequence. */
+  private supervisor: Supervisor;
+  /** Calls whose plugin failed and whose recovery runs: answered by the recovery, or rejected at shutdown. */
+  private readonly recovering = new Map<Deferred, Error>();
   private readonly entries = new Map<string, Entry>();
   /** dependency name → names of registered plugins that declare it (registered or not yet). */
   private readonly declaredBy = new Map<string, Set<string>>();
@@ -118,7 +126,7 @@ export class PluginRegistry {
     };
     this.pluginConfig = options.pluginConfig ?? {};
     this.actionConflicts = options.actionConflicts ?? 'warn';
-    this.limiter = new ConcurrencyLimiter(this.services.maxConcurrency);
+    this.supervisor = new Supervisor(this.services.actors, SUPERVISOR_ID, checkConcurrencyLimit(this.services.maxConcurrency));
     this.machine = this.provideMachine();
   }
 
@@ -138,7 +146,8 @@ export class PluginRegistry {
     const plugins = [...this.entries.values()].map((e) => e.plugin);
     for (const entry of [...this.entries.values()]) this.remove(entry);
     this.services = { ...services };
-    this.limiter = new ConcurrencyLimiter(services.maxConcurrency);
+    this.supervisor.stop();
+    this.supervisor = new Supervisor(services.actors, SUPERVISOR_ID, checkConcurrencyLimit(services.maxConcurrency));
     this.machine = this.provideMachine();
     for (const plugin of plugins) await this.register(plugin);
   }
@@ -159,6 +168,13 @@ export class PluginRegistry {
    * load fails, nothing stays registered and the error lists every problem.
    */
   async register(plugin: DataPrismPlugin): Promise<void> {
+    if (this.supervisor.state === 'stopping') {
+      throw new LifecycleError(`cannot register plugin '${describeName(plugin)}' while the registry shuts down; register it once shutdownAll() resolved`, {
+        component: 'plugins',
+        state: 'stopping',
+      });
+    }
+    if (this.supervisor.state === 'stopped') this.supervisor.reopen();
     // What is validated here is what runs: later changes to the caller's object do not reach it.
     plugin = snapshotPlugin(plugin, this.services.timeoutMs);
     const validation = validatePlugin(plugin);
@@ -318,10 +334,26 @@ export class PluginRegistry {
    * Initializes every loaded plugin in dependency order: independent ones in
    * parallel, up to `maxConcurrency`. A plugin that fails, or whose dependency is
    * missing or failed, goes to `error` with a PluginError naming the cause; only
-   * the plugins that depend on it are affected. Resolves with what happened.
+   * the plugins that depend on it are affected. Resolves with the report when
+   * every plugin started; when any failed, rejects with a PluginInitializationError
+   * naming each one and its cause (its `report` says what did start), unless
+   * `options.onFailure` is `'report'`, which resolves with the report either way.
    */
-  initializeAll(): Promise<InitializeReport> {
-    return this.serialized(() => this.initializeLoaded());
+  initializeAll(options: InitializeAllOptions = {}): Promise<InitializeReport> {
+    const onFailure = options.onFailure ?? 'reject';
+    if (onFailure !== 'reject' && onFailure !== 'report') {
+      return Promise.reject(
+        new ValidationError(`initializeAll: onFailure must be 'reject' or 'report', got ${String(onFailure)}`, {
+          component: 'plugins',
+          issues: [{ path: 'onFailure', message: "expected 'reject' or 'report'" }],
+        }),
+      );
+    }
+    return this.serialized(async () => {
+      const report = await this.initializeLoaded();
+      if (onFailure === 'reject' && report.failed.length > 0) throw new PluginInitializationError(report);
+      return report;
+    });
   }
 
   /**
@@ -330,7 +362,12 @@ export class PluginRegistry {
    * reported to the ErrorHandler and as `plugin:error`).
    */
   shutdownAll(): Promise<void> {
-    return this.serialized(() => this.disposeAllInReverseOrder());
+    // At once, not after a running initializeAll: from here on nothing new starts.
+    this.beginShutdown();
+    return this.serialized(async () => {
+      await this.disposeAllInReverseOrder();
+      this.supervisor.stopped();
+    });
   }
 
   /**
@@ -361,18 +398,36 @@ export class PluginRegistry {
     }
     const refusal = this.notReady(entry);
     if (refusal) return Promise.reject(refusal);
-    return this.limiter.run(() => this.dispatch(entry, action, params, true));
+    return this.call(entry, action, params, true);
   }
 
-  /** Re-runs a failed request for its recovery: bounded like any call, its failure not reported again. */
+  /** How the execution slots are used now: calls running in their plugin, calls waiting, and the bound. */
+  slots(): SlotUsage {
+    return this.supervisor.slots();
+  }
+
+  /** Re-runs a failed request for its recovery: it takes a slot like any call, and its failure is not reported again. */
   private rerun(name: string, action: string, params: unknown): Promise<unknown> {
     const entry = this.entries.get(name);
     if (entry === undefined) {
       return Promise.reject(new PluginError(`plugin '${name}' was unregistered before it could be retried`, { plugin: name, phase: 'execute', action }));
     }
-    const refusal = this.notReady(entry);
-    if (refusal) return Promise.reject(refusal);
-    return this.limiter.run(() => this.dispatch(entry, action, params, false));
+    return this.call(entry, action, params, false);
+  }
+
+  /**
+   * Asks the supervisor for an execution slot, then sends the request to the
+   * plugin's actor. The slot is given back as soon as the plugin answers (see
+   * `answered`), before any recovery of a failure runs.
+   */
+  private call(entry: Entry, action: string, params: unknown, report: boolean): Promise<unknown> {
+    return new Promise<unknown>((resolve, reject) => {
+      const deferred: Deferred = { resolve, reject, action, params, report };
+      this.supervisor.request({
+        start: () => this.dispatch(entry, deferred),
+        drop: () => reject(shutdownRefusal(entry.plugin.name, `run '${action}'`)),
+      });
+    });
   }
 
   /**
@@ -382,6 +437,7 @@ export class PluginRegistry {
    */
   async restart(name: string): Promise<void> {
     const entry = this.require(name, 'restart');
+    if (this.supervisor.state !== 'open') throw shutdownRefusal(name, 'restart');
     if (this.disposing.has(entry)) {
       throw new LifecycleError(`plugin '${name}' is being disposed; it is not restarted`, { component: entry.id, state: 'disposing' });
     }
@@ -405,13 +461,15 @@ export class PluginRegistry {
         { plugin: name, phase: 'restart' },
       );
     }
+    // Asked last, after every wait: shutdown may have begun meanwhile.
+    if (!this.supervisor.allowsRestart()) throw shutdownRefusal(name, 'restart');
     entry.actor.send({ type: 'RESTART' });
     snapshot = await waitForState(entry.actor, (s) => {
       const state = pluginStateName(s.value);
       return state === 'initialized' || state === 'error';
     });
     // Calls the old instance still held (a hook that hung past its restart) are never answered by the new one.
-    rejectAll(entry.pending, name, 'restarted', 'call it again');
+    this.rejectPending(entry, 'restarted', 'call it again');
     if (snapshot.value === 'error') throw toError(snapshot.context.lastError);
   }
 
@@ -542,23 +600,15 @@ export class PluginRegistry {
       pending,
       subscription: actor.subscribe({
         // Requests still waiting when the actor stops are answered, never left hanging.
-        complete: () => rejectAll(pending, plugin.name, 'stopped'),
-        error: () => rejectAll(pending, plugin.name, 'failed'),
+        complete: () => this.rejectPending(entry, 'stopped'),
+        error: () => this.rejectPending(entry, 'failed'),
       }),
     };
-    actor.on('plugin:executed', (e) => {
-      const d = pending.get(e.requestId);
-      if (d) {
-        pending.delete(e.requestId);
-        d.resolve(e.result);
-      }
-    });
+    actor.on('plugin:executed', (e) => this.answered(entry, e.requestId)?.resolve(e.result));
     actor.on('plugin:refused', (e) => {
-      const d = pending.get(e.requestId);
-      if (d) {
-        pending.delete(e.requestId);
-        d.reject(this.notReady(entry) ?? new LifecycleError(`plugin '${plugin.name}' could not take the request; retry`, { component: id }));
-      }
+      this.answered(entry, e.requestId)?.reject(
+        this.notReady(entry) ?? new LifecycleError(`plugin '${plugin.name}' could not take the request; retry`, { component: id }),
+      );
     });
     actor.on('plugin:error', (e) => this.onPluginError(entry, e));
     this.entries.set(plugin.name, entry);
@@ -589,7 +639,7 @@ export class PluginRegistry {
       if (set?.size === 0) this.declaredBy.delete(dep.name);
     }
     entry.subscription.unsubscribe();
-    rejectAll(entry.pending, entry.plugin.name, 'unregistered');
+    this.rejectPending(entry, 'unregistered');
     this.services.actors.stop(entry.id);
     void entry.lease?.revokeNow();
   }
@@ -597,13 +647,10 @@ export class PluginRegistry {
   private onPluginError(entry: Entry, event: Extract<PluginEmittedEvent, { type: 'plugin:error' }>): void {
     const name = entry.plugin.name;
     const error = toError(event.error);
-    let request: Deferred | undefined;
-    if (event.requestId !== undefined) {
-      request = entry.pending.get(event.requestId);
-      if (request) entry.pending.delete(event.requestId);
-    }
+    // The slot is given back before any recovery runs: a re-run asks for a slot of its own.
+    const request = event.requestId === undefined ? undefined : this.answered(entry, event.requestId);
     // The executor itself failed: the requests it held will never be answered.
-    if (event.requestId === undefined && event.phase === 'execute') rejectAll(entry.pending, name, 'failed');
+    if (event.requestId === undefined && event.phase === 'execute') this.rejectPending(entry, 'failed');
     const errors = this.services.errors;
     if (request !== undefined && (!request.report || !errors)) {
       request.reject(error);
@@ -611,11 +658,15 @@ export class PluginRegistry {
     }
     if (!errors) return;
     const operation = event.phase;
-    const retry = request
-      ? () => this.rerun(name, request.action, request.params)
-      : operation === 'initialize'
-        ? () => this.restart(name)
-        : undefined;
+    // After SHUTDOWN nothing is re-run or restarted: the error is only reported, and the caller answered with it.
+    const retry =
+      this.supervisor.state !== 'open'
+        ? undefined
+        : request
+          ? () => this.rerun(name, request.action, request.params)
+          : operation === 'initialize'
+            ? () => this.restart(name)
+            : undefined;
     const context: PluginErrorContext = {
       component: entry.id,
       operation,
@@ -631,6 +682,7 @@ export class PluginRegistry {
       if (request !== undefined && errors.process !== undefined && retry !== undefined) {
         // The caller waits for the recovery: it gets the recovered result, or the original error.
         const waiting = request;
+        this.recovering.set(waiting, error);
         errors.process(error, context).then(
           async (outcome) => {
             const recovery = outcome.recovery;
@@ -653,7 +705,7 @@ export class PluginRegistry {
             logFailure(e);
             waiting.reject(error);
           },
-        ).catch((e: unknown) => waiting.reject(toError(e)));
+        ).catch((e: unknown) => waiting.reject(toError(e))).finally(() => this.recovering.delete(waiting));
         return;
       }
       request?.reject(error);
@@ -665,15 +717,65 @@ export class PluginRegistry {
     }
   }
 
-  private dispatch(entry: Entry, action: string, params: unknown, report: boolean): Promise<unknown> {
+  /** Runs a request that holds a slot: through the plugin's actor, or refused at once (the slot given back). */
+  private dispatch(entry: Entry, deferred: Deferred): void {
     // The state may have changed while the request waited for a slot.
-    const refusal = this.notReady(entry);
-    if (refusal) return Promise.reject(refusal);
+    const refusal =
+      this.entries.get(entry.plugin.name) === entry
+        ? this.notReady(entry)
+        : new LifecycleError(`plugin '${entry.plugin.name}' was unregistered before the call could run; register it again`, { component: entry.id });
+    if (refusal) {
+      this.supervisor.release();
+      deferred.reject(refusal);
+      return;
+    }
     const requestId = (++this.requestSeq).toString(36);
-    return new Promise<unknown>((resolve, reject) => {
-      entry.pending.set(requestId, { resolve, reject, action, params, report });
-      entry.actor.send({ type: 'EXECUTE', requestId, action, params });
-    });
+    entry.pending.set(requestId, deferred);
+    entry.actor.send({ type: 'EXECUTE', requestId, action: deferred.action, params: deferred.params });
+  }
+
+  /** The request `requestId` of `entry`, taken off its pending map with its slot given back; undefined when already answered. */
+  private answered(entry: Entry, requestId: string): Deferred | undefined {
+    const deferred = entry.pending.get(requestId);
+    if (deferred === undefined) return undefined;
+    entry.pending.delete(requestId);
+    this.supervisor.release();
+    return deferred;
+  }
+
+  /** Rejects every request `entry` still owes an answer to (its plugin stopped or was replaced), giving their slots back. */
+  private rejectPending(entry: Entry, why: string, hint = 'register and initialize it again'): void {
+    if (entry.pending.size === 0) return;
+    const error = new LifecycleError(`plugin '${entry.plugin.name}' was ${why} before it answered; ${hint}`, { component: entry.id });
+    const owed = [...entry.pending.values()];
+    entry.pending.clear();
+    for (const deferred of owed) {
+      this.supervisor.release();
+      deferred.reject(error);
+    }
+  }
+
+  /**
+   * SHUTDOWN to the supervisor: waiting calls are dropped and nothing new starts.
+   * Calls whose recovery still runs are answered now, and a plugin on its way to
+   * a restart is disposed instead (its initialize would start after SHUTDOWN).
+   */
+  private beginShutdown(): void {
+    this.supervisor.shutdown();
+    for (const [deferred, error] of this.recovering) {
+      deferred.reject(
+        new LifecycleError(`the plugin registry shut down while the call's recovery ran; the call failed with: ${error.message}`, {
+          component: 'plugins',
+          state: 'stopping',
+          cause: error,
+        }),
+      );
+    }
+    this.recovering.clear();
+    for (const entry of this.entries.values()) {
+      const { value, context } = entry.actor.getSnapshot();
+      if ((value === 'disposing' && context.restarting) || context.pending === 'restart') entry.actor.send({ type: 'DISPOSE' });
+    }
   }
 
   private notReady(entry: Entry): Error | undefined {
@@ -712,6 +814,11 @@ export class PluginRegistry {
         if (problem) {
           failed(name, problem);
           return problem;
+        }
+        if (!this.supervisor.allowsStart()) {
+          const refused = shutdownRefusal(name, 'initialize');
+          failed(name, refused);
+          return refused;
         }
         entry.actor.send({ type: 'INITIALIZE' });
         const snapshot = await waitForState(entry.actor, (s) => s.value !== 'initializing' && s.value !== 'loaded');
@@ -972,13 +1079,12 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
-function rejectAll(pending: Map<string, Deferred>, name: string, why: string, hint = 'register and initialize it again'): void {
-  if (pending.size === 0) return;
-  const error = new LifecycleError(`plugin '${name}' was ${why} before it answered; ${hint}`, {
+/** The LifecycleError for anything asked of the registry once its shutdown began. */
+function shutdownRefusal(name: string, what: string): LifecycleError {
+  return new LifecycleError(`plugin '${name}' cannot ${what}: the plugin registry is shutting down; nothing new starts after shutdownAll()`, {
     component: `plugin:${name}`,
+    state: 'stopping',
   });
-  for (const d of pending.values()) d.reject(error);
-  pending.clear();
 }
 
 type PluginSnapshot = ReturnType<PluginActor['getSnapshot']>;

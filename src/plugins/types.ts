@@ -8,6 +8,7 @@ import type { EventBus } from '../events/EventBus.js';
 import type { EventHandler, Logger } from '../events/types.js';
 import type { ActorHost } from '../orchestrator/ActorHost.js';
 import type { StatementAccess } from '../engine/access.js';
+import type { InitializationReport } from '../errors/PluginInitializationError.js';
 
 export type { StatementAccess } from '../engine/access.js';
 
@@ -278,10 +279,15 @@ export interface PluginInfo {
   lastError?: string;
 }
 
-/** What `initializeAll()` did. */
-export interface InitializeReport {
-  /** Plugins initialized by this call, in the order they finished. */
-  initialized: string[];
-  /** Plugins that failed, with their error (a failed dependency is named in the error). */
-  failed: { name: string; error: Error }[];
+/** What `initializeAll()` did: the plugins it initialized, and each failure with its error. */
+export type InitializeReport = InitializationReport;
+
+/** How `initializeAll()` answers when plugins fail. */
+export interface InitializeAllOptions {
+  /**
+   * `'reject'` (default): reject with a PluginInitializationError that names every
+   * failed plugin and carries the report; `'report'`: resolve with the report
+   * either way, for callers that inspect `failed` themselves.
+   */
+  onFailure?: 'reject' | 'report';
 }

@@ -17,7 +17,7 @@ export class ConcurrencyLimiter {
 
   /** `limit`: how many tasks may run at once; a positive integer (default 4). */
   constructor(limit = 4) {
-    this.limit = checkLimit(limit);
+    this.limit = checkConcurrencyLimit(limit);
   }
 
   /** Tasks running now. */
@@ -40,7 +40,7 @@ export class ConcurrencyLimiter {
    * running tasks finish and holds new ones until fewer than `limit` run.
    */
   setLimit(limit: number): void {
-    this.limit = checkLimit(limit);
+    this.limit = checkConcurrencyLimit(limit);
     this.drain();
   }
 
@@ -70,7 +70,8 @@ export class ConcurrencyLimiter {
   }
 }
 
-function checkLimit(limit: number): number {
+/** `limit` when it is a positive integer; a ValidationError saying so otherwise. */
+export function checkConcurrencyLimit(limit: number): number {
   if (!Number.isInteger(limit) || limit < 1) {
     throw new ValidationError(`maxConcurrency must be a positive integer, got ${String(limit)}; pass 1 or more`, {
       issues: [{ path: 'maxConcurrency', message: 'must be a positive integer' }],

@@ -85,10 +85,11 @@ describe('plugin recovery through the orchestrator', () => {
     await expect(engine.executePlugin('flaky', 'run', {})).resolves.toBe(42);
     expect(plugin.initializations).toBe(2);
     const sequence = events.map((e) => e.event).filter((e) => e.startsWith('plugin:') || e === 'error:recovered');
-    // A restart disposes the instance and initializes it again, without leaving the registry.
+    // A restart disposes the instance (disposing, disposed) and initializes it again, without leaving the registry.
     expect(sequence.slice(sequence.indexOf('plugin:error'))).toEqual([
       'plugin:error',
       'plugin:disposing',
+      'plugin:disposed',
       'plugin:initializing',
       'plugin:initialized',
       'error:recovered',

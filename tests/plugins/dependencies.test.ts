@@ -68,7 +68,7 @@ describe('initializeAll', () => {
     await registry.register(plugin('left', ['base']));
     await registry.register(plugin('right', ['base']));
     await registry.register(plugin('base', []));
-    const report = await registry.initializeAll();
+    const report = await registry.initializeAll({ onFailure: 'report' });
     expect(report.failed).toEqual([]);
     expect(report.initialized.sort()).toEqual(['base', 'left', 'right', 'top']);
     const at = (entry: string) => log.indexOf(entry);
@@ -108,7 +108,7 @@ describe('initializeAll', () => {
     await registry.register(testPlugin('needsGhost', { dependencies: [dep('ghost')] }));
     await registry.register(testPlugin('needsNeedsGhost', { dependencies: [dep('needsGhost')] }));
     await registry.register(testPlugin('optionalGhost', { dependencies: [dep('ghost', '^1', true)] }));
-    const report = await registry.initializeAll();
+    const report = await registry.initializeAll({ onFailure: 'report' });
     expect(report.initialized.sort()).toEqual(['lonely', 'optionalGhost']);
     const failures = Object.fromEntries(report.failed.map((f) => [f.name, f.error.message]));
     expect(failures.needsGhost).toMatch(/needs plugin 'ghost'.*not registered/);
@@ -134,7 +134,7 @@ describe('initializeAll', () => {
     await registry.register(mk('sibling', ['base']));
     await registry.register(mk('child', ['broken']));
     await registry.register(mk('grandchild', ['child', 'sibling']));
-    const report = await registry.initializeAll();
+    const report = await registry.initializeAll({ onFailure: 'report' });
     expect(report.initialized.sort()).toEqual(['base', 'sibling']);
     expect(started).not.toContain('child');
     expect(started).not.toContain('grandchild');
@@ -155,7 +155,7 @@ describe('initializeAll', () => {
     // Registering lib@1 is refused: p already needs ^2.
     await expect(registry.register(testPlugin('lib', { version: '1.0.0' }))).rejects.toThrow(/needs 'lib' \^2\.0\.0/);
     await registry.register(testPlugin('lib', { version: '2.1.0' }));
-    const report = await registry.initializeAll();
+    const report = await registry.initializeAll({ onFailure: 'report' });
     expect(report.initialized).toEqual(['lib', 'p']);
     await registry.shutdownAll();
   });

@@ -5,6 +5,7 @@ import { initialTransition, transition, type AnyEventObject, type InspectionEven
 import { pluginMachine } from '../../machines/plugin.machine.js';
 import { PluginRegistry } from '../../src/plugins/index.js';
 import { PluginError } from '../../src/errors/PluginError.js';
+import { PluginInitializationError } from '../../src/errors/PluginInitializationError.js';
 import { TimeoutError } from '../../src/errors/TimeoutError.js';
 import { LifecycleError } from '../../src/errors/LifecycleError.js';
 import { createEventBus } from '../../src/events/EventBus.js';
@@ -56,7 +57,13 @@ describe('hooks that fail', () => {
     const handled: { error: Error; context: PluginErrorContext | undefined }[] = [];
     const { registry, events } = observedRegistry({ errors: { handle: (error, context) => void handled.push({ error, context }) } });
     await registry.register(testPlugin('bad', { initialize: () => { throw new Error('no database'); } }));
-    const report = await registry.initializeAll();
+    // Never silent: the failure rejects, naming the plugin and its cause, and carries the report.
+    const rejected = (await registry.initializeAll().catch((e: unknown) => e)) as PluginInitializationError;
+    expect(rejected).toBeInstanceOf(PluginInitializationError);
+    expect(rejected.message).toMatch(/1 plugin failed to initialize \('bad': plugin 'bad' failed in initialize: no database\)/);
+    expect(rejected.message).toMatch(/onFailure: 'report'/);
+    const report = rejected.report;
+    expect(rejected.errors).toEqual([report.failed[0]!.error]);
     expect(report.failed[0]!.error).toBeInstanceOf(PluginError);
     expect((report.failed[0]!.error as PluginError).phase).toBe('initialize');
     expect(registry.stateOf('bad')).toBe('error');
@@ -75,7 +82,7 @@ describe('hooks that fail', () => {
   test('initialize that hangs ends in a TimeoutError; the plugin goes to error, never stuck', async () => {
     const { registry } = observedRegistry();
     await registry.register(testPlugin('slow', { timeoutMs: 30, initialize: () => new Promise<void>(() => undefined) }));
-    const report = await registry.initializeAll();
+    const report = await registry.initializeAll({ onFailure: 'report' });
     const error = report.failed[0]!.error as PluginError;
     expect(error.cause).toBeInstanceOf(TimeoutError);
     expect((error.cause as TimeoutError).timeoutMs).toBe(30);
@@ -160,7 +167,7 @@ describe('restart', () => {
         },
       }),
     );
-    await registry.initializeAll();
+    await registry.initializeAll({ onFailure: 'report' });
     expect(registry.stateOf('flaky')).toBe('error');
     await registry.restart('flaky');
     expect(registry.stateOf('flaky')).toBe('initialized');
@@ -176,6 +183,7 @@ describe('restart', () => {
       'plugin:initializing',
       'plugin:error',
       'plugin:disposing',
+      'plugin:disposed',
       'plugin:initializing',
       'plugin:initialized',
     ]);
@@ -222,7 +230,7 @@ describe('event sequences are paths of the machine', () => {
     await registry.register(testPlugin('badInit', { initialize: () => { throw new Error('x'); } }));
     await registry.register(testPlugin('slowInit', { timeoutMs: 10, initialize: () => new Promise<void>(() => undefined) }));
     await registry.register(testPlugin('badDispose', { dispose: () => { throw new Error('y'); } }));
-    await registry.initializeAll();
+    await registry.initializeAll({ onFailure: 'report' });
     await Promise.allSettled([1, 2, 3, 4, 5].map((i) => registry.execute('good', i % 2 ? 'a' : 'b')));
     await registry.restart('badInit').catch(() => undefined);
     await registry.execute('badDispose', 'run');

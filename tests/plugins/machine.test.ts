@@ -48,7 +48,8 @@ describe('plugin machine', () => {
     expect(restarted.snapshot.value).toBe('executing');
     expect(restarted.snapshot.children.executor).toBeDefined();
     expect(restarted.snapshot.children.executor).not.toBe(executor);
-    expect(restarted.emitted).toEqual(['plugin:initializing', 'plugin:initialized', 'plugin:executing']);
+    // A restart is a full stop, then a new start.
+    expect(restarted.emitted).toEqual(['plugin:disposed', 'plugin:initializing', 'plugin:initialized', 'plugin:executing']);
   });
 
   test('counts executions in flight and returns to initialized after the last', () => {
