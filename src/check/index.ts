@@ -29,7 +29,7 @@ export {
 } from './types.js';
 export { replayTrace, type ReplayOptions, type ReplayResult, type ReplayStep } from './replay.js';
 export { traceToVitest, type TraceToVitestOptions } from './traceToVitest.js';
-export { checkSystem, SYSTEM_PROPERTIES, type SystemCheckOptions, type SystemPluginSpec } from './system.js';
+export { checkSystem, SYSTEM_PROPERTIES, checkSupervisor, SUPERVISOR_PROPERTIES, type SystemCheckOptions, type SystemPluginSpec, type SupervisorCheckOptions } from './system.js';
 export { modelAsActorLogic, type ComposedLogic, type ComposedEvent, type ComposedSnapshot } from './modelAsActorLogic.js';
 export { strategyModelConfig } from './checkMachine.js';
 export { buildEmissionAutomaton, type EmissionAutomaton } from './emissionAutomaton.js';

@@ -77,8 +77,8 @@ export interface SystemCheckOptions {
 /** The properties `checkSystem` reports, in order. */
 export const SYSTEM_PROPERTIES = ['no-error-status', 'deps-initialized-before-execute', 'no-execute-after-shutdown', 'final-reachable', 'plugins-end-disposed'] as const;
 
-/** A machine's pure transitions with interned keys and a transition cache. */
-class Runner {
+/** A machine's pure transitions with interned keys and a transition cache (shared with the supervisor check). */
+export class Runner {
   private readonly pure: PureTransitions;
   private readonly key = machineKeyFunction({});
   private readonly ids = new Map<string, number>();
@@ -472,3 +472,6 @@ export function checkSystem(options: SystemCheckOptions): CheckResult {
     machineTransitions: orchestrator.calls + plugin.calls,
   };
 }
+
+// The supervisor composed with plugin machines, slots, recoveries and shutdown: its own model, same explorer.
+export { checkSupervisor, SUPERVISOR_PROPERTIES, type SupervisorCheckOptions } from './supervisorSystem.js';

@@ -1,0 +1,424 @@
+/**
+ * The supervisor check: the real supervisor machine (machines/supervisor.machine.ts)
+ * composed with N real plugin machines, execution slots, application calls that
+ * fail, recoveries that re-run them or restart their plugin, and SHUTDOWN at any
+ * moment — explored as a product with pure transitions, like `checkSystem`.
+ *
+ * What is modelled, exactly (the registry's rules are the scheduler):
+ * - plugins start `loaded`; each is sent INITIALIZE once the supervisor allows
+ *   START_PLUGIN (never after SHUTDOWN); its hooks (initialize, dispose) end when
+ *   the environment says so;
+ * - the application issues `calls` calls, call k to plugin k mod N, at any
+ *   moment: each is a CALL to the supervisor and waits in a FIFO until a
+ *   `supervisor:start` gives it a slot, then an EXECUTE to its plugin (refused
+ *   and answered at once when the plugin cannot take it);
+ * - an execution ends EXECUTION.DONE (the call is answered) or, while the
+ *   `failures` budget lasts, EXECUTION.FAILED: the call's recovery then either
+ *   re-runs it (a new CALL, queued like any call) or, while `restarts` last and
+ *   the supervisor allows RESTART, restarts the plugin and re-runs it once the
+ *   plugin is initialized again; a failed re-run answers the call;
+ * - `discipline` says when a call gives its slot back: `supervisor` (the slot is
+ *   freed when the plugin answers, before the recovery runs — what the runtime
+ *   does) or `held-through-recovery` (the slot is freed only when the call is
+ *   finally answered, its re-run waiting for another slot — what the registry did
+ *   before the supervisor; kept so the checker shows its deadlock);
+ * - SHUTDOWN (when `shutdown` is true) may come once, at any moment: waiting calls
+ *   are dropped, calls in recovery are answered, a restart on its way is turned
+ *   into a disposal; then every settled plugin is disposed and, once every slot
+ *   is free, the supervisor is told STOPPED.
+ *
+ * A run ends when every call is answered and, with `shutdown`, the supervisor is
+ * `stopped`. Properties: `no-error-status`, `slots-bounded` (never more slots in
+ * use than maxConcurrency, and the supervisor's count matches the calls holding
+ * one), `no-hook-after-shutdown` (no initialize and no execution starts once
+ * SHUTDOWN was sent), `final-reachable` (from every state a run can still end:
+ * no call waits forever — the old discipline's deadlock is a violation of this).
+ */
+import type { AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
+import { pluginMachine } from '../../machines/plugin.machine.js';
+import { supervisorMachine } from '../../machines/supervisor.machine.js';
+import { ValidationError } from '../errors/ValidationError.js';
+import { flatKey, valueKey } from './abstraction.js';
+import { explore, type EdgeViolation, type ExploreModel, type SuccessorSink } from './explore.js';
+import { Runner } from './system.js';
+import type { CheckResult, EnvEvent, TraceStep } from './types.js';
+
+/** Options of `checkSupervisor`. */
+export interface SupervisorCheckOptions {
+  /** How many plugins (independent of each other). Default 2. */
+  plugins?: number;
+  /** Execution slots. Default 1. */
+  maxConcurrency?: number;
+  /** Application calls issued per run. Default: maxConcurrency + 1. */
+  calls?: number;
+  /** Executions that may fail per run. Default: maxConcurrency (that many failing at once). */
+  failures?: number;
+  /** Plugin restarts recoveries may ask for per run. Default 1. */
+  restarts?: number;
+  /** Whether SHUTDOWN may come (once, at any moment). Default true. */
+  shutdown?: boolean;
+  /** When a failed call gives its slot back; see the module comment. Default `supervisor`. */
+  discipline?: 'supervisor' | 'held-through-recovery';
+  /** Stop after this many states. Default 1 000 000. */
+  maxStates?: number;
+  /** The supervisor machine. Default: machines/supervisor.machine.ts. */
+  supervisorMachine?: AnyStateMachine;
+  /** The plugin machine. Default: machines/plugin.machine.ts. */
+  pluginMachine?: AnyStateMachine;
+}
+
+/** The properties `checkSupervisor` reports, in order. */
+export const SUPERVISOR_PROPERTIES = ['no-error-status', 'slots-bounded', 'no-hook-after-shutdown', 'final-reachable'] as const;
+
+/** Where a call is. */
+const enum Call {
+  /** Not issued yet. */
+  Idle = 0,
+  /** Waiting in the supervisor's FIFO. */
+  Queued = 1,
+  /** Sent to its plugin, holding a slot. */
+  Running = 2,
+  /** Failed; its recovery decides. */
+  Recovering = 3,
+  /** Its recovery restarts the plugin; the re-run follows. */
+  Restarting = 4,
+  /** Answered (resolved or rejected). */
+  Answered = 5,
+}
+
+interface SupState {
+  sv: AnyMachineSnapshot;
+  svm: number;
+  p: AnyMachineSnapshot[];
+  pm: number[];
+  /** Per call, a Call value. */
+  calls: number[];
+  /** Per call, whether its current run is the re-run. */
+  rerun: boolean[];
+  /** Per call, whether it still holds the slot of its first run (held-through-recovery only). */
+  holds: boolean[];
+  /** Calls waiting for a slot, oldest first. */
+  fifo: number[];
+  failures: number;
+  restarts: number;
+  shutdownSent: boolean;
+  emitted: string[];
+}
+
+const ev = (event: { type: string } & Record<string, unknown>): EventObject => event;
+const running = (v: string) => v === 'initialized' || v === 'executing';
+
+/** Model-checks the supervisor with plugin machines, slots, failing calls, recoveries and shutdown. */
+export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResult {
+  const started = performance.now();
+  const n = options.plugins ?? 2;
+  const max = options.maxConcurrency ?? 1;
+  const callCount = options.calls ?? max + 1;
+  const failureBudget = options.failures ?? max;
+  const restartBudget = options.restarts ?? 1;
+  const withShutdown = options.shutdown ?? true;
+  const held = (options.discipline ?? 'supervisor') === 'held-through-recovery';
+  for (const [name, value, least] of [
+    ['plugins', n, 1],
+    ['maxConcurrency', max, 1],
+    ['calls', callCount, 1],
+    ['failures', failureBudget, 0],
+    ['restarts', restartBudget, 0],
+  ] as const) {
+    if (!Number.isInteger(value) || value < least) {
+      throw new ValidationError(`checkSupervisor: ${name} must be an integer ≥ ${least}, got ${String(value)}`, {
+        component: 'check',
+        issues: [{ path: name, message: `expected an integer ≥ ${least}` }],
+      });
+    }
+  }
+  const supervisor = new Runner(options.supervisorMachine ?? supervisorMachine);
+  const plugin = new Runner(options.pluginMachine ?? pluginMachine);
+  const names = Array.from({ length: n }, (_, i) => `p${i}`);
+  const targetOf = (c: number) => c % n;
+  const hookError = Object.assign(new Error('injected execution failure'), { category: 'plugin' });
+
+  const envEvents = new Map<string, EnvEvent>();
+  const env = (label: string, make: () => EnvEvent): EnvEvent => {
+    let e = envEvents.get(label);
+    if (!e) envEvents.set(label, (e = make()));
+    return e;
+  };
+  const pState = (s: SupState, i: number) => valueKey(s.p[i]!.value);
+  const svState = (s: SupState) => valueKey(s.sv.value);
+  const svCtx = (s: SupState) => s.sv.context as { inUse: number; waiting: number };
+  const pCtx = (s: SupState, i: number) => s.p[i]!.context as { executions: number; pending: string; restarting: boolean };
+
+  /** A mutable successor: each move copies the state once, then applies its steps. */
+  class Next {
+    readonly s: SupState;
+    changed = false;
+    constructor(from: SupState) {
+      this.s = { ...from, p: from.p.slice(), pm: from.pm.slice(), calls: from.calls.slice(), rerun: from.rerun.slice(), holds: from.holds.slice(), fifo: from.fifo.slice(), emitted: [] };
+    }
+
+    toPlugin(i: number, label: string, event: EventObject): boolean {
+      const r = plugin.step(this.s.p[i]!, this.s.pm[i]!, label, event);
+      if (r.snap === this.s.p[i]) return false;
+      this.s.p[i] = r.snap;
+      this.s.pm[i] = r.id;
+      this.s.emitted.push(...r.emitted);
+      this.changed = true;
+      return true;
+    }
+
+    // Like an actor's mailbox: an event sent while the supervisor handles another waits its turn.
+    private readonly mailbox: EventObject[] = [];
+    private busy = false;
+
+    /** Sends to the supervisor and carries out what it emits (starts and drops of waiting calls). */
+    toSupervisor(event: EventObject): void {
+      this.mailbox.push(event);
+      if (this.busy) return;
+      this.busy = true;
+      while (this.mailbox.length > 0) {
+        const e = this.mailbox.shift()!;
+        const r = supervisor.step(this.s.sv, this.s.svm, e.type, e);
+        if (r.snap === this.s.sv) continue;
+        this.s.sv = r.snap;
+        this.s.svm = r.id;
+        this.changed = true;
+        for (const type of r.emitted) {
+          this.s.emitted.push(type);
+          if (type === 'supervisor:start') {
+            const c = this.s.fifo.shift()!;
+            if (!this.startCall(c)) this.toSupervisor({ type: 'RELEASE' });
+          } else if (type === 'supervisor:drop') {
+            // The drop's count is every waiting call (SHUTDOWN) or the one just queued (a CALL after it).
+            for (const c of this.s.fifo.splice(0)) this.answer(c);
+          }
+        }
+      }
+      this.busy = false;
+    }
+
+    /** The call got a slot: EXECUTE to its plugin, or refused at once (false: the slot goes back). */
+    startCall(c: number): boolean {
+      const i = targetOf(c);
+      if (!running(valueKey(this.s.p[i]!.value)) || pCtx(this.s, i).pending !== 'none') {
+        this.answer(c);
+        return false;
+      }
+      this.toPlugin(i, 'EXECUTE', ev({ type: 'EXECUTE', requestId: `c${c}`, action: 'run', params: null }));
+      this.s.calls[c] = Call.Running;
+      return true;
+    }
+
+    /** The call is answered; under the old discipline the slot of its first run comes free only now. */
+    answer(c: number): void {
+      this.s.calls[c] = Call.Answered;
+      this.changed = true;
+      if (this.s.holds[c]) {
+        this.s.holds[c] = false;
+        this.toSupervisor({ type: 'RELEASE' });
+      }
+    }
+
+    /** Queues the call for a slot (a first run or a re-run). */
+    request(c: number): void {
+      this.s.calls[c] = Call.Queued;
+      this.s.fifo.push(c);
+      this.toSupervisor({ type: 'CALL' });
+    }
+  }
+
+  const slotsHeld = (s: SupState) => s.calls.filter((c) => c === Call.Running).length + s.holds.filter(Boolean).length;
+
+  const check = (prev: SupState, next: SupState): EdgeViolation[] | undefined => {
+    const out: EdgeViolation[] = [];
+    if (next.sv.status === 'error') out.push({ property: 'no-error-status', message: `the supervisor entered XState's error status in '${svState(next)}'`, prune: true });
+    for (let i = 0; i < n; i++) {
+      if (next.p[i]!.status === 'error') out.push({ property: 'no-error-status', message: `plugin '${names[i]}' entered XState's error status`, prune: true });
+      if (!prev.shutdownSent) continue;
+      if (pCtx(next, i).executions > pCtx(prev, i).executions) {
+        out.push({ property: 'no-hook-after-shutdown', message: `plugin '${names[i]}' started an execution after SHUTDOWN (supervisor '${svState(prev)}')` });
+      }
+      if (pState(next, i) === 'initializing' && pState(prev, i) !== 'initializing') {
+        out.push({ property: 'no-hook-after-shutdown', message: `plugin '${names[i]}' started its initialize after SHUTDOWN (supervisor '${svState(prev)}')` });
+      }
+    }
+    const { inUse } = svCtx(next);
+    if (inUse > max) out.push({ property: 'slots-bounded', message: `${inUse} slots in use, more than maxConcurrency ${max}` });
+    else if (inUse !== slotsHeld(next)) out.push({ property: 'slots-bounded', message: `the supervisor counts ${inUse} slots in use, but ${slotsHeld(next)} calls hold one` });
+    return out.length > 0 ? out : undefined;
+  };
+
+  const model: ExploreModel<SupState> = {
+    initialStates() {
+      const sv = supervisor.initial({ maxConcurrency: max });
+      let ps = names.map((name) => plugin.initial({ name, version: '1.0.0' }));
+      // Registered and loaded: the registry's register() ends there.
+      ps = ps.map((x, i) => {
+        const loading = plugin.step(x.snap, x.id, 'LOAD', { type: 'LOAD' });
+        const id = Object.keys(loading.snap.children)[0]!;
+        const loaded = plugin.step(loading.snap, loading.id, `done:loading`, ev({ type: `xstate.done.actor.${id}`, output: undefined }));
+        if (valueKey(loaded.snap.value) !== 'loaded') throw new Error(`checkSupervisor: plugin '${names[i]}' did not load`);
+        return loaded;
+      });
+      const state: SupState = {
+        sv: sv.snap,
+        svm: sv.id,
+        p: ps.map((x) => x.snap),
+        pm: ps.map((x) => x.id),
+        calls: Array.from({ length: callCount }, () => Call.Idle),
+        rerun: Array.from({ length: callCount }, () => false),
+        holds: Array.from({ length: callCount }, () => false),
+        fifo: [],
+        failures: 0,
+        restarts: 0,
+        shutdownSent: false,
+        emitted: [],
+      };
+      return [{ event: env('start', () => ({ type: 'start', variant: 'input' })), state }];
+    },
+
+    key(s) {
+      let k = `${s.svm}`;
+      for (let i = 0; i < n; i++) k += `|${s.pm[i]}`;
+      for (let c = 0; c < callCount; c++) k += `|${s.calls[c]}${s.rerun[c] ? 'r' : ''}${s.holds[c] ? 'h' : ''}`;
+      return flatKey(`${k}|${s.fifo.join(',')}|${s.failures}${s.restarts}${s.shutdownSent ? 1 : 0}`);
+    },
+
+    isTerminal(s) {
+      if (s.sv.status !== 'active' || s.p.some((p) => p.status !== 'active')) return true;
+      if (!s.calls.every((c) => c === Call.Answered)) return false;
+      return withShutdown ? svState(s) === 'stopped' : s.p.every((p, i) => Object.keys(p.children).every((id) => id === 'executor') && pCtx(s, i).executions === 0);
+    },
+
+    describe(s): Omit<TraceStep, 'event'> {
+      const calls = s.calls.map((c, k) => `c${k}=${['idle', 'queued', 'running', 'recovering', 'restarting', 'answered'][c]}${s.rerun[k] ? '(re-run)' : ''}${s.holds[k] ? '(holds a slot)' : ''}`);
+      const { inUse, waiting } = svCtx(s);
+      const parts = [`supervisor=${svState(s)}(inUse ${inUse}, waiting ${waiting})`, ...names.map((name, i) => `${name}=${pState(s, i)}`), ...calls];
+      return { state: parts.join(' '), timeMs: 0, emitted: s.emitted, running: [] };
+    },
+
+    expand(s, sink: SuccessorSink<SupState>) {
+      const move = (label: string, make: () => EnvEvent, apply: (x: Next) => void) => {
+        const x = new Next(s);
+        apply(x);
+        if (x.changed) sink(env(label, make), x.s, check(s, x.s));
+      };
+      const sendLabel = (machine: string, event: EventObject) => () => ({ type: 'send' as const, event, machine });
+
+      // The application issues its calls.
+      for (let c = 0; c < callCount; c++) {
+        if (s.calls[c] !== Call.Idle) continue;
+        move(`call:${c}`, sendLabel('supervisor', ev({ type: 'CALL', call: `c${c}`, plugin: names[targetOf(c)]! })), (x) => x.request(c));
+        break; // calls are issued in order: which one comes first does not matter, only when
+      }
+
+      // The registry initializes loaded plugins while the supervisor allows it.
+      for (let i = 0; i < n; i++) {
+        if (pState(s, i) !== 'loaded' || s.shutdownSent) continue;
+        move(`init:${i}`, sendLabel(names[i]!, { type: 'INITIALIZE' }), (x) => {
+          x.toSupervisor({ type: 'START_PLUGIN' });
+          x.toPlugin(i, 'INITIALIZE', { type: 'INITIALIZE' });
+        });
+      }
+
+      // Hooks (initialize, dispose) end; a call whose plugin restarted is re-run once it is initialized again.
+      for (let i = 0; i < n; i++) {
+        const snap = s.p[i]!;
+        const v = pState(s, i);
+        for (const id of Object.keys(snap.children)) {
+          if (id === 'executor') continue;
+          move(`done:${i}:${v}`, () => ({ type: 'done', actor: `${v} hook`, output: 0, machine: names[i] }), (x) => {
+            x.toPlugin(i, `done:${v}`, ev({ type: `xstate.done.actor.${id}`, output: undefined }));
+            if (!running(pState(x.s, i))) return;
+            for (let c = 0; c < callCount; c++) if (x.s.calls[c] === Call.Restarting && targetOf(c) === i) x.request(c);
+          });
+        }
+      }
+
+      // Executions end: done, or failed while the failure budget lasts.
+      for (let c = 0; c < callCount; c++) {
+        if (s.calls[c] !== Call.Running) continue;
+        const i = targetOf(c);
+        move(`exec-done:${c}`, () => ({ type: 'done', actor: 'execution', output: c, machine: names[i] }), (x) => {
+          x.toPlugin(i, `EXECUTION.DONE:${c}`, ev({ type: 'EXECUTION.DONE', requestId: `c${c}`, action: 'run', result: null }));
+          x.toSupervisor({ type: 'RELEASE' });
+          x.answer(c);
+        });
+        if (s.failures >= failureBudget) continue;
+        move(`exec-fail:${c}`, () => ({ type: 'fail', actor: 'execution', fault: 'transient', machine: names[i] }), (x) => {
+          x.s.failures++;
+          x.toPlugin(i, `EXECUTION.FAILED:${c}`, ev({ type: 'EXECUTION.FAILED', requestId: `c${c}`, action: 'run', error: hookError }));
+          const firstRun = !x.s.rerun[c];
+          // The old registry kept the slot of a failed first run until the call was answered.
+          if (held && firstRun) x.s.holds[c] = true;
+          else x.toSupervisor({ type: 'RELEASE' });
+          // A failed re-run answers the call; a failed first run goes to its recovery (not after SHUTDOWN).
+          if (firstRun && !x.s.shutdownSent) x.s.calls[c] = Call.Recovering;
+          else x.answer(c);
+        });
+      }
+
+      // Recoveries: re-run the call, or restart its plugin and then re-run it.
+      for (let c = 0; c < callCount; c++) {
+        if (s.calls[c] !== Call.Recovering) continue;
+        const i = targetOf(c);
+        move(`retry:${c}`, sendLabel('supervisor', ev({ type: 'CALL', call: `c${c}`, rerun: true })), (x) => {
+          x.s.rerun[c] = true;
+          x.request(c);
+        });
+        if (s.restarts < restartBudget && ['initialized', 'executing', 'error'].includes(pState(s, i)) && pCtx(s, i).pending === 'none') {
+          move(`restart:${c}`, sendLabel(names[i]!, { type: 'RESTART' }), (x) => {
+            x.toSupervisor({ type: 'RESTART' });
+            x.s.restarts++;
+            x.s.rerun[c] = true;
+            x.s.calls[c] = Call.Restarting;
+            x.toPlugin(i, 'RESTART', { type: 'RESTART' });
+          });
+        }
+      }
+
+      // SHUTDOWN, once, at any moment; then the shutdown sequence.
+      if (withShutdown && !s.shutdownSent) {
+        move('shutdown', sendLabel('supervisor', { type: 'SHUTDOWN' }), (x) => {
+          x.s.shutdownSent = true;
+          x.toSupervisor({ type: 'SHUTDOWN' });
+          for (let c = 0; c < callCount; c++) if (x.s.calls[c] === Call.Recovering || x.s.calls[c] === Call.Restarting) x.answer(c);
+          for (let i = 0; i < n; i++) {
+            const ctx = pCtx(x.s, i);
+            if ((pState(x.s, i) === 'disposing' && ctx.restarting) || ctx.pending === 'restart') x.toPlugin(i, 'DISPOSE', { type: 'DISPOSE' });
+          }
+        });
+      }
+      if (s.shutdownSent) {
+        let allDisposed = true;
+        for (let i = 0; i < n; i++) {
+          const v = pState(s, i);
+          if (v === 'disposed') continue;
+          allDisposed = false;
+          if (['loaded', 'initialized', 'executing', 'error'].includes(v) && pCtx(s, i).pending !== 'dispose') {
+            move(`dispose:${i}`, sendLabel(names[i]!, { type: 'DISPOSE' }), (x) => void x.toPlugin(i, 'DISPOSE', { type: 'DISPOSE' }));
+          }
+        }
+        if (allDisposed && svState(s) === 'stopping' && svCtx(s).inUse === 0) {
+          move('stopped', sendLabel('supervisor', { type: 'STOPPED' }), (x) => x.toSupervisor({ type: 'STOPPED' }));
+        }
+      }
+    },
+  };
+
+  const outcome = explore(model, { maxStates: options.maxStates ?? 1_000_000, maxDepth: Infinity, liveness: true, livenessProperty: 'final-reachable' });
+  const order = new Map<string, number>(SUPERVISOR_PROPERTIES.map((p, i) => [p, i]));
+  outcome.violations.sort((a, b) => (order.get(a.property) ?? 99) - (order.get(b.property) ?? 99));
+  return {
+    ok: outcome.violations.length === 0 && outcome.complete,
+    name: `supervisor (${held ? 'slots held through recovery' : 'slots freed before recovery'}) + ${n} plugins, maxConcurrency ${max}, ${callCount} calls, ${failureBudget} failures${withShutdown ? ', shutdown' : ''}`,
+    statesExplored: outcome.states,
+    transitions: outcome.transitions,
+    durationMs: performance.now() - started,
+    complete: outcome.complete,
+    properties: [...SUPERVISOR_PROPERTIES],
+    violations: outcome.violations,
+    machineStates: supervisor.states + plugin.states,
+    machineTransitions: supervisor.calls + plugin.calls,
+  };
+}
