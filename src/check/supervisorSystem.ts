@@ -39,8 +39,8 @@ import { pluginMachine } from '../../machines/plugin.machine.js';
 import { supervisorMachine } from '../../machines/supervisor.machine.js';
 import { ValidationError } from '../errors/ValidationError.js';
 import { flatKey, valueKey } from './abstraction.js';
-import { explore, type EdgeViolation, type ExploreModel, type SuccessorSink } from './explore.js';
-import { Runner } from './system.js';
+import type { EdgeViolation, ExploreModel, SuccessorSink } from './explore.js';
+import { exploreProduct, Runner } from './system.js';
 import type { CheckResult, EnvEvent, TraceStep } from './types.js';
 
 /** Options of `checkSupervisor`. */
@@ -406,19 +406,6 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
     },
   };
 
-  const outcome = explore(model, { maxStates: options.maxStates ?? 1_000_000, maxDepth: Infinity, liveness: true, livenessProperty: 'final-reachable' });
-  const order = new Map<string, number>(SUPERVISOR_PROPERTIES.map((p, i) => [p, i]));
-  outcome.violations.sort((a, b) => (order.get(a.property) ?? 99) - (order.get(b.property) ?? 99));
-  return {
-    ok: outcome.violations.length === 0 && outcome.complete,
-    name: `supervisor (${held ? 'slots held through recovery' : 'slots freed before recovery'}) + ${n} plugins, maxConcurrency ${max}, ${callCount} calls, ${failureBudget} failures${withShutdown ? ', shutdown' : ''}`,
-    statesExplored: outcome.states,
-    transitions: outcome.transitions,
-    durationMs: performance.now() - started,
-    complete: outcome.complete,
-    properties: [...SUPERVISOR_PROPERTIES],
-    violations: outcome.violations,
-    machineStates: supervisor.states + plugin.states,
-    machineTransitions: supervisor.calls + plugin.calls,
-  };
+  const name = `supervisor (${held ? 'slots held through recovery' : 'slots freed before recovery'}) + ${n} plugins, maxConcurrency ${max}, ${callCount} calls, ${failureBudget} failures${withShutdown ? ', shutdown' : ''}`;
+  return exploreProduct(model, { name, maxStates: options.maxStates, properties: SUPERVISOR_PROPERTIES, runners: [supervisor, plugin], started });
 }

@@ -456,20 +456,29 @@ export function checkSystem(options: SystemCheckOptions): CheckResult {
     },
   };
 
-  const outcome = explore(model, { maxStates: options.maxStates ?? 1_000_000, maxDepth: Infinity, liveness: true, livenessProperty: 'final-reachable' });
-  const order = new Map<string, number>(SYSTEM_PROPERTIES.map((p, i) => [p, i]));
+  const name = `orchestrator + ${specs.length} plugins (${specs.map((s) => (s.dependencies?.length ? `${s.name}→${s.dependencies.join(',')}` : s.name)).join(', ')})`;
+  return exploreProduct(model, { name, maxStates: options.maxStates, properties: SYSTEM_PROPERTIES, runners: [orchestrator, plugin], started });
+}
+
+/** Explores a product model with liveness (`final-reachable`) and reports it as a CheckResult, violations in `properties` order. */
+export function exploreProduct<S>(
+  model: ExploreModel<S>,
+  spec: { name: string; maxStates: number | undefined; properties: readonly string[]; runners: readonly Runner[]; started: number },
+): CheckResult {
+  const outcome = explore(model, { maxStates: spec.maxStates ?? 1_000_000, maxDepth: Infinity, liveness: true, livenessProperty: 'final-reachable' });
+  const order = new Map<string, number>(spec.properties.map((p, i) => [p, i]));
   outcome.violations.sort((a, b) => (order.get(a.property) ?? 99) - (order.get(b.property) ?? 99));
   return {
     ok: outcome.violations.length === 0 && outcome.complete,
-    name: `orchestrator + ${specs.length} plugins (${specs.map((s) => (s.dependencies?.length ? `${s.name}→${s.dependencies.join(',')}` : s.name)).join(', ')})`,
+    name: spec.name,
     statesExplored: outcome.states,
     transitions: outcome.transitions,
-    durationMs: performance.now() - started,
+    durationMs: performance.now() - spec.started,
     complete: outcome.complete,
-    properties: [...SYSTEM_PROPERTIES],
+    properties: [...spec.properties],
     violations: outcome.violations,
-    machineStates: orchestrator.states + plugin.states,
-    machineTransitions: orchestrator.calls + plugin.calls,
+    machineStates: spec.runners.reduce((sum, r) => sum + r.states, 0),
+    machineTransitions: spec.runners.reduce((sum, r) => sum + r.calls, 0),
   };
 }
 
