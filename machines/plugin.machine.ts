@@ -41,6 +41,9 @@
  *   any other state --EXECUTE-->        (stays)       emits plugin:refused {name, action, requestId}:
  *                                       a request that arrives too early or too late is
  *                                       answered, never left waiting
+ *   any state    --HOOK.ABANDONED-->    (stays)       abandoned += 1: a hook ran past its budget and
+ *                                       was told to stop (its signal aborted), but has not settled
+ *   any state    --HOOK.SETTLED-->      (stays)       abandoned -= 1: that hook finally settled
  *
  * Concurrency: one `executor` actor, spawned at the first request after the plugin
  * is initialized and stopped when it leaves for `disposing`, takes every request
@@ -99,6 +102,8 @@ export interface PluginMachineContext {
   executorRunning: boolean;
   /** True while disposing on the way to a re-initialization. */
   restarting: boolean;
+  /** Hooks that ran past their budget and have not settled yet (zombies). */
+  abandoned: number;
 }
 
 /** A request for one action; the executor answers it with EXECUTION.DONE or EXECUTION.FAILED. */
@@ -121,7 +126,9 @@ export type PluginMachineEvent =
   | ExecutionEvent
   | { type: 'RESTART' }
   | { type: 'DISPOSE' }
-  | { type: 'FAIL'; phase: string; error: unknown };
+  | { type: 'FAIL'; phase: string; error: unknown }
+  | { type: 'HOOK.ABANDONED' }
+  | { type: 'HOOK.SETTLED' };
 
 /** Events the machine emits; each reaches the EventBus under its `type`. */
 export type PluginEmittedEvent =
@@ -280,6 +287,8 @@ export const pluginMachine = setup({
       return { type: 'plugin:refused' as const, name: context.name, action: e.action, requestId: e.requestId };
     }),
     deferDispose: assign({ pending: 'dispose' as PendingRequest }),
+    countAbandoned: assign(({ context }) => ({ abandoned: context.abandoned + 1 })),
+    countSettled: assign(({ context }) => ({ abandoned: Math.max(0, context.abandoned - 1) })),
     deferRestart: assign({ pending: 'restart' as PendingRequest }),
   },
 }).createMachine({
@@ -294,10 +303,15 @@ export const pluginMachine = setup({
     pending: 'none',
     restarting: false,
     executorRunning: false,
+    abandoned: 0,
   }),
   initial: 'registered',
   // Only `running` accepts work; everywhere else a request is refused at once.
-  on: { EXECUTE: { actions: 'emitRefused' } },
+  on: {
+    EXECUTE: { actions: 'emitRefused' },
+    'HOOK.ABANDONED': { actions: 'countAbandoned' },
+    'HOOK.SETTLED': { actions: 'countSettled' },
+  },
   states: {
     // The runtime sends LOAD once it listens to the actor, so no emitted event is lost.
     registered: {

@@ -7,6 +7,7 @@
  */
 import { freeze } from 'immer';
 import { EngineError } from '../errors/EngineError.js';
+import { refuseAborted } from './hookSignal.js';
 import { LifecycleError } from '../errors/LifecycleError.js';
 import { PluginError } from '../errors/PluginError.js';
 import { QueryError } from '../errors/QueryError.js';
@@ -36,6 +37,8 @@ export interface PluginContextLease {
    * attached); otherwise the context is ended when it returns.
    */
   revokeNow(): Promise<void> | undefined;
+  /** Aborts `context.signal` with `reason` (the hook's budget ran out, or shutdown began); later calls are refused. */
+  abort(reason: Error): void;
 }
 
 /** The owner name under which a plugin's resources are allocated. */
@@ -61,6 +64,8 @@ export function createPluginContext(plugin: DataPrismPlugin, config: unknown, se
   const granted = new Set(permissions);
   const subscriptions: { event: string; handler: EventHandler }[] = [];
   let revoked = false;
+  // Aborted when the start this context belongs to ends or is told to stop.
+  const life = new AbortController();
 
   const refuse = (what: string, permission: PluginPermission, hint = ''): PluginError =>
     new PluginError(`plugin '${name}' may not ${what}: it lacks the '${permission}' permission; declare it in the plugin's permissions${hint}`, {
@@ -68,6 +73,7 @@ export function createPluginContext(plugin: DataPrismPlugin, config: unknown, se
       phase: 'permission',
     });
   const alive = (what: string) => {
+    refuseAborted(life.signal, name, what);
     if (revoked) {
       throw new LifecycleError(`plugin '${name}' used its context (${what}) after it was disposed; keep no references to the context past dispose()`, {
         component: ownerOf(name),
@@ -162,6 +168,7 @@ export function createPluginContext(plugin: DataPrismPlugin, config: unknown, se
     permissions,
     events,
     logger: prefixedLogger(services.logger, name),
+    signal: life.signal,
     query(sql: string, params?: readonly unknown[], options?: PluginQueryOptions): Promise<QueryResultLike> {
       return run(
         'query',
@@ -210,6 +217,7 @@ export function createPluginContext(plugin: DataPrismPlugin, config: unknown, se
   const revokeNow = (): Promise<void> | undefined => {
     if (revoked) return undefined;
     revoked = true;
+    if (!life.signal.aborted) life.abort(new LifecycleError(`plugin '${name}' was disposed`, { component: ownerOf(name), state: 'disposed' }));
     for (const { event, handler } of subscriptions.splice(0)) bus.off(event, handler);
     const resources = services.resources;
     if (!resources) return undefined;
@@ -225,6 +233,9 @@ export function createPluginContext(plugin: DataPrismPlugin, config: unknown, se
   return {
     context,
     revokeNow,
+    abort: (reason) => {
+      if (!life.signal.aborted) life.abort(reason);
+    },
     async revoke() {
       await revokeNow();
     },

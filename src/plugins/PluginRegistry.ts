@@ -26,11 +26,12 @@ import { createPluginContext, type PluginContextLease } from './PluginContext.js
 import { providePluginMachine, type ProvidedPluginMachine } from './pluginActors.js';
 import { checkConcurrencyLimit } from '../util/ConcurrencyLimiter.js';
 import { runInDependencyOrder } from './schedule.js';
+import { runHook, type HookRun } from './hookBudget.js';
+import { callContext } from './hookSignal.js';
 import { Supervisor, type SlotUsage } from './supervisor.js';
 import { validatePlugin } from './validatePlugin.js';
 import { snapshotPlugin } from './pluginSnapshot.js';
 import { satisfiesRange } from './versions.js';
-import { runWithTimeout, withTimeout } from '../util/withTimeout.js';
 import type { DataPrismPlugin, EngineLike, InitializeAllOptions, InitializeReport, PluginErrorContext, PluginInfo, PluginServices } from './types.js';
 
 /** Options of a standalone registry; an orchestrator replaces them with `attach`. */
@@ -60,7 +61,8 @@ interface Deferred {
 }
 
 /** The id of a registry's supervisor actor. */
-const SUPERVISOR_ID = 'plugins:supervisor';
+// Named so that no inspector takes it for a plugin, recovery or engine actor.
+const SUPERVISOR_ID = 'supervisor';
 
 interface Entry {
   readonly plugin: DataPrismPlugin;
@@ -73,6 +75,8 @@ interface Entry {
   lease: PluginContextLease | undefined;
   /** Requests sent to the actor and not yet answered, by requestId. */
   readonly pending: Map<string, Deferred>;
+  /** The signals of the execute calls running now: aborted with their call's budget, or with the plugin's start. */
+  readonly running: Set<AbortController>;
 }
 
 const RUNNING_STATES = new Set(['initializing', 'initialized', 'executing']);
@@ -91,6 +95,10 @@ export class PluginRegistry {
   private supervisor: Supervisor;
   /** Calls whose plugin failed and whose recovery runs: answered by the recovery, or rejected at shutdown. */
   private readonly recovering = new Map<Deferred, Error>();
+  /** Hooks abandoned past their budget and not settled yet, over every plugin (the `plugin_abandoned_hooks` gauge). */
+  private abandonedTotal = 0;
+  /** Plugins restarted by a recovery's re-run: their initialize failure answers that recovery, it starts no new one. */
+  private readonly recoveryRestarts = new Set<Entry>();
   private readonly entries = new Map<string, Entry>();
   /** dependency name → names of registered plugins that declare it (registered or not yet). */
   private readonly declaredBy = new Map<string, Set<string>>();
@@ -249,6 +257,7 @@ export class PluginRegistry {
         executionCount: ctx.executionCount,
         activeExecutions: ctx.executions,
         errorCount: ctx.errorCount,
+        abandonedHooks: ctx.abandoned,
       };
       if (ctx.lastError !== null) info.lastError = toError(ctx.lastError).message;
       infos.push(info);
@@ -473,6 +482,22 @@ export class PluginRegistry {
     if (snapshot.value === 'error') throw toError(snapshot.context.lastError);
   }
 
+  /**
+   * A restart a recovery asked for, as its re-run of a failed initialize: if that
+   * initialize fails too, the failure goes back to the recovery (this promise
+   * rejects), not to a new recovery of its own — else each failed restart would
+   * start another recovery that restarts again, without end.
+   */
+  private async restartForRecovery(name: string): Promise<void> {
+    const entry = this.entries.get(name);
+    if (entry) this.recoveryRestarts.add(entry);
+    try {
+      await this.restart(name);
+    } finally {
+      if (entry) this.recoveryRestarts.delete(entry);
+    }
+  }
+
   /** Every registered plugin that depends on `name`, directly or not, dependencies first. */
   dependentsOf(name: string): string[] {
     const all = transitiveDependents(name, (n) => this.registeredDependents(n));
@@ -529,12 +554,47 @@ export class PluginRegistry {
   private startPlugin(entry: Entry): void | Promise<void> {
     const lease = createPluginContext(entry.plugin, this.configSection(entry.plugin.name), this.services);
     entry.lease = lease;
-    return callHook(entry, 'initialize', () => entry.plugin.initialize(lease.context));
+    // When the start ends (restart, dispose, shutdown), the calls running in it are told to stop too.
+    lease.context.signal.addEventListener('abort', () => {
+      for (const call of entry.running) call.abort(lease.context.signal.reason);
+    });
+    return runHook(() => entry.plugin.initialize(lease.context), this.hookRun(entry, 'initialize', (reason) => lease.abort(reason)));
+  }
+
+  /** A hook run of `entry`: its budget, what to abort when it overruns it, and the abandoned-hook count. */
+  private hookRun(entry: Entry, phase: string, abort: (reason: Error) => void, action?: string): HookRun {
+    return {
+      name: entry.plugin.name,
+      component: entry.id,
+      phase,
+      ...(action === undefined ? {} : { action }),
+      timeoutMs: entry.timeoutMs,
+      abort,
+      abandoned: () => this.countAbandoned(entry, 'HOOK.ABANDONED'),
+      settled: () => this.countAbandoned(entry, 'HOOK.SETTLED'),
+    };
+  }
+
+  /** Counts a hook abandoned (or settled at last) in its plugin's actor and in the `plugin_abandoned_hooks` gauges. */
+  private countAbandoned(entry: Entry, type: 'HOOK.ABANDONED' | 'HOOK.SETTLED'): void {
+    this.abandonedTotal += type === 'HOOK.ABANDONED' ? 1 : -1;
+    if (entry.actor.getSnapshot().status === 'active') entry.actor.send({ type });
+    const gauge = this.services.monitor?.setGauge;
+    if (gauge === undefined) return;
+    try {
+      gauge.call(this.services.monitor, 'plugin_abandoned_hooks', this.abandonedTotal);
+      gauge.call(this.services.monitor, `plugin_abandoned_hooks:${entry.plugin.name}`, entry.actor.getSnapshot().context.abandoned);
+    } catch (error) {
+      this.services.logger.warn(`[plugins] recording plugin_abandoned_hooks failed: ${toError(error).message}`);
+    }
   }
 
   private executeHook(name: string, { action, params }: ExecuteEvent): Promise<unknown> {
     const entry = this.entries.get(name)!;
-    const context = entry.lease!.context;
+    // Each call gets its own signal: a call that overruns its budget is told to stop, the plugin goes on.
+    const call = new AbortController();
+    const context = callContext(entry.lease!.context, call.signal);
+    entry.running.add(call);
     const monitor = this.services.monitor;
     const start = monitor ? performance.now() : 0;
     // A monitor's failure must not turn a plugin's success into an error.
@@ -545,14 +605,23 @@ export class PluginRegistry {
         this.services.logger.warn(`[plugins] recording plugin_execution_time failed: ${toError(error).message}`);
       }
     };
-    return hookWithTimeout(() => entry.plugin.execute(action, params, context), entry.timeoutMs, `plugin:${name}.execute(${action})`, entry.id).then(
+    let running: unknown;
+    try {
+      running = runHook(() => entry.plugin.execute(action, params, context), this.hookRun(entry, 'execute', (reason) => call.abort(reason), action));
+    } catch (error) {
+      running = Promise.reject(error);
+    }
+    return Promise.resolve(running).then(
       (result) => {
+        entry.running.delete(call);
         if (monitor) record();
         return result;
       },
       (error: unknown) => {
+        entry.running.delete(call);
         if (monitor) record();
-        throw hookError(name, 'execute', error, action);
+        // Already a PluginError naming the plugin, the action and the cause (runHook wraps every failure).
+        throw error;
       },
     );
   }
@@ -565,7 +634,7 @@ export class PluginRegistry {
     entry.lease = undefined;
     let disposing: void | Promise<void>;
     try {
-      disposing = callHook(entry, 'dispose', () => entry.plugin.dispose());
+      disposing = runHook(() => entry.plugin.dispose(), this.hookRun(entry, 'dispose', (reason) => lease.abort(reason)));
     } catch (error) {
       // The context is ended whether or not the hook failed; the hook's error is what the machine sees.
       const revoking = lease.revokeNow();
@@ -598,6 +667,7 @@ export class PluginRegistry {
       timeoutMs: plugin.timeoutMs ?? this.services.timeoutMs,
       lease: undefined,
       pending,
+      running: new Set(),
       subscription: actor.subscribe({
         // Requests still waiting when the actor stops are answered, never left hanging.
         complete: () => this.rejectPending(entry, 'stopped'),
@@ -658,6 +728,7 @@ export class PluginRegistry {
     }
     if (!errors) return;
     const operation = event.phase;
+    if (operation === 'initialize' && this.recoveryRestarts.has(entry)) return;
     // After SHUTDOWN nothing is re-run or restarted: the error is only reported, and the caller answered with it.
     const retry =
       this.supervisor.state !== 'open'
@@ -665,7 +736,7 @@ export class PluginRegistry {
         : request
           ? () => this.rerun(name, request.action, request.params)
           : operation === 'initialize'
-            ? () => this.restart(name)
+            ? () => this.restartForRecovery(name)
             : undefined;
     const context: PluginErrorContext = {
       component: entry.id,
@@ -775,6 +846,10 @@ export class PluginRegistry {
     for (const entry of this.entries.values()) {
       const { value, context } = entry.actor.getSnapshot();
       if ((value === 'disposing' && context.restarting) || context.pending === 'restart') entry.actor.send({ type: 'DISPOSE' });
+      // Hooks in flight are told to stop: an initialize, and every call running.
+      const reason = shutdownRefusal(entry.plugin.name, 'go on');
+      if (value === 'initializing') entry.lease?.abort(reason);
+      for (const call of entry.running) call.abort(reason);
     }
   }
 
@@ -1017,66 +1092,6 @@ export class PluginRegistry {
 function describeName(plugin: unknown): string {
   const name = (plugin as { name?: unknown } | null)?.name;
   return typeof name === 'string' ? name : String(name);
-}
-
-/**
- * Wraps a hook's failure in a PluginError naming the plugin, phase, action and cause.
- * A memory failure stays a MemoryError (DuckDB's or the ResourceManager's, category
- * `resource`), so recovery frees memory instead of restarting the plugin and a
- * handler's `error.name === 'MemoryError'` sees it; it carries the same plugin,
- * phase and action, and the original as `cause`.
- */
-function hookError(name: string, phase: string, error: unknown, action?: string): PluginError | MemoryError {
-  const cause = toError(error);
-  const where = action === undefined ? `${phase}` : `${phase}('${action}')`;
-  const message = `plugin '${name}' failed in ${where}: ${cause.message}`;
-  const at = { plugin: name, phase, ...(action === undefined ? {} : { action }) };
-  if (cause.name === 'MemoryError') {
-    const { requested, available } = cause as { requested?: number; available?: number };
-    const memory = new MemoryError(message, {
-      component: `plugin:${name}`,
-      cause,
-      ...(requested === undefined ? {} : { requested }),
-      ...(available === undefined ? {} : { available }),
-    });
-    return Object.assign(memory, at);
-  }
-  return new PluginError(message, { ...at, cause });
-}
-
-/** A hook under its time budget: a hook that never settles ends in a TimeoutError, so no plugin waits forever. */
-function hookWithTimeout<T>(run: () => T | Promise<T>, timeoutMs: number, operation: string, component: string): Promise<T> {
-  return runWithTimeout(run, timeoutMs, { operation, component, hint: HOOK_TIMEOUT_HINT });
-}
-
-const HOOK_TIMEOUT_HINT = 'make the hook faster or raise its timeoutMs';
-
-/**
- * Runs a plugin's initialize or dispose hook. One that returns a plain value or
- * throws is answered synchronously, with no promise and no timer; one that
- * returns a promise is raced against the plugin's time budget, so a hook that
- * never settles ends in a TimeoutError. Failures come out as a PluginError
- * naming the plugin, the phase and the cause.
- */
-function callHook(entry: Entry, phase: 'initialize' | 'dispose', run: () => unknown): void | Promise<void> {
-  const name = entry.plugin.name;
-  let result: unknown;
-  try {
-    result = run();
-  } catch (error) {
-    throw hookError(name, phase, error);
-  }
-  if (!isThenable(result)) return;
-  return withTimeout(Promise.resolve(result), entry.timeoutMs, { operation: `plugin:${name}.${phase}`, component: entry.id, hint: HOOK_TIMEOUT_HINT }).then(
-    () => undefined,
-    (error: unknown) => {
-      throw hookError(name, phase, error);
-    },
-  );
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 /** The LifecycleError for anything asked of the registry once its shutdown began. */

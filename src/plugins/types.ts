@@ -179,6 +179,8 @@ export interface ConfigLike {
 export interface MonitorLike {
   /** Records one observation of `name` (`plugin_execution_time`, in ms). */
   recordMetric(name: string, value: number): void;
+  /** Sets the gauge `name` (`plugin_abandoned_hooks`, `plugin_abandoned_hooks:<name>`). Optional. */
+  setGauge?(name: string, value: number): void;
 }
 
 /** Everything the plugin runtime uses from its host (an orchestrator, or the registry's own defaults). */
@@ -236,6 +238,13 @@ export interface PluginContext {
   /** A logger whose messages start with `[plugin:<name>]`. */
   readonly logger: Logger;
   /**
+   * Aborted when the hook this context was handed to should stop: its time
+   * budget ran out, its plugin is being restarted or disposed, or shutdown began.
+   * Pass it on (`fetch(url, { signal })`) or check it; once it is aborted, engine,
+   * resource and event calls through this context are refused with a LifecycleError.
+   */
+  readonly signal: AbortSignal;
+  /**
    * Runs one SQL statement: needs `engine:read`; statements that change anything also
    * need `engine:write`, and file access `engine:files`. `options.readOnly` runs it
    * read-only even with `engine:write` (for SQL that came from a caller).
@@ -275,6 +284,8 @@ export interface PluginInfo {
   activeExecutions: number;
   /** Errors seen in any phase. */
   errorCount: number;
+  /** Hooks that ran past their time budget and have not settled yet (abandoned, their signal aborted): zombies still holding what they hold. */
+  abandonedHooks: number;
   /** The last error's message, if any. */
   lastError?: string;
 }

@@ -1,5 +1,8 @@
 /** Small builders shared by the plugin tests: no-op plugins and an event recorder. */
-import type { EventBus } from '../../src/events/EventBus.js';
+import { createErrorHandler, createStandaloneRecoveryHost, type RecoveryStrategy } from '../../src/errors/index.js';
+import { createEventBus, type EventBus } from '../../src/events/EventBus.js';
+import type { Logger } from '../../src/events/types.js';
+import { PluginRegistry } from '../../src/plugins/PluginRegistry.js';
 import type { DataPrismPlugin, PluginContext, PluginDependency } from '../../src/plugins/types.js';
 
 export interface TestPluginOptions extends Partial<Omit<DataPrismPlugin, 'initialize' | 'execute' | 'dispose'>> {
@@ -47,4 +50,29 @@ export function gate(): { promise: Promise<void>; open(): void } {
   let open!: () => void;
   const promise = new Promise<void>((resolve) => (open = resolve));
   return { promise, open };
+}
+
+const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** A registry whose plugin errors go to a real ErrorHandler that restarts or retries through real recovery actors. */
+export function supervised(options: { maxConcurrency: number; timeoutMs?: number; strategies?: RecoveryStrategy[] }): { registry: PluginRegistry; errors: ReturnType<typeof createErrorHandler>; bus: EventBus } {
+  const bus = createEventBus();
+  const holder: { registry?: PluginRegistry } = {};
+  const host = createStandaloneRecoveryHost({
+    bus,
+    logger: quiet,
+    restartPlugin: (name) => holder.registry!.restart(name),
+    dependentsOf: (name) => holder.registry!.dependentsOf(name),
+    pluginState: (name) => holder.registry!.stateOf(name),
+  });
+  const errors = createErrorHandler({ host, bus, logger: quiet, ...(options.strategies ? { strategies: options.strategies } : {}) });
+  const registry = new PluginRegistry({
+    bus,
+    errors,
+    logger: quiet,
+    maxConcurrency: options.maxConcurrency,
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+  });
+  holder.registry = registry;
+  return { registry, errors, bus };
 }

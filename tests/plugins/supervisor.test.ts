@@ -3,37 +3,9 @@
 // A standalone registry with a real ErrorHandler and real recovery actors: the
 // engine is not the subject here.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createErrorHandler, createStandaloneRecoveryHost, LifecycleError, retry, type RecoveryStrategy } from '../../src/errors/index.js';
-import { createEventBus } from '../../src/events/index.js';
-import type { Logger } from '../../src/events/types.js';
-import { PluginRegistry } from '../../src/plugins/PluginRegistry.js';
+import { LifecycleError, retry } from '../../src/errors/index.js';
 import { seededRandom } from '../../machines/random.js';
-import { testPlugin } from './helpers.js';
-
-const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-
-/** A registry whose plugin errors go to a real ErrorHandler that restarts or retries through real recovery actors. */
-export function supervised(options: { maxConcurrency: number; timeoutMs?: number; strategies?: RecoveryStrategy[] }) {
-  const bus = createEventBus();
-  const holder: { registry?: PluginRegistry } = {};
-  const host = createStandaloneRecoveryHost({
-    bus,
-    logger: quiet,
-    restartPlugin: (name) => holder.registry!.restart(name),
-    dependentsOf: (name) => holder.registry!.dependentsOf(name),
-    pluginState: (name) => holder.registry!.stateOf(name),
-  });
-  const errors = createErrorHandler({ host, bus, logger: quiet, ...(options.strategies ? { strategies: options.strategies } : {}) });
-  const registry = new PluginRegistry({
-    bus,
-    errors,
-    logger: quiet,
-    maxConcurrency: options.maxConcurrency,
-    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-  });
-  holder.registry = registry;
-  return { registry, errors, bus };
-}
+import { supervised, testPlugin } from './helpers.js';
 
 /** A plugin whose first `failures` calls throw. */
 function failingFirst(failures: number) {
@@ -136,6 +108,23 @@ describe('execution slots and recovery', () => {
     expect(order).toEqual([1, 2, 3, 4]);
     opened[3]!();
     await Promise.all(calls);
+    await registry.shutdownAll();
+  });
+});
+
+describe('restarts', () => {
+  it('a plugin whose initialize always fails, under retry: each failed restart answers its recovery and starts no new one', async () => {
+    const { registry } = supervised({ maxConcurrency: 2, strategies: [retry().attempts(3).immediate().build()] });
+    let starts = 0;
+    await registry.register(testPlugin('broken', { initialize: () => { starts++; throw new Error('no luck'); } }));
+    await expect(registry.initializeAll()).rejects.toThrow(/1 plugin failed to initialize/);
+    await new Promise((r) => setTimeout(r, 50));
+    // The first start, then the recovery's attempts: bounded, not a storm.
+    expect(starts).toBeLessThanOrEqual(4);
+    const settledAt = starts;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(starts).toBe(settledAt);
+    expect(registry.stateOf('broken')).toBe('error');
     await registry.shutdownAll();
   });
 });
