@@ -11,7 +11,6 @@
 import type { ActorRefFrom, Subscription } from 'xstate';
 import { ConfigError } from '../errors/ConfigError.js';
 import { LifecycleError } from '../errors/LifecycleError.js';
-import { MemoryError } from '../errors/MemoryError.js';
 import { PluginError } from '../errors/PluginError.js';
 import { PluginInitializationError } from '../errors/PluginInitializationError.js';
 import { ValidationError, type ValidationIssue, type ValidationResult } from '../errors/ValidationError.js';
@@ -27,7 +26,7 @@ import { providePluginMachine, type ProvidedPluginMachine } from './pluginActors
 import { checkConcurrencyLimit } from '../util/ConcurrencyLimiter.js';
 import { runInDependencyOrder } from './schedule.js';
 import { runHook, type HookRun } from './hookBudget.js';
-import { callContext } from './hookSignal.js';
+import { CallSignal, callContext } from './hookSignal.js';
 import { Supervisor, type SlotUsage } from './supervisor.js';
 import { validatePlugin } from './validatePlugin.js';
 import { snapshotPlugin } from './pluginSnapshot.js';
@@ -76,7 +75,7 @@ interface Entry {
   /** Requests sent to the actor and not yet answered, by requestId. */
   readonly pending: Map<string, Deferred>;
   /** The signals of the execute calls running now: aborted with their call's budget, or with the plugin's start. */
-  readonly running: Set<AbortController>;
+  readonly running: Set<CallSignal>;
 }
 
 const RUNNING_STATES = new Set(['initializing', 'initialized', 'executing']);
@@ -592,8 +591,8 @@ export class PluginRegistry {
   private executeHook(name: string, { action, params }: ExecuteEvent): Promise<unknown> {
     const entry = this.entries.get(name)!;
     // Each call gets its own signal: a call that overruns its budget is told to stop, the plugin goes on.
-    const call = new AbortController();
-    const context = callContext(entry.lease!.context, call.signal);
+    const call = new CallSignal();
+    const context = callContext(entry.lease!.context, call);
     entry.running.add(call);
     const monitor = this.services.monitor;
     const start = monitor ? performance.now() : 0;

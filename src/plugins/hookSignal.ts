@@ -9,8 +9,43 @@ import { LifecycleError } from '../errors/LifecycleError.js';
 import { toError } from '../errors/DataPrismError.js';
 import type { PluginContext } from './types.js';
 
+/** What `refuseAborted` reads: an AbortSignal, or a CallSignal. */
+export interface AbortState {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+}
+
+/**
+ * One execute call's stop flag. Its AbortSignal is made only when the hook reads
+ * `context.signal`: an AbortController per call cost as much as the rest of a
+ * call, and a hook that never reads the signal cannot tell the difference (its
+ * context's engine calls are refused either way).
+ */
+export class CallSignal implements AbortState {
+  aborted = false;
+  reason: unknown = undefined;
+  private controller: AbortController | undefined;
+
+  /** The call's AbortSignal (made on first read, already aborted if the call was). */
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
+  /** Tells the call to stop; only the first reason counts. */
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.controller?.abort(reason);
+  }
+}
+
 /** Throws the LifecycleError for a call made through a context whose signal is aborted. */
-export function refuseAborted(signal: AbortSignal, name: string, what: string): void {
+export function refuseAborted(signal: AbortState, name: string, what: string): void {
   if (!signal.aborted) return;
   const reason = signal.reason === undefined ? 'its hook was told to stop' : toError(signal.reason).message;
   throw new LifecycleError(
@@ -24,7 +59,7 @@ export function refuseAborted(signal: AbortSignal, name: string, what: string): 
  * signal, whose engine and resource calls are refused once that signal is
  * aborted (the plugin's context refuses them too once its own signal is).
  */
-export function callContext(context: PluginContext, signal: AbortSignal): PluginContext {
+export function callContext(context: PluginContext, signal: CallSignal): PluginContext {
   const name = context.name;
   // The same method of the plugin's context, refused first once this call's signal is aborted.
   const guarded = <K extends 'query' | 'queryArrow' | 'loadData' | 'allocate'>(what: K): PluginContext[K] =>
@@ -34,7 +69,9 @@ export function callContext(context: PluginContext, signal: AbortSignal): Plugin
     }) as PluginContext[K];
   return Object.freeze({
     ...context,
-    signal,
+    get signal() {
+      return signal.signal;
+    },
     query: guarded('query'),
     queryArrow: guarded('queryArrow'),
     loadData: guarded('loadData'),
