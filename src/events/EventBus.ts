@@ -12,6 +12,7 @@ import type { EventHandler, EventPayload, Logger } from './types.js';
 import { toError } from '../errors/DataPrismError.js';
 import { ValidationError } from '../errors/ValidationError.js';
 import { freezePayload } from './freezePayload.js';
+import { ObserverList, type EventObserver } from './observers.js';
 
 /** The wildcard: a handler on `'*'` receives every event. */
 export const WILDCARD = '*';
@@ -46,11 +47,21 @@ export class DefaultEventBus implements EventBus {
   private logger: Logger;
   private onHandlerError: ((error: Error, event: string) => void) | undefined;
   private reportingHandlerError = false;
+  private readonly observers = new ObserverList(() => this.logger);
 
   constructor(options: EventBusOptions = {}) {
     this.logEvents = options.logEvents ?? false;
     this.logger = options.logger ?? console;
     this.onHandlerError = options.onHandlerError;
+  }
+
+  /**
+   * Adds an observer of every emitted event that is not a listener: `listEvents`,
+   * `hasListeners` and `removeAllListeners` do not see it, and it runs before the
+   * handlers. For the library's own wiring; returns a function that removes it.
+   */
+  observe(observer: EventObserver): () => void {
+    return this.observers.add(observer);
   }
 
   /** Turns event logging on or off and replaces the logger. */
@@ -100,6 +111,7 @@ export class DefaultEventBus implements EventBus {
     // Frozen whether or not anyone listens, so an emitter never finds its value frozen only sometimes.
     if (typeof data === 'object' && data !== null) freezePayload(data);
     if (this.logEvents) this.logger.debug(`[event] ${event}`, data);
+    if (this.observers.size !== 0) this.observers.notify(event, data);
     const list = this.handlers.get(event);
     if (list !== undefined) {
       for (let i = 0; i < list.length; i++) this.call(list[i]!, data, event);

@@ -17,8 +17,16 @@ export interface WildcardSource {
  * `prefix` defaults to `'events.'`. Returns a function that stops counting.
  */
 export function countEvents(monitor: PerformanceMonitor, bus: WildcardSource, prefix = 'events.'): () => void {
+  const count = eventCounter(monitor, prefix);
+  const handler = (_data: unknown, event: string): void => count(event);
+  bus.on('*', handler);
+  return () => bus.off('*', handler);
+}
+
+/** A function that increments `${prefix}${event}` for the event it is given (for a bus observer). */
+export function eventCounter(monitor: PerformanceMonitor, prefix = 'events.'): (event: string) => void {
   const names = new Map<string, string>();
-  const handler = (_data: unknown, event: string): void => {
+  return (event) => {
     let name = names.get(event);
     if (name === undefined) {
       name = `${prefix}${event}`;
@@ -26,6 +34,4 @@ export function countEvents(monitor: PerformanceMonitor, bus: WildcardSource, pr
     }
     monitor.incrementCounter(name);
   };
-  bus.on('*', handler);
-  return () => bus.off('*', handler);
 }

@@ -19,9 +19,10 @@ import { toError } from '../errors/DataPrismError.js';
 import { createErrorHandler, type DefaultErrorHandler } from '../errors/ErrorHandler.js';
 import type { RecoveryHost } from '../errors/recovery/types.js';
 import { DefaultEventBus, type EventBus } from '../events/EventBus.js';
+import { eventChannel, type EventChannel } from '../events/channel.js';
 import type { Logger } from '../events/types.js';
 import { PerformanceMonitor } from '../monitor/PerformanceMonitor.js';
-import { countEvents } from '../monitor/countEvents.js';
+import { eventCounter } from '../monitor/countEvents.js';
 import { PluginRegistry } from '../plugins/PluginRegistry.js';
 import { ResourceManager } from '../resources/ResourceManager.js';
 import { createOrchestratorActorHost, type OrchestratorActorHost } from './OrchestratorActorHost.js';
@@ -34,6 +35,8 @@ const INACTIVE_PLUGIN_STATES = new Set(['disposed', 'error', undefined]);
 export class DataPrismOrchestrator {
   private readonly actor: Actor<typeof orchestratorMachine>;
   private readonly bus: EventBus;
+  /** What every component emits through and the orchestrator's wiring observes (see events/channel.ts). */
+  private readonly channel: EventChannel;
   private readonly config: ConfigManager;
   private readonly engine: DataPrismEngine;
   private readonly registry: PluginRegistry;
@@ -57,10 +60,16 @@ export class DataPrismOrchestrator {
     this.settings = this.config.orchestratorConfig();
 
     this.bus = options.eventBus ?? new DefaultEventBus();
-    this.stopConfigEvents = this.config.onChange((change) => this.bus.emit('config:changed', change));
+    this.channel = eventChannel(this.bus, this.logger);
+    this.stopConfigEvents = this.config.onChange((change) => this.channel.emit('config:changed', change));
     this.setUpEventLogging();
     this.monitor = new PerformanceMonitor();
-    countEvents(this.monitor, this.bus);
+    // Observed, not subscribed: the user's bus lists none of this, and removeAllListeners() cannot stop it.
+    const count = eventCounter(this.monitor);
+    this.channel.observe((event) => {
+      count(event);
+      if (event === 'resource:allocated' || event === 'resource:freed') this.gaugeMemory();
+    });
 
     this.engine = new DataPrismEngine(this.engineOptions(options.engineOptions, options.logger), {
       state: () => this.engineState(),
@@ -90,15 +99,17 @@ export class DataPrismOrchestrator {
     // What the machine emits reaches users' handlers after the transition, never
     // inside it: a handler may then call back into the orchestrator freely.
     this.actor.on('*', ({ type, ...payload }) => {
-      queueMicrotask(() => this.bus.emit(type, payload));
+      queueMicrotask(() => this.channel.emit(type, payload));
     });
     this.actor.subscribe({ error: (error) => this.logger.error('[orchestrator] the orchestrator actor failed', error) });
     this.actor.start();
-    this.actors = createOrchestratorActorHost(this.actor as unknown as AnyActorRef, this.bus);
+    this.actors = createOrchestratorActorHost(this.actor as unknown as AnyActorRef, this.channel);
 
     this.resources = new ResourceManager({
       memoryLimit: this.settings.memoryLimit,
-      bus: this.bus,
+      bus: this.channel,
+      // Every allocation and free is observed (counters, the memory_usage gauge), listened to or not.
+      announceAlways: true,
       logger: this.logger,
       isOwnerActive: (owner) => !owner.startsWith(PLUGIN_OWNER) || !INACTIVE_PLUGIN_STATES.has(this.registry.stateOf(owner.slice(PLUGIN_OWNER.length))),
       dropTemporaryTables: () => this.dropTemporaryTables(),
@@ -110,10 +121,6 @@ export class DataPrismOrchestrator {
         this.handleError(error, 'resources', operation, metadata);
       },
     });
-    // Per allocation and free: read the byte count only (getUsage() also walks the blocks for fragmentation).
-    const gaugeMemory = () => this.monitor.setGauge('memory_usage', this.resources.allocatedBytes);
-    this.bus.on('resource:allocated', gaugeMemory);
-    this.bus.on('resource:freed', gaugeMemory);
 
     const recoveryHost: RecoveryHost = {
       actors: this.actors,
@@ -123,14 +130,14 @@ export class DataPrismOrchestrator {
       cleanupResources: async () => {
         await this.resources.cleanup();
       },
-      bus: this.bus,
+      bus: this.channel,
       logger: this.logger,
     };
     this.errors = createErrorHandler({
       user: options.errorHandler,
       enableRecovery: this.settings.enableErrorRecovery,
       host: recoveryHost,
-      bus: this.bus,
+      bus: this.channel,
       logger: this.logger,
       strategies: options.recoveryStrategies,
     });
@@ -145,7 +152,7 @@ export class DataPrismOrchestrator {
     this.registry = options.pluginRegistry ?? new PluginRegistry();
     this.registryAttached = this.registry.attach({
       actors: this.actors,
-      bus: this.bus,
+      bus: this.channel,
       // Plugins' queries fail inside their hooks and are reported there, once, as the plugin's error.
       engine: () => (this.engineState() === 'ready' ? this.engine.unreported : undefined),
       resources: this.resources,
@@ -347,8 +354,13 @@ export class DataPrismOrchestrator {
 
   private setUpEventLogging(): void {
     if (!this.settings.enableEventLogging) return;
-    if (this.bus instanceof DefaultEventBus) this.bus.configureLogging(true, this.logger);
-    else this.bus.on('*', (data, event) => this.logger.debug(`[event] ${event}`, data));
+    this.channel.observe((event, data) => this.logger.debug(`[event] ${event}`, data));
+  }
+
+  /** Per allocation and free: read the byte count only (getUsage() also walks the blocks for fragmentation). */
+  private gaugeMemory(): void {
+    // Resource events may come before the ResourceManager exists (a user emitting one on the bus).
+    if (this.resources !== undefined) this.monitor.setGauge('memory_usage', this.resources.allocatedBytes);
   }
 
   private reportChildError(id: string, error: unknown): void {

@@ -324,7 +324,7 @@ export class ResourceManager {
   /** Whether anyone listens to `event` (directly or via the wildcard), so the hot path builds no payload for nobody. */
   private announces(event: string): boolean {
     const bus = this.bus;
-    return bus !== undefined && (bus.hasListeners(event) || bus.hasListeners('*'));
+    return bus !== undefined && (this.options.announceAlways === true || bus.hasListeners(event) || bus.hasListeners('*'));
   }
 
   private enqueue(size: number, type: string, owner: string | undefined, timeoutMs: number): Promise<ResourceHandle> {

@@ -59,6 +59,12 @@ export interface ResourceManagerOptions {
   memoryLimit?: number;
   /** Where `resource:allocated`, `resource:freed` and `resource:highWater` go. */
   bus?: EventBus;
+  /**
+   * Emit `resource:allocated` / `resource:freed` even when the bus has no listener for
+   * them (the orchestrator observes them for its counters and gauge). Default false:
+   * with nobody listening no payload is built.
+   */
+  announceAlways?: boolean;
   /** Where failures of the callbacks below are logged. Default `console`. */
   logger?: Logger;
   /** Whether an owner is still alive; false for disposed or failed plugins. Default: every owner is active. */
