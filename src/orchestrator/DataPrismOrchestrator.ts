@@ -27,6 +27,7 @@ import { PluginRegistry } from '../plugins/PluginRegistry.js';
 import { ResourceManager } from '../resources/ResourceManager.js';
 import { createOrchestratorActorHost, type OrchestratorActorHost } from './OrchestratorActorHost.js';
 import type { OrchestratorOptions, ResolvedOrchestratorOptions } from './options.js';
+import { validateComponents } from './validateComponents.js';
 
 const PLUGIN_OWNER = 'plugin:';
 /** Plugin states whose resources `ResourceManager.cleanup()` may reclaim. */
@@ -58,6 +59,7 @@ export class DataPrismOrchestrator {
     this.logger = options.logger ?? console;
     this.config = this.readConfig(options);
     this.settings = this.config.orchestratorConfig();
+    validateComponents(options, this.settings.enablePlugins);
 
     this.bus = options.eventBus ?? new DefaultEventBus();
     this.channel = eventChannel(this.bus, this.logger);
@@ -162,6 +164,7 @@ export class DataPrismOrchestrator {
       logger: this.logger,
       maxConcurrency: this.settings.maxConcurrency,
       timeoutMs: this.settings.timeoutMs,
+      pluginsEnabled: this.settings.enablePlugins,
     });
     // A failed attach is reported when plugins are first used (initialize/register), never unobserved.
     this.registryAttached.catch(() => {});

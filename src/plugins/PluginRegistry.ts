@@ -175,6 +175,12 @@ export class PluginRegistry {
    * load fails, nothing stays registered and the error lists every problem.
    */
   async register(plugin: DataPrismPlugin): Promise<void> {
+    if (this.services.pluginsEnabled === false) {
+      throw new LifecycleError(
+        `plugins are disabled (enablePlugins: false); plugin '${describeName(plugin)}' is not registered. Create the orchestrator with enablePlugins: true to use plugins`,
+        { component: 'plugins' },
+      );
+    }
     if (this.supervisor.state === 'stopping') {
       throw new LifecycleError(`cannot register plugin '${describeName(plugin)}' while the registry shuts down; register it once shutdownAll() resolved`, {
         component: 'plugins',

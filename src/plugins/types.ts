@@ -185,6 +185,8 @@ export interface MonitorLike {
 
 /** Everything the plugin runtime uses from its host (an orchestrator, or the registry's own defaults). */
 export interface PluginServices {
+  /** False when the orchestrator runs with `enablePlugins: false`: `register` is refused, so no hook ever runs. Default true. */
+  pluginsEnabled?: boolean;
   /** Where plugin actors are spawned. */
   actors: ActorHost;
   /** Where lifecycle events and plugins' own events go. */
