@@ -59,11 +59,37 @@ function tryType(raw: string, type: JsonSchemaType, schema: JsonSchema): { ok: t
   }
 }
 
-/** `raw` read as the first type of `schema` it fits; `raw` itself when it fits none or there is no schema. */
+/**
+ * `raw` read as the first type of `schema` it fits; `raw` itself when it fits none.
+ * With no schema type for the key (a key outside the schema), see `inferUntyped`.
+ */
 export function coerceString(raw: string, schema: JsonSchema | undefined): ConfigValue {
-  for (const type of typesOf(schema)) {
+  const types = typesOf(schema);
+  if (types.length === 0) return inferUntyped(raw);
+  for (const type of types) {
     const attempt = tryType(raw, type, schema!);
     if (attempt.ok) return attempt.value;
+  }
+  return raw;
+}
+
+/** A decimal number as JavaScript prints it: no sign but `-`, no leading zeros, no exponent, no trailing zeros. */
+const CANONICAL_NUMBER = /^-?(0|[1-9]\d*)(\.\d*[1-9])?$/;
+
+/**
+ * A value outside the schema keeps its type only where the text can mean nothing
+ * else: `true`/`false` become booleans, and a number written exactly as it prints
+ * back (`3`, `-2`, `0.5`) becomes a number. Everything else stays the string it
+ * was — `007` (a code, not 7), `1e3`, `3.10`, `+3`, `yes`, `null`, digits beyond
+ * 2^53 — because reading it as a number or boolean would change what was written.
+ * Declare the key in the schema to have it read as any other type.
+ */
+export function inferUntyped(raw: string): ConfigValue {
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  if (CANONICAL_NUMBER.test(raw)) {
+    const n = Number(raw);
+    if (Number.isFinite(n) && String(n) === raw) return n;
   }
   return raw;
 }

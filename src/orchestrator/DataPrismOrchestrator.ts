@@ -123,6 +123,8 @@ export class DataPrismOrchestrator {
         this.handleError(error, 'resources', operation, metadata);
       },
     });
+    // The gauge exists from the start, so a memory_usage threshold is checked before the first allocation.
+    this.gaugeMemory();
 
     const recoveryHost: RecoveryHost = {
       actors: this.actors,
