@@ -16,11 +16,20 @@ import { tableFromIPC, tableToIPC, Table, Type } from 'apache-arrow';
 import { DataPrismError } from '../errors/DataPrismError.js';
 import { EngineError } from '../errors/EngineError.js';
 import { LifecycleError } from '../errors/LifecycleError.js';
+import { QueryError } from '../errors/QueryError.js';
 import { ValidationError } from '../errors/ValidationError.js';
 import { platform } from '../platform/host.js';
 import { ConcurrencyLimiter } from '../util/ConcurrencyLimiter.js';
 import { withTimeout } from '../util/withTimeout.js';
-import { BEGIN_READ_ONLY, END_READ_ONLY, HOST_FILES_DIRECTORY, readOnlyStatement, type StatementAccess } from './access.js';
+import {
+  accessViolation,
+  BEGIN_READ_ONLY,
+  END_READ_ONLY,
+  HOST_FILES_DIRECTORY,
+  readOnlyStatement,
+  type AccessPolicy,
+  type StatementAccess,
+} from './access.js';
 import type { BackendResult, DuckDBBackend } from './backend.js';
 import { columnsOf, tableToRows } from './convert.js';
 import { shortSql, toQueryError } from './duckdbErrors.js';
@@ -60,6 +69,7 @@ export class DataPrismEngine {
   private backend: DuckDBBackend | undefined;
   private opening: Promise<{ version: string }> | undefined;
   private version: string | undefined;
+  private policy: AccessPolicy | undefined;
   private readonly freeConnections: number[] = [];
   private connectionCount = 0;
   private readonly metrics = { queriesRun: 0, queriesFailed: 0, totalExecutionTime: 0, rowsLoaded: 0 };
@@ -131,6 +141,7 @@ export class DataPrismEngine {
       const conn = await backend.connect();
       this.connectionCount = 1;
       await backend.runQuery(conn, this.settingsSql(backend));
+      this.policy = await this.readPolicy(backend, conn);
       this.version = await backend.getVersion();
       this.freeConnections.push(conn);
       this.backend = backend;
@@ -148,6 +159,17 @@ export class DataPrismEngine {
     }
     this.options.logger?.debug(`DuckDB ${this.version} ready in ${mode} mode after ${Math.round(performance.now() - started)} ms`);
     return { version: this.version };
+  }
+
+  /** What the statement check of access.ts asks of this database: its table functions and allowed files. */
+  private async readPolicy(backend: DuckDBBackend, conn: number): Promise<AccessPolicy> {
+    const bytes = await backend.runQuery(conn, "SELECT DISTINCT lower(function_name) AS name FROM duckdb_functions() WHERE function_type IN ('table', 'table_macro')");
+    const names = resultTable([bytes]).getChild('name')?.toArray() as string[] | undefined;
+    const { allowedPaths = [], allowedDirectories = [] } = this.options;
+    return Object.freeze({
+      tableFunctions: new Set(names ?? []),
+      allowedPrefixes: Object.freeze([backend.filesDirectory ?? HOST_FILES_DIRECTORY, ...allowedDirectories, ...allowedPaths]),
+    });
   }
 
   private mode(): EngineMode | 'native' {
@@ -352,6 +374,8 @@ export class DataPrismEngine {
     access: StatementAccess,
     oneShot: boolean,
   ): Promise<BackendResult[]> {
+    const violation = this.policy ? accessViolation(sql, access, this.policy) : 'Permission Error: the engine has no access policy';
+    if (violation !== null) throw new QueryError(violation, { sql: shortSql(sql) });
     const text = access.write ? sql : readOnlyStatement(sql);
     if (!access.write) await backend.runQuery(conn, BEGIN_READ_ONLY);
     try {

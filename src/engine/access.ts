@@ -16,6 +16,8 @@
  *    refuses every write — including `nextval()` on a sequence.
  */
 
+import { tokenizeSql } from './sqlTokens.js';
+
 /** What a statement may do. The host's own calls are not restricted at all. */
 export interface StatementAccess {
   /** It may change data, schema or sequences. When false: one query, in a READ ONLY transaction. */
@@ -48,7 +50,7 @@ const READ_ONLY_ALIAS = 'dataprism_read_only';
  * DuckDB reads NBSP and the like as part of an identifier.
  */
 export function withoutTrailingSemicolons(sql: string): string {
-  return sql.replace(/[;\t\n\v\f\r ]+$/, '');
+  return sql.replace(/[;\t\n\f\r ]+$/, '');
 }
 
 /**
@@ -61,3 +63,77 @@ export function readOnlyStatement(sql: string): string {
 
 export const BEGIN_READ_ONLY = 'BEGIN TRANSACTION READ ONLY';
 export const END_READ_ONLY = 'ROLLBACK';
+
+/** What the statement check needs to know about this database (asked of DuckDB when the engine opens). */
+export interface AccessPolicy {
+  /** Names of DuckDB's table functions, lower-case (`duckdb_functions()`). */
+  readonly tableFunctions: ReadonlySet<string>;
+  /** The directories and paths DuckDB may open at all (the host's own and the allowed ones). */
+  readonly allowedPrefixes: readonly string[];
+}
+
+/** Table functions that open files. Granted by `files`. */
+const FILE_TABLE_FUNCTIONS = new Set(['glob', 'read_blob', 'read_csv', 'read_csv_auto', 'read_text', 'sniff_csv']);
+
+/** Table functions a read-only statement may call: introspection and generators, which change nothing. */
+const READ_ONLY_TABLE_FUNCTIONS = new Set([
+  'generate_series', 'range', 'unnest', 'repeat', 'repeat_row', 'summary', 'histogram', 'histogram_values',
+  'test_all_types', 'test_vector_types', 'seq_scan',
+]);
+
+/** Table functions only full rights may call: SQL given as a string (no check sees into it), raw memory pointers. */
+const FULL_RIGHTS_TABLE_FUNCTIONS = new Set(['query', 'query_table', 'arrow_scan', 'arrow_scan_dumb']);
+
+/**
+ * Scalar functions that change the session although a SELECT calls them (the
+ * connection's random seed is shared with the host). `nextval()` is not here:
+ * DuckDB itself refuses it in the READ ONLY transaction.
+ */
+const STATEFUL_SCALARS = new Set(['setseed']);
+
+/** Statements that reach files, as their first word (EXPLAIN ANALYZE runs what follows it). */
+const FILE_STATEMENTS = new Set(['COPY', 'ATTACH', 'DETACH', 'EXPORT', 'IMPORT', 'INSTALL', 'LOAD', 'FORCE']);
+
+const readOnlyTableFunction = (name: string) =>
+  READ_ONLY_TABLE_FUNCTIONS.has(name) || (name.startsWith('duckdb_') && name !== 'duckdb_secrets') || (name.startsWith('pragma_') && name !== 'pragma_metadata_info');
+
+/**
+ * Why `sql` needs more than `access` grants, or null. The part of the check that
+ * DuckDB's settings cannot make per caller: a plugin without `files` must not
+ * reach even the files the host allowed, and a read-only one must not call the
+ * few functions that change state from inside a SELECT. It looks at DuckDB's
+ * own list of table functions and at tokens split as DuckDB splits them
+ * (sqlTokens.ts); what it misses still meets the settings and the READ ONLY
+ * transaction. Messages read `Permission Error: <what>, which needs <file access |
+ * write access | full rights>`.
+ */
+export function accessViolation(sql: string, access: StatementAccess, policy: AccessPolicy): string | null {
+  if (access.files && access.write) return null;
+  const { tokens } = tokenizeSql(sql);
+  if (!access.files) {
+    const words = tokens.filter((t) => t.kind === 'word').slice(0, 3).map((t) => t.value);
+    const statement = words[0] === 'EXPLAIN' ? words.find((w, i) => i > 0 && w !== 'ANALYZE') : words[0];
+    if (statement !== undefined && FILE_STATEMENTS.has(statement)) return `Permission Error: ${statement} reaches files, which needs file access`;
+  }
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (token.kind === 'string' || token.kind === 'quoted') {
+      // A literal naming an allowed file, e.g. FROM '/dataprism-host-files/x.csv' (a replacement scan).
+      if (!access.files && policy.allowedPrefixes.some((prefix) => token.value.toLowerCase().includes(prefix.toLowerCase()))) {
+        return `Permission Error: '${token.value}' names a file, which needs file access`;
+      }
+    }
+    if ((token.kind !== 'word' && token.kind !== 'quoted') || tokens[i + 1]?.value !== '(' || tokens[i + 1]?.kind !== 'punctuation') continue;
+    const name = token.value.toLowerCase();
+    if (!access.write && STATEFUL_SCALARS.has(name)) return `Permission Error: ${name}() changes the session's state, which needs write access`;
+    if (!policy.tableFunctions.has(name)) continue;
+    if (FULL_RIGHTS_TABLE_FUNCTIONS.has(name)) {
+      return `Permission Error: ${name}() runs SQL or memory no check sees into, which needs full rights`;
+    } else if (FILE_TABLE_FUNCTIONS.has(name)) {
+      if (!access.files) return `Permission Error: ${name}() opens files, which needs file access`;
+    } else if (!access.write && !readOnlyTableFunction(name)) {
+      return `Permission Error: ${name}() is not a read-only table function, which needs write access`;
+    }
+  }
+  return null;
+}

@@ -29,14 +29,40 @@ export interface SqlTokens {
   problem: string | null;
 }
 
-/** DuckDB's whitespace (the Postgres scanner's `[ \t\n\r\f\v]`). */
-const isSpace = (c: string) => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v';
+/** DuckDB's whitespace (its Postgres scanner's `[ \t\n\r\f]`; a vertical tab is not). */
+const isSpace = (c: string) => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f';
 const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
 const isIdentStart = (c: string | undefined) =>
   c !== undefined && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_' || c >= '\u0080');
 const isIdentPart = (c: string | undefined) => c !== undefined && (isIdentStart(c) || isDigit(c) || c === '$');
-const OPERATOR_CHARS = '+-*/<>=~!@#%^&|`?:.';
+/** The Postgres scanner's operator characters; `.`, `:` (`..`, `::`) and `?` (a parameter) are tokens of their own. */
+const OPERATOR_CHARS = '~!@#^&|`+-*/%<>=';
 const PUNCTUATION = ';,()[]{}';
+
+/**
+ * Where a string literal ending before `i` continues: the index of the next `'`
+ * when only whitespace with a newline (and `--` comments) comes between, as in
+ * the Postgres scanner's `{quote}{whitespace_with_newline}{quote}`; else -1.
+ */
+function continuation(sql: string, i: number): number {
+  let newline = false;
+  for (;;) {
+    const c = sql[i];
+    if (c === ' ' || c === '\t' || c === '\f') i++;
+    else if (c === '\n' || c === '\r') {
+      newline = true;
+      i++;
+    } else if (c === '-' && sql[i + 1] === '-') {
+      while (i < sql.length && sql[i] !== '\n' && sql[i] !== '\r') i++;
+    } else return newline && c === "'" ? i : -1;
+  }
+}
+
+/** The end of the digits from `i`, with single underscores between digits (1_000). */
+function skipDigits(sql: string, i: number): number {
+  while (isDigit(sql[i]) || (sql[i] === '_' && isDigit(sql[i - 1]) && isDigit(sql[i + 1]))) i++;
+  return i;
+}
 
 /** Tokenizes `sql`; comments and whitespace produce no tokens. */
 export function tokenizeSql(sql: string): SqlTokens {
@@ -74,6 +100,8 @@ export function tokenizeSql(sql: string): SqlTokens {
       while (i < n) {
         const d = sql[i]!;
         if (escapes && d === '\\' && i + 1 < n) {
+          // DuckDB's scanner refuses a backslash before a non-ASCII character.
+          if (sql[i + 1]! >= '\u0080') return fail('an invalid escape in an E string');
           value += sql[i + 1];
           i += 2;
         } else if (d === "'" && sql[i + 1] === "'") {
@@ -81,9 +109,13 @@ export function tokenizeSql(sql: string): SqlTokens {
           i += 2;
         } else if (d === "'") {
           i++;
-          closed = true;
-          // 'a' 'b' separated by a newline is one string in SQL; DuckDB's tokenizer still reports two.
-          break;
+          // 'a' and 'b' with a newline between them are one string (SQL's continuation).
+          const more = continuation(sql, i);
+          if (more < 0) {
+            closed = true;
+            break;
+          }
+          i = more + 1;
         } else {
           value += d;
           i++;
@@ -107,14 +139,14 @@ export function tokenizeSql(sql: string): SqlTokens {
         } else value += sql[i++];
       }
       if (!closed) return fail('an unterminated quoted identifier');
+      if (i - start === 2) return fail('an empty quoted identifier');
       push('quoted', start, i, value);
-    } else if (c === '$' && isDigit(next)) {
+    } else if (c === '?' || (c === '$' && isDigit(next))) {
       const start = i;
-      i++;
-      while (isDigit(sql[i])) i++;
+      i = skipDigits(sql, i + 1);
       push('parameter', start, i, sql.slice(start, i));
     } else if (c === '$' && (next === '$' || isIdentStart(next))) {
-      // $tag$ ... $tag$; a `$name` not closed by `$` is a named parameter.
+      // $tag$ ... $tag$; a `$name` not closed by `$` is `$` and a word to DuckDB's tokenizer.
       const start = i;
       let j = i + 1;
       while (j < n && sql[j] !== '$' && isIdentPart(sql[j])) j++;
@@ -125,19 +157,16 @@ export function tokenizeSql(sql: string): SqlTokens {
         push('string', start, close + tag.length, sql.slice(j + 1, close));
         i = close + tag.length;
       } else {
-        push('parameter', start, j, sql.slice(start, j));
-        i = j;
+        push('parameter', start, start + 1, '$');
+        i = start + 1;
       }
     } else if (isDigit(c) || (c === '.' && isDigit(next))) {
       const start = i;
-      while (isDigit(sql[i]) || sql[i] === '_') i++;
-      if (sql[i] === '.' && sql[i + 1] !== '.') {
-        i++;
-        while (isDigit(sql[i]) || sql[i] === '_') i++;
-      }
+      i = skipDigits(sql, i);
+      if (sql[i] === '.' && sql[i + 1] !== '.') i = skipDigits(sql, i + 1);
       if ((sql[i] === 'e' || sql[i] === 'E') && (isDigit(sql[i + 1]) || ((sql[i + 1] === '+' || sql[i + 1] === '-') && isDigit(sql[i + 2])))) {
-        i += 2;
-        while (isDigit(sql[i])) i++;
+        i += sql[i + 1] === '+' || sql[i + 1] === '-' ? 2 : 1;
+        i = skipDigits(sql, i);
       }
       push('number', start, i, sql.slice(start, i));
     } else if (isIdentStart(c)) {
@@ -147,6 +176,10 @@ export function tokenizeSql(sql: string): SqlTokens {
     } else if (PUNCTUATION.includes(c)) {
       push('punctuation', i, i + 1, c);
       i++;
+    } else if (c === ':' || c === '.' || !OPERATOR_CHARS.includes(c)) {
+      const width = (c === ':' || c === '.') && next === c ? 2 : 1;
+      push('operator', i, i + width, sql.slice(i, i + width));
+      i += width;
     } else {
       const start = i;
       i++;

@@ -19,12 +19,21 @@ const QUERY_STARTS = new Set(['SELECT', 'WITH', 'VALUES', 'FROM', 'TABLE', 'DESC
 /** Words of statements that change something; only used to name a refusal DuckDB's parser made. */
 const WRITE_WORDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'CREATE', 'DROP', 'ALTER', 'COPY', 'ATTACH', 'DETACH', 'INSTALL', 'LOAD', 'PRAGMA', 'SET', 'RESET', 'EXPORT', 'IMPORT', 'TRUNCATE', 'MERGE', 'CALL', 'CHECKPOINT', 'VACUUM', 'PREPARE', 'EXECUTE']);
 
+/** How a plugin gets what the engine's statement check (access.ts) found missing. */
+const NEEDS = {
+  'file access': "which needs the 'engine:files' permission",
+  'write access': 'which a read-only query may not do',
+  'full rights': 'which needs every engine permission',
+} as const;
+
 /** Why DuckDB refused the restricted statement `sql` with `message`; null when it is an ordinary query error. */
 export function refusalReason(sql: string, message: string, access: StatementAccess): string | null {
   if (/Cannot prepare multiple statements/i.test(message)) {
     const { statements } = outlineSql(sql);
     return `it contains ${statements > 1 ? statements : 'several'} statements; send one statement per call`;
   }
+  const own = /Permission Error: (.+), which needs (file access|write access|full rights)/.exec(message);
+  if (own) return `${own[1]}, ${NEEDS[own[2] as keyof typeof NEEDS]}`;
   if (/read-only mode|read-only transaction/i.test(message)) return 'it would change the database, and DuckDB refused the write';
   if (/configuration has been locked/i.test(message)) return "it changes DuckDB's configuration, which the host locked";
   if (/file system operations are disabled|external extensions is disabled|Permission Error/i.test(message)) {
