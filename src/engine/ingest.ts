@@ -57,11 +57,29 @@ export function rowsToTable(rows: readonly Record<string, unknown>[]): Table {
   if (rows.length === 0) throw emptyError();
   const names = columnNames(rows);
   const columns = extractColumns(rows, names);
-  const vectors: Record<string, Vector> = {};
+  const vectors = columnMap();
   names.forEach((name, c) => {
     vectors[name] = columnToVector(name, columns[c]!);
   });
   return new Table(vectors);
+}
+
+/**
+ * A map from column name to vector with no prototype: a column named `__proto__`
+ * is then a column like any other, not a replacement of the map's prototype.
+ */
+function columnMap(): Record<string, Vector> {
+  return Object.create(null) as Record<string, Vector>;
+}
+
+/**
+ * The generated read of field `name` of row `r`. A name that Object.prototype also
+ * has (`__proto__`, `constructor`, `toString`...) is read only as an own property:
+ * a row without that column has no value there, not Object's.
+ */
+function ownRead(name: string): string {
+  const key = JSON.stringify(name);
+  return name in Object.prototype ? `(Object.hasOwn(r, ${key}) ? r[${key}] : undefined)` : `r[${key}]`;
 }
 
 type Extractor = (rows: readonly Record<string, unknown>[], columns: unknown[][]) => void;
@@ -81,7 +99,7 @@ function extractColumns(rows: readonly Record<string, unknown>[], names: readonl
     extract = null;
     if (names.length <= 512) {
       const locals = names.map((_, c) => `const c${c} = columns[${c}];`).join('\n');
-      const reads = names.map((name, c) => `c${c}[i] = r[${JSON.stringify(name)}];`).join(' ');
+      const reads = names.map((name, c) => `c${c}[i] = ${ownRead(name)};`).join(' ');
       try {
         extract = new Function('rows', 'columns', `${locals}\nfor (let i = 0; i < rows.length; i++) { const r = rows[i]; ${reads} }`) as Extractor;
       } catch {
@@ -97,7 +115,11 @@ function extractColumns(rows: readonly Record<string, unknown>[], names: readonl
   }
   names.forEach((name, c) => {
     const column = columns[c]!;
-    for (let i = 0; i < n; i++) column[i] = rows[i]![name];
+    const inherited = name in Object.prototype;
+    for (let i = 0; i < n; i++) {
+      const row = rows[i]!;
+      column[i] = inherited && !Object.hasOwn(row, name) ? undefined : row[name];
+    }
   });
   return columns;
 }
@@ -107,7 +129,7 @@ export function columnsToTable(columns: Record<string, ArrayLike<unknown>>): Tab
   const names = Object.keys(columns);
   if (names.length === 0) throw emptyError();
   const length = columns[names[0]!]!.length;
-  const vectors: Record<string, Vector> = {};
+  const vectors = columnMap();
   for (const name of names) {
     const column = columns[name]!;
     if (column.length !== length) {

@@ -73,6 +73,10 @@ const ATTACKS: [Plugin, string, RegExp][] = [
   ['reader', 'ＤＲＯＰ TABLE t', /not a query|syntax/i],
   ['writer', 'SELECT 1; DROP TABLE t', /2 statements/],
   ['writer', 'SELECT 1 --\r; DROP TABLE t', /2 statements/],
+  // Oversized inputs: DuckDB's own limits answer, and a megabyte of padding hides nothing.
+  ['reader', `SELECT ${'1+'.repeat(20_000)}1`, /expression depth/],
+  ['writer', 'SET max_expression_depth TO 100000', /locked/],
+  ['reader', `SELECT 1 --\r) AS x; DROP TABLE t; SELECT '${'x'.repeat(1_000_000)}' AS pad FROM (SELECT 1\n`, /3 statements/],
 ];
 
 /** Statements a plugin may run, and how many rows come back. */
@@ -88,7 +92,12 @@ const READS: [Plugin, string, number][] = [
   ['reader', 'SELECT 1 /* /* */ ; DROP TABLE t; /* */ */', 1],
   ['filer', 'SELECT 1 AS one', 1],
   ['writer', 'SELECT a FROM t', 5],
+  ['reader', `SELECT '${'x'.repeat(2_000_000)}' AS big`, 1],
 ];
+
+/** Test titles show at most 80 characters of the SQL (some attacks are a megabyte long). */
+const titled = <E>(rows: [Plugin, string, E][]) =>
+  rows.map(([plugin, sql, expected]) => ({ plugin, sql, expected, label: JSON.stringify(sql).slice(0, 80) }));
 
 describe.each(ENGINE_MODES)('attacks in $label mode', ({ options }) => {
   let target: Target;
@@ -97,14 +106,27 @@ describe.each(ENGINE_MODES)('attacks in $label mode', ({ options }) => {
   });
   afterAll(() => target.close());
 
-  test.each(ATTACKS)('%s: %j is refused', async (plugin, sql, reason) => {
+  test.each(titled(ATTACKS))('$plugin: $label is refused', async ({ plugin, sql, expected: reason }) => {
     const error = await target.as(plugin, (c) => c.query(sql)).catch((e: unknown) => e);
     expect(error instanceof PluginError || error instanceof QueryError, String(error)).toBe(true);
     expect((error as Error).message).toMatch(reason);
     expect(await target.intact()).toEqual(PRISTINE);
   });
 
-  test.each(READS)('%s: %j still reads', async (plugin, sql, rows) => {
+  test('attacks and reads at once, beyond maxConcurrency, leave every pooled connection writable for the host', async () => {
+    await target.engine.query('CREATE TABLE host_log (i INTEGER)');
+    const attacks = ATTACKS.slice(0, 16).map(([plugin, sql]) => target.as(plugin, (c) => c.query(sql)).then(() => 'ran', () => 'refused'));
+    const reads = READS.slice(0, 8).map(([plugin, sql]) => target.as(plugin, (c) => c.query(sql)).then(() => 'read'));
+    const writes = Array.from({ length: 12 }, (_, i) => target.engine.query(`INSERT INTO host_log VALUES (${i})`).then(() => 'wrote'));
+    const outcomes = await Promise.all([...attacks, ...reads, ...writes]);
+    expect(outcomes.filter((o) => o === 'refused')).toHaveLength(16);
+    expect(outcomes.filter((o) => o === 'wrote')).toHaveLength(12);
+    expect(Number((await target.engine.query('SELECT count(*) AS n FROM host_log')).data[0]!.n)).toBe(12);
+    await target.engine.query('DROP TABLE host_log');
+    expect(await target.intact()).toEqual(PRISTINE);
+  });
+
+  test.each(titled(READS))('$plugin: $label still reads', async ({ plugin, sql, expected: rows }) => {
     const result = await target.as(plugin, (c) => c.query(sql));
     expect(result.data).toHaveLength(rows);
     expect(await target.intact()).toEqual(PRISTINE);
