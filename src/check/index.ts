@@ -31,5 +31,8 @@ export { replayTrace, type ReplayOptions, type ReplayResult, type ReplayStep } f
 export { traceToVitest, type TraceToVitestOptions } from './traceToVitest.js';
 export { checkSystem, SYSTEM_PROPERTIES, checkSupervisor, SUPERVISOR_PROPERTIES, type SystemCheckOptions, type SystemPluginSpec, type SupervisorCheckOptions } from './system.js';
 export { modelAsActorLogic, type ComposedLogic, type ComposedEvent, type ComposedSnapshot } from './modelAsActorLogic.js';
+export type { MachineState, MachineModelConfig, PendingDelay, StrategyProperties } from './machineModel.js';
+export type { MachineIds } from './machineIds.js';
+export type { InputDomain, InputPoint } from './types.js';
 export { strategyModelConfig } from './checkMachine.js';
 export { buildEmissionAutomaton, type EmissionAutomaton } from './emissionAutomaton.js';

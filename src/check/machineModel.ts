@@ -27,7 +27,7 @@ import { replayingTransitions } from './transitionReplay.js';
 import { FAILURE_KINDS, type EnvEvent, type FailureKind, type InputPoint, type Invariant, type ResolvedFaultModel, type TraceStep } from './types.js';
 
 /** A delayed event waiting to fire. */
-interface PendingDelay {
+export interface PendingDelay {
   sendId: string;
   event: EventObject;
   eventIndex: number;

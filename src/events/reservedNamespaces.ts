@@ -23,7 +23,7 @@ export type LibraryEventName =
   | (CircuitBreakerEmitted | EngineEmitted | OrchestratorEmitted | PluginEmittedEvent | RecoveryEmitted)['type'];
 
 /** The part of an event name before its first `:`. */
-type NamespaceOf<E extends string> = E extends `${infer N}:${string}` ? N : never;
+export type NamespaceOf<E extends string> = E extends `${infer N}:${string}` ? N : never;
 
 /** A namespace the library emits under. */
 export type ReservedNamespace = NamespaceOf<LibraryEventName>;
