@@ -236,7 +236,7 @@ export function explore<S>(model: ExploreModel<S>, options: ExploreOptions): Exp
   let cursor = 0;
   let d = 0;
   let from = 0;
-  let dropped = false;
+  let dropped: boolean;
   const sink: SuccessorSink<S> = (event, next, violations) => {
     const prune = report(violations, from, event);
     const ev = eventId(event);

@@ -304,7 +304,6 @@ export function checkSystem(options: SystemCheckOptions): CheckResult {
       };
       const o = oState(s);
       const oChildren = s.o.children as Record<string, { src?: unknown }>;
-      const oHas = (src: string) => Object.values(oChildren).some((c) => c.src === src);
       const oChildId = (src: string) => Object.keys(oChildren).find((id) => oChildren[id]!.src === src);
 
       // Orchestrator requests.

@@ -721,7 +721,7 @@ export class DataPrismEngine {
 
   /** Tells the host about a failed operation (its ErrorHandler); returns the error to throw. */
   private reportFailure(error: unknown, operation: string, metadata: Record<string, unknown>): unknown {
-    const report = this.host.onError;
+    const report = this.host.onError?.bind(this.host);
     if (report !== undefined && error instanceof Error) {
       // The host's reporting is not the caller's problem: it must never replace the error.
       try {

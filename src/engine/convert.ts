@@ -111,6 +111,7 @@ function generatedRowBuilder(names: readonly string[]): RowBuilder | null {
   const locals = names.map((_, c) => `const c${c} = columns[${c}];`).join('\n');
   const fields = names.map((name, c) => `${JSON.stringify(name)}: c${c}[i]`).join(', ');
   try {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- a generated row builder; names are JSON-quoted and checked above
     return new Function('columns', 'n', 'rows', 'base', `${locals}\nfor (let i = 0; i < n; i++) rows[base + i] = { ${fields} };`) as RowBuilder;
   } catch {
     return null;

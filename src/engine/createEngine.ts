@@ -27,6 +27,8 @@ export interface CreateEngineHooks {
  * resolves when the actor is `closed`.
  */
 export async function createEngine(options: EngineOptions = {}, hooks: CreateEngineHooks = {}): Promise<DataPrismEngine> {
+  // Assigned once below: the engine's callbacks, created first, read it.
+  // eslint-disable-next-line prefer-const
   let actor: ActorRefFrom<ProvidedEngineMachine> | undefined;
   let unexpected: unknown;
   const state = (): EngineState => (actor ? engineStateOf(actor.getSnapshot().value) : 'idle');

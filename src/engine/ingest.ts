@@ -101,6 +101,7 @@ function extractColumns(rows: readonly Record<string, unknown>[], names: readonl
       const locals = names.map((_, c) => `const c${c} = columns[${c}];`).join('\n');
       const reads = names.map((name, c) => `c${c}[i] = ${ownRead(name)};`).join(' ');
       try {
+        // eslint-disable-next-line @typescript-eslint/no-implied-eval -- a generated column extractor; names are JSON-quoted
         extract = new Function('rows', 'columns', `${locals}\nfor (let i = 0; i < rows.length; i++) { const r = rows[i]; ${reads} }`) as Extractor;
       } catch {
         extract = null;

@@ -380,6 +380,8 @@ class Relay {
   }
 
   facade(http: Server, wss: WebSocketServer, port: number, shownHost: string, token: string): InspectionServer {
+    // The facade's methods are called detached (destructured by users), so they close over the relay.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const relay = this;
     let closing: Promise<void> | undefined;
     return {

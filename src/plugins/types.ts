@@ -129,6 +129,8 @@ export interface ResourcesLike {
   /** Frees one handle. */
   free(handle: ResourceHandleLike): Promise<void>;
   /** Frees every handle of `owner` (a disposed plugin's `plugin:<name>`). */
+  // The union says a promise is awaited, and that any other answer is accepted.
+  // eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents
   freeAllOwnedBy(owner: string): Promise<unknown> | unknown;
 }
 
@@ -151,6 +153,7 @@ export interface PluginErrorContext {
 /** The ErrorHandler as the plugin runtime needs it. */
 export interface ErrorsLike {
   /** Reports (and possibly recovers from) an error; its own failure is logged, never thrown back. */
+  // eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- a promise is awaited; any other answer is accepted
   handle(error: Error, context?: PluginErrorContext): Promise<unknown> | unknown;
   /**
    * Like `handle`, but says how the recovery ended, so a failed call can be answered

@@ -62,7 +62,7 @@ export class ResourceManager {
     this.prefix = `res-${++managerSequence}-`;
     this.bus = options.bus;
     this.logger = options.logger ?? console;
-    this.now = options.now ?? Date.now;
+    this.now = () => (options.now ? options.now() : Date.now());
   }
 
   /** The budget in bytes. */
@@ -151,7 +151,7 @@ export class ResourceManager {
 
   /** Tells `onError` (the orchestrator's ErrorHandler) about a failed call; returns the error to throw. */
   private reportFailure(error: unknown, operation: 'allocate' | 'free', metadata: Record<string, unknown>): unknown {
-    const report = this.options.onError;
+    const report = this.options.onError?.bind(this.options);
     if (report !== undefined && error instanceof Error) {
       try {
         report(error, operation, metadata);
@@ -213,7 +213,7 @@ export class ResourceManager {
    */
   async cleanup(): Promise<CleanupResult> {
     const result: CleanupResult = { freedHandles: 0, freedBytes: 0, droppedTables: 0 };
-    const isActive = this.options.isOwnerActive;
+    const isActive = this.options.isOwnerActive?.bind(this.options);
     if (isActive) {
       const verdicts = new Map<string, boolean>();
       for (const entry of [...this.live.values()]) {

@@ -52,7 +52,7 @@ export class ConcurrencyLimiter {
   run<T>(fn: () => T | PromiseLike<T>): Promise<T> {
     if (this.running < this.limit && this.queue.length === 0) return this.execute(fn);
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ start: () => this.execute(fn).then(resolve, reject) });
+      this.queue.push({ start: () => void this.execute(fn).then(resolve, reject) });
     });
   }
 

@@ -123,7 +123,12 @@ describe('hooks that fail', () => {
 
   test('an execute hook that rejects with a non-Error is still a PluginError', async () => {
     const { registry } = observedRegistry();
-    await registry.register(testPlugin('s', { execute: () => Promise.reject('just a string') }));
+    await registry.register(
+      testPlugin('s', {
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the non-Error rejection is what is tested
+        execute: () => Promise.reject('just a string'),
+      }),
+    );
     await registry.initializeAll();
     await expect(registry.execute('s', 'run')).rejects.toThrow(/just a string/);
     await registry.shutdownAll();

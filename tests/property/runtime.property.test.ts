@@ -164,7 +164,7 @@ async function typed(promise: Promise<unknown>, what = 'an API call'): Promise<v
     if (outcome === 'hung') throw new Error(`${what} never settled (${HUNG_MS / 1000} s, with every hook bounded by ${HOOK_TIMEOUT_MS} ms)`);
   } catch (error) {
     if (error instanceof Error && error.message.includes('never settled')) throw error;
-    if (!isDataPrismError(error)) throw new Error(`${what} rejected with an untyped error: ${String(error)}`);
+    if (!isDataPrismError(error)) throw new Error(`${what} rejected with an untyped error: ${String(error)}`, { cause: error });
   } finally {
     clearTimeout(timer);
   }

@@ -43,7 +43,7 @@ describe('ResourceManager under concurrency (property)', () => {
                 handle = await rm.allocate(request.size, 'buffer', { wait: request.wait, timeoutMs: 2_000 });
               } catch (error) {
                 if (!(error instanceof MemoryError) && !(error instanceof TimeoutError)) throw error;
-                if (error instanceof MemoryError && request.wait) throw new Error(`a waiting allocation of ${request.size} failed at once: ${error.message}`);
+                if (error instanceof MemoryError && request.wait) throw new Error(`a waiting allocation of ${request.size} failed at once: ${error.message}`, { cause: error });
                 return;
               }
               if (request.wait) granted.push(i);

@@ -56,7 +56,7 @@ export function connect({ onMessages, onStatus, url = relayUrl() }) {
       }
       onMessages(Array.isArray(messages) ? messages : [messages]);
     };
-    socket.onclose = (event) => {
+    socket.onclose = () => {
       if (stopped) return;
       // A relay that refuses this page (wrong token, foreign origin) answers the upgrade with 403, which a
       // browser reports only as a close before open: say what to do instead of spinning silently.
