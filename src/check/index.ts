@@ -33,6 +33,5 @@ export { checkSystem, SYSTEM_PROPERTIES, checkSupervisor, SUPERVISOR_PROPERTIES,
 export { modelAsActorLogic, type ComposedLogic, type ComposedEvent, type ComposedSnapshot } from './modelAsActorLogic.js';
 export type { MachineState, MachineModelConfig, PendingDelay, StrategyProperties } from './machineModel.js';
 export type { MachineIds } from './machineIds.js';
-export type { InputDomain, InputPoint } from './types.js';
 export { strategyModelConfig } from './checkMachine.js';
 export { buildEmissionAutomaton, type EmissionAutomaton } from './emissionAutomaton.js';

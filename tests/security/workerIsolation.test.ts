@@ -7,7 +7,6 @@ import { threadId } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { PluginRegistry, workerPlugin } from '../../src/plugins/index.js';
 import { PluginError } from '../../src/errors/PluginError.js';
-import { TimeoutError } from '../../src/errors/TimeoutError.js';
 import { ValidationError } from '../../src/errors/ValidationError.js';
 import { ResourceManager } from '../../src/resources/ResourceManager.js';
 import { DataPrismOrchestrator } from '../../src/orchestrator/index.js';

@@ -70,8 +70,8 @@ export class NativeBackend implements DuckDBBackend {
         { cause },
       );
     }
-    const [{ mkdtemp }, { tmpdir }, { join }] = await Promise.all([import('node:fs/promises'), import('node:os'), import('node:path')]);
-    const filesDirectory = await mkdtemp(join(tmpdir(), 'dataprism-native-'));
+    const [fs, os, path] = await Promise.all([import('node:fs/promises'), import('node:os'), import('node:path')]);
+    const filesDirectory = await fs.mkdtemp(path.join(os.tmpdir(), 'dataprism-native-'));
     let instance: DuckDBInstance;
     try {
       instance = await api.DuckDBInstance.create(options.path ?? ':memory:', {

@@ -136,6 +136,8 @@ export class PluginWorkerHost {
     const url = workerModuleUrl(this.source.module)!;
     // Each worker's messages and death count only while it is the current one: a terminated
     // worker's late 'exit' must not end its successor.
+    // Assigned once below, after the worker whose callbacks read it has started.
+    // eslint-disable-next-line prefer-const
     let current: WorkerLike | undefined;
     const started = await startWorker({
       message: (m) => {
@@ -299,7 +301,7 @@ export class PluginWorkerHost {
         }
         return;
       case 'log': {
-        const log = context.logger[message.level];
+        const log = context.logger[message.level]?.bind(context.logger);
         if (typeof log === 'function') log(message.message, ...(Array.isArray(message.args) ? message.args : []));
         return;
       }

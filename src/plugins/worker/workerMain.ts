@@ -37,6 +37,7 @@ export function workerMain(): void {
   };
 
   // Through Function so that no transpiler rewrites this import() for its own module system.
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- a fixed source text, not data
   const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<any>;
   let plugin: any;
   let context: any;
