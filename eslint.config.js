@@ -36,6 +36,8 @@ export default tseslint.config(
       // String(value) is the intended rendering of values whose type is open (payloads, snapshot
       // fields, parameters a JavaScript caller passed) in messages and labels.
       '@typescript-eslint/no-base-to-string': 'off',
+      // An async listener passed as an argument (addEventListener, process.on) is the platform's idiom.
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
       // `cond ? a() : b()` as a statement is a deliberate two-way call.
       '@typescript-eslint/no-unused-expressions': ['error', { allowTernary: true }],
     },

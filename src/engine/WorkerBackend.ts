@@ -66,6 +66,8 @@ export class WorkerBackend implements DuckDBBackend {
   /** Starts the worker, instantiates DuckDB in it and opens the database. */
   static async start(options: WorkerBackendOptions): Promise<WorkerBackend> {
     const duckdb = await import('@duckdb/duckdb-wasm');
+    // Assigned once below; the worker's listeners, attached first, read it.
+    // eslint-disable-next-line prefer-const
     let backend: WorkerBackend | undefined;
     const early: Error[] = [];
     const onCrash = (error: Error) => (backend ? backend.markCrashed(error, options.onCrash) : early.push(error));
