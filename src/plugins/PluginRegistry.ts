@@ -584,7 +584,8 @@ export class PluginRegistry {
   private countAbandoned(entry: Entry, type: 'HOOK.ABANDONED' | 'HOOK.SETTLED'): void {
     this.abandonedTotal += type === 'HOOK.ABANDONED' ? 1 : -1;
     if (entry.actor.getSnapshot().status === 'active') entry.actor.send({ type });
-    const gauge = this.services.monitor?.setGauge;
+    const monitor = this.services.monitor;
+    const gauge = monitor?.setGauge?.bind(monitor);
     if (gauge === undefined) return;
     try {
       gauge.call(this.services.monitor, 'plugin_abandoned_hooks', this.abandonedTotal);

@@ -84,7 +84,10 @@ export function runHook<T>(run: () => T | PromiseLike<T>, spec: HookRun): T | Pr
         }),
       );
       spec.abandoned();
-      work.then(spec.settled, spec.settled);
+      work.then(
+        () => spec.settled(),
+        () => spec.settled(),
+      );
     },
   }).then(undefined, (error: unknown) => {
     throw hookError(spec.name, spec.phase, error, spec.action);
