@@ -18,7 +18,7 @@ import { platform } from '../platform/host.js';
 import { coerceTree } from './coerce.js';
 import { DEFAULT_ENV_PREFIX, readEnv } from './env.js';
 import { fetchText, pageUrl } from './fetchText.js';
-import { formatFromContentType, formatFromName, locateKey, parseConfigText, serializeConfig } from './formats.js';
+import { formatFromContentType, formatFromName, locateKey, parseConfigText, prepareFormat, serializeConfig } from './formats.js';
 import { assertConfigData, deleteIn, diffTrees, getIn, isPlainObject, mergeTrees, parseKey, setIn, touches } from './paths.js';
 import { buildSchema, builtinDefaults, type EngineConfig, type OrchestratorConfig } from './schema.js';
 import type { CompiledSchema } from './validate.js';
@@ -234,6 +234,7 @@ export class ConfigManager {
           if (error instanceof ConfigError) throw error;
           throw new ConfigError(`Cannot read config file ${file}: ${(error as Error).message}`, { file, cause: error });
         }
+        await prepareFormat(format);
         this.applyText(text, format, file);
         return;
       }
@@ -246,6 +247,7 @@ export class ConfigManager {
         if (format === undefined) {
           throw new ConfigError(`Cannot tell the format of ${url} (Content-Type ${contentType ?? 'missing'}); pass format`, { file: url });
         }
+        await prepareFormat(format);
         this.applyText(text, format, url);
         return;
       }
@@ -288,6 +290,7 @@ export class ConfigManager {
     if (format === undefined) {
       throw new ConfigError(`Cannot tell the format for ${file} from its extension; name it .json, .yaml, .yml or .ini, or pass format`, { file });
     }
+    await prepareFormat(format);
     await platform.writeFileAtomic(file, serializeConfig(tree, format, file), this.writeHooks);
   }
 

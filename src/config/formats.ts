@@ -1,10 +1,10 @@
 /**
- * Config text formats: JSON, YAML (the `yaml` package) and INI (the `ini`
- * package). Parsing errors become ConfigErrors naming the file, line, column
+ * Config text formats: JSON, YAML (the `yaml` package, loaded on first use —
+ * await `prepareFormat` first) and INI (the `ini` package). Parsing errors become ConfigErrors naming the file, line, column
  * and nearest key; `locateKey` finds the line of a key for validation messages.
  */
 import ini from 'ini';
-import { isMap, isNode, isScalar, isSeq, LineCounter, parse as parseYaml, parseDocument, stringify as stringifyYaml, YAMLParseError } from 'yaml';
+import { loadYaml, yamlPackage } from './yamlModule.js';
 import { ConfigError } from '../errors/ConfigError.js';
 import { FORBIDDEN_KEYS, isPlainObject } from './paths.js';
 import type { ConfigFormat, ConfigTree, ConfigValue } from './types.js';
@@ -109,7 +109,12 @@ function assertIniKeysSafe(text: string, file: string): void {
   });
 }
 
-/** Parses config text. The document's root must be a mapping (an empty document is `{}`). */
+/** Loads what parsing or rendering `format` needs: the yaml package for YAML, and for JSON (`locateKey` reads JSON as YAML). */
+export async function prepareFormat(format: ConfigFormat): Promise<void> {
+  if (format === 'yaml' || format === 'json') await loadYaml();
+}
+
+/** Parses config text (after `prepareFormat`). The document's root must be a mapping (an empty document is `{}`). */
 export function parseConfigText(text: string, format: ConfigFormat, file: string): ConfigTree {
   let parsed: unknown;
   switch (format) {
@@ -128,9 +133,9 @@ export function parseConfigText(text: string, format: ConfigFormat, file: string
       break;
     case 'yaml':
       try {
-        parsed = parseYaml(text);
+        parsed = yamlPackage().parse(text);
       } catch (error) {
-        if (error instanceof YAMLParseError) {
+        if (error instanceof yamlPackage().YAMLParseError) {
           const line = error.linePos?.[0].line;
           const column = error.linePos?.[0].col;
           const key = line !== undefined ? yamlKeyAtOrAbove(text, line) : undefined;
@@ -172,13 +177,13 @@ function assertIniRepresentable(value: ConfigValue, path: string, file: string):
   if (isPlainObject(value)) for (const k of Object.keys(value)) assertIniRepresentable(value[k] as ConfigValue, path ? `${path}.${k}` : k, file);
 }
 
-/** Renders a tree as text in `format`. */
+/** Renders a tree as text in `format` (after `prepareFormat`). */
 export function serializeConfig(tree: ConfigTree, format: ConfigFormat, file: string): string {
   switch (format) {
     case 'json':
       return `${JSON.stringify(tree, null, 2)}\n`;
     case 'yaml':
-      return stringifyYaml(tree);
+      return yamlPackage().stringify(tree);
     case 'ini':
       assertIniRepresentable(tree, '', file);
       return ini.stringify(tree, { whitespace: true });
@@ -226,6 +231,7 @@ export function locateKey(text: string, format: ConfigFormat, path: readonly str
  * allowed (JSON.parse accepts them) and the last one wins, as it does there.
  */
 function locateInDocument(text: string, path: readonly string[]): number | undefined {
+  const { LineCounter, parseDocument, isMap, isNode, isScalar, isSeq } = yamlPackage();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
   let node: unknown = doc.contents;
