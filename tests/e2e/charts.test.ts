@@ -53,9 +53,10 @@ function chartFacts(p: Page): Promise<ChartFacts> {
 
 /** Clicks the first actor row of a kind and waits for its chart to be laid out. */
 async function openChart(p: Page, kind: string): Promise<string> {
-  const row = p.locator(`.actor-row[data-kind="${kind}"]`).first();
-  const sessionId = (await row.getAttribute('data-session'))!;
-  await row.click();
+  const sessionId = (await p.locator(`.actor-row[data-kind="${kind}"]`).first().getAttribute('data-session'))!;
+  // Click that actor's row by its session: the live list re-renders, and a `.first()` locator resolved
+  // again at click time can land on another actor of the kind, whose chart the wait would never see.
+  await p.locator(`.actor-row[data-session="${sessionId}"]`).first().click();
   await p.waitForFunction((id) => {
     const canvas = document.getElementById('chart-canvas')!;
     return canvas.dataset.session === id && canvas.querySelector('svg g.state') !== null;
