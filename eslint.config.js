@@ -43,6 +43,12 @@ export default tseslint.config(
     },
   },
   {
+    // The plugins package's own tsconfig resolves the core through its published types (dist), which a
+    // fresh clone has not built; lint it with the root project, which maps the core to its sources.
+    files: ['packages/plugins/src/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: false, project: ['./tsconfig.json'], tsconfigRootDir: import.meta.dirname } },
+  },
+  {
     // The checker unwinds with its own signals (a transition that cannot be replayed, a value
     // that cannot be encoded), caught a few frames up; they are not errors a caller sees.
     files: ['src/check/transitionReplay.ts', 'src/check/abstraction.ts'],
