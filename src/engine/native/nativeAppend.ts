@@ -112,27 +112,18 @@ function appendFor(api: NodeApi, appender: DuckDBAppender, vector: Vector, type:
       return orNull((v: number | Date) => appender.appendDate(new api.DuckDBDateValue(Math.floor(Number(v) / 86_400_000))));
     case Type.Timestamp: {
       // The raw 64-bit values keep full precision; Arrow's getters would round them to milliseconds.
-      const raw = vector.data.map((d) => {
+      const raw = new BigInt64Array(vector.length);
+      let at = 0;
+      for (const d of vector.data) {
         const v = d.values as ArrayBufferView;
-        return new BigInt64Array(v.buffer, v.byteOffset, v.byteLength >> 3);
-      });
+        raw.set(new BigInt64Array(v.buffer, v.byteOffset, v.byteLength >> 3).subarray(d.offset, d.offset + d.length), at);
+        at += d.length;
+      }
       const perMicro: Record<number, [bigint, bigint]> = { 0: [1_000_000n, 1n], 1: [1000n, 1n], 2: [1n, 1n], 3: [1n, 1000n] };
       const [mul, div] = perMicro[t.unit!]!;
-      let chunkStarts = 0;
-      const starts = vector.data.map((d) => {
-        const s = chunkStarts;
-        chunkStarts += d.length;
-        return s;
-      });
-      const at = (i: number): bigint => {
-        let k = starts.length - 1;
-        while (starts[k]! > i) k--;
-        const data = vector.data[k]!;
-        return raw[k]![data.offset + i - starts[k]!]!;
-      };
       return (i) => {
         if (hasNulls && vector.get(i) === null) appender.appendNull();
-        else appender.appendTimestamp(new api.DuckDBTimestampValue((at(i) * mul) / div));
+        else appender.appendTimestamp(new api.DuckDBTimestampValue((raw[i]! * mul) / div));
       };
     }
     default:
