@@ -1,10 +1,11 @@
 /**
  * The plugin supervisor: a pure XState v5 machine that owns the coordination
  * between plugins — who may start a hook, which call holds an execution slot,
- * what waits for one and in which order, which restarts and re-runs may still
- * happen, and the shutdown sequence. The runtime (src/plugins/PluginRegistry.ts)
- * is its facade: it asks the supervisor before every hook it starts and does
- * what the supervisor's emitted events say.
+ * what waits for one and in which order, which calls are in recovery, which
+ * plugins are being disposed or restarted (and for whom), which restarts and
+ * re-runs may still happen, and the shutdown sequence. The runtime
+ * (src/plugins/PluginRegistry.ts) is its facade: it asks the supervisor before
+ * every hook it starts and does what the supervisor's emitted events say.
  *
  * States, events, and what each transition emits:
  *
@@ -15,9 +16,20 @@
  *                                                       (the freed slot passes to the oldest waiting call)
  *   open     --RELEASE-->                     open      inUse -= 1
  *   open     --START_PLUGIN-->                open      starts += 1 (an initialize hook may run)
- *   open     --RESTART-->                     open      restarts += 1 (a restart may run)
- *   open     --SHUTDOWN-->                    stopping  emits supervisor:drop {count: waiting};
- *                                                       waiting = 0
+ *   open     --RESTART {plugin, cause} [not disposing]--> open
+ *                                                       restarting[plugin] = cause, restarts += 1
+ *   open     --RECOVER-->                     open      recovering += 1 (a failed call waits for its recovery)
+ *   any      --RECOVERED [recovering > 0]-->  (stays)   recovering -= 1 (its recovery answered it)
+ *   any      --RESTART_END {plugin}-->        (stays)   restarting[plugin] removed
+ *   any      --DISPOSE_BEGIN {plugin}-->      (stays)   disposing[plugin] = true
+ *   any      --DISPOSE_END {plugin}-->        (stays)   disposing[plugin] removed
+ *   open     --SHUTDOWN-->                    stopping  emits supervisor:drop {count: waiting}, waiting = 0;
+ *                                                       emits supervisor:abandon {count: recovering}
+ *                                                       (the calls in recovery are answered now),
+ *                                                       recovering = 0; emits supervisor:cancel-restart
+ *                                                       {plugin} per restarting plugin (it is disposed
+ *                                                       instead); emits supervisor:stop-hooks (every
+ *                                                       hook in flight is told to stop)
  *   stopping --CALL-->                        stopping  emits supervisor:drop {count: 1}
  *   stopping --RELEASE-->                     stopping  inUse -= 1 (a call started before SHUTDOWN ended)
  *   stopping --STOPPED-->                     stopped   (every plugin is disposed)
@@ -25,10 +37,12 @@
  *   stopped  --RELEASE-->                     stopped   inUse -= 1
  *   stopped  --OPEN-->                        open      (a plugin is registered again)
  *
- * START_PLUGIN and RESTART have no transition outside `open`: the facade asks
- * `snapshot.can(...)` first and refuses the restart or the initialization with a
- * LifecycleError when the answer is no. DISPOSE needs no permission: disposing
- * is always allowed.
+ * START_PLUGIN, RESTART and RECOVER have no transition outside `open`: the
+ * facade asks `snapshot.can(...)` first and refuses the initialization or the
+ * restart with a LifecycleError, or answers the call with its error instead of
+ * recovering it, when the answer is no. RESTART is refused as well while the
+ * plugin is being disposed. DISPOSE_BEGIN needs no permission: disposing is
+ * always allowed.
  *
  * Slot discipline (why this machine exists): a slot is held from the moment a
  * call is dispatched to its plugin until the plugin answers it (done, failed,
@@ -36,26 +50,41 @@
  * a recovery asks for is a new CALL, queued like any other. So no call ever
  * waits on a slot it holds itself, and a recovery can always make progress.
  *
- * Invariants (model-checked composed with plugin machines, see src/check/system.ts):
+ * Restarts asked by a recovery (cause `recovery`): if the restart's initialize
+ * fails, the failure answers that recovery and starts no new one (the facade
+ * reads `restarting[plugin]`) — else each failed restart would start another
+ * recovery that restarts again, without end. How many restarts a recovery may
+ * ask for (restart intensity) is the restart strategy's decision
+ * (machines/strategies/restartPlugin.machine.ts); this machine decides whether
+ * a restart may happen at all.
+ *
+ * Invariants (model-checked composed with plugin machines, see src/check/supervisorSystem.ts):
  * - inUse <= maxConcurrency, and waiting > 0 only while every slot is held;
  * - the waiting calls are served first in, first out (each supervisor:start
  *   starts the oldest one; the facade holds their payloads in that order);
  * - after SHUTDOWN nothing new starts: no call gets a slot (every waiting and
  *   every later call is dropped, and the facade rejects it with a LifecycleError),
- *   no initialize, no restart, no re-run; only disposal goes on;
- * - every call that asked for a slot is either started or dropped: none is lost.
+ *   no initialize, no restart, no re-run, no recovery; only disposal goes on;
+ * - every call that asked for a slot is either started or dropped, and every
+ *   call in recovery is answered by its recovery or abandoned at SHUTDOWN: none
+ *   is lost (`recovering` counts exactly the calls in recovery);
+ * - a plugin being disposed is never restarted.
  *
- * The context holds counts, not the calls themselves: the snapshot never grows
- * with the queue, and one call costs two events (CALL, RELEASE). That keeps
- * `registry.execute` within its overhead budget.
+ * The context holds counts and the few plugins mid-dispose or mid-restart, not
+ * the calls themselves: the snapshot never grows with the queue, and one call
+ * costs two events (CALL, RELEASE). That keeps `registry.execute` within its
+ * overhead budget.
  */
-import { assign, emit, setup } from 'xstate';
+import { assign, emit, enqueueActions, setup } from 'xstate';
 
 /** What the runtime gives the supervisor. */
 export interface SupervisorMachineInput {
   /** Execution slots: how many calls may run at once (a positive integer). */
   maxConcurrency: number;
 }
+
+/** Who asked for a restart: a user (`registry.restart`) or a recovery re-running a failed initialize. */
+export type RestartCause = 'user' | 'recovery';
 
 export interface SupervisorMachineContext {
   maxConcurrency: number;
@@ -69,24 +98,55 @@ export interface SupervisorMachineContext {
   restarts: number;
   /** Calls dropped because shutdown had begun. */
   dropped: number;
+  /** Calls whose plugin failed and whose recovery runs (the facade holds them). */
+  recovering: number;
+  /** Plugins being disposed now (unregister, shutdown): none of them may be restarted. */
+  disposing: Readonly<Record<string, true>>;
+  /** Plugins restarting now, by who asked. */
+  restarting: Readonly<Record<string, RestartCause>>;
 }
 
 export type SupervisorMachineEvent =
   | { type: 'CALL' }
   | { type: 'RELEASE' }
   | { type: 'START_PLUGIN' }
-  | { type: 'RESTART' }
+  | { type: 'RESTART'; plugin: string; cause: RestartCause }
+  | { type: 'RESTART_END'; plugin: string }
+  | { type: 'RECOVER' }
+  | { type: 'RECOVERED' }
+  | { type: 'DISPOSE_BEGIN'; plugin: string }
+  | { type: 'DISPOSE_END'; plugin: string }
   | { type: 'SHUTDOWN' }
   | { type: 'STOPPED' }
   | { type: 'OPEN' };
 
-export type SupervisorEmittedEvent = { type: 'supervisor:start' } | { type: 'supervisor:drop'; count: number };
+export type SupervisorEmittedEvent =
+  | { type: 'supervisor:start' }
+  | { type: 'supervisor:drop'; count: number }
+  | { type: 'supervisor:abandon'; count: number }
+  | { type: 'supervisor:cancel-restart'; plugin: string }
+  | { type: 'supervisor:stop-hooks' };
 
 /** The supervisor's state names. */
 export type SupervisorStateName = 'open' | 'stopping' | 'stopped';
 
-// A late RELEASE (a call started before SHUTDOWN that ends after it) frees its slot everywhere.
-const RELEASE_ONLY = { actions: 'freeSlot' } as const;
+/** `record` without `key` (a copy; the record itself is never changed). */
+function without<T>(record: Readonly<Record<string, T>>, key: string): Readonly<Record<string, T>> {
+  if (!(key in record)) return record;
+  const copy = { ...record };
+  delete copy[key];
+  return copy;
+}
+
+// Allowed in every state: a late RELEASE (a call started before SHUTDOWN that ends
+// after it) frees its slot; a recovery, a restart or a disposal that ends is forgotten.
+const ANY_STATE = {
+  RELEASE: { actions: 'freeSlot' },
+  RECOVERED: { guard: 'inRecovery', actions: 'leaveRecovery' },
+  RESTART_END: { actions: 'endRestart' },
+  DISPOSE_BEGIN: { actions: 'beginDispose' },
+  DISPOSE_END: { actions: 'endDispose' },
+} as const;
 
 /** The supervisor machine. Every action and guard is named, so `provide()` can swap any of them. */
 export const supervisorMachine = setup({
@@ -99,6 +159,8 @@ export const supervisorMachine = setup({
   guards: {
     slotFree: ({ context }) => context.inUse < context.maxConcurrency,
     callWaiting: ({ context }) => context.waiting > 0,
+    inRecovery: ({ context }) => context.recovering > 0,
+    notDisposing: ({ context, event }) => !(event.type === 'RESTART' && event.plugin in context.disposing),
   },
   actions: {
     takeSlot: assign(({ context }) => ({ inUse: context.inUse + 1 })),
@@ -112,7 +174,24 @@ export const supervisorMachine = setup({
     dropCall: emit({ type: 'supervisor:drop' as const, count: 1 }),
     countDrop: assign(({ context }) => ({ dropped: context.dropped + 1 })),
     countStart: assign(({ context }) => ({ starts: context.starts + 1 })),
-    countRestart: assign(({ context }) => ({ restarts: context.restarts + 1 })),
+    beginRestart: assign(({ context, event }) =>
+      event.type === 'RESTART' ? { restarts: context.restarts + 1, restarting: { ...context.restarting, [event.plugin]: event.cause } } : {},
+    ),
+    endRestart: assign(({ context, event }) => (event.type === 'RESTART_END' ? { restarting: without(context.restarting, event.plugin) } : {})),
+    enterRecovery: assign(({ context }) => ({ recovering: context.recovering + 1 })),
+    leaveRecovery: assign(({ context }) => ({ recovering: context.recovering - 1 })),
+    beginDispose: assign(({ context, event }) => (event.type === 'DISPOSE_BEGIN' ? { disposing: { ...context.disposing, [event.plugin]: true as const } } : {})),
+    endDispose: assign(({ context, event }) => (event.type === 'DISPOSE_END' ? { disposing: without(context.disposing, event.plugin) } : {})),
+    /** The calls in recovery are answered now: no recovery may re-run them after SHUTDOWN. */
+    abandonRecoveries: enqueueActions(({ context, enqueue }) => {
+      if (context.recovering > 0) enqueue.emit({ type: 'supervisor:abandon', count: context.recovering });
+      enqueue.assign({ recovering: 0 });
+    }),
+    /** A restart on its way would initialize after SHUTDOWN: each is turned into a disposal. */
+    cancelRestarts: enqueueActions(({ context, enqueue }) => {
+      for (const plugin of Object.keys(context.restarting)) enqueue.emit({ type: 'supervisor:cancel-restart', plugin });
+    }),
+    stopHooks: emit({ type: 'supervisor:stop-hooks' as const }),
   },
 }).createMachine({
   id: 'supervisor',
@@ -123,29 +202,32 @@ export const supervisorMachine = setup({
     starts: 0,
     restarts: 0,
     dropped: 0,
+    recovering: 0,
+    disposing: {},
+    restarting: {},
   }),
   initial: 'open',
+  on: ANY_STATE,
   states: {
     open: {
       on: {
         CALL: [{ guard: 'slotFree', actions: ['takeSlot', 'emitStart'] }, { actions: 'enqueue' }],
-        RELEASE: [{ guard: 'callWaiting', actions: ['dequeue', 'emitStart'] }, RELEASE_ONLY],
+        RELEASE: [{ guard: 'callWaiting', actions: ['dequeue', 'emitStart'] }, { actions: 'freeSlot' }],
         START_PLUGIN: { actions: 'countStart' },
-        RESTART: { actions: 'countRestart' },
-        SHUTDOWN: { target: 'stopping', actions: ['dropWaiting', 'forgetWaiting'] },
+        RESTART: { guard: 'notDisposing', actions: 'beginRestart' },
+        RECOVER: { actions: 'enterRecovery' },
+        SHUTDOWN: { target: 'stopping', actions: ['dropWaiting', 'forgetWaiting', 'abandonRecoveries', 'cancelRestarts', 'stopHooks'] },
       },
     },
     stopping: {
       on: {
         CALL: { actions: ['dropCall', 'countDrop'] },
-        RELEASE: RELEASE_ONLY,
         STOPPED: 'stopped',
       },
     },
     stopped: {
       on: {
         CALL: { actions: ['dropCall', 'countDrop'] },
-        RELEASE: RELEASE_ONLY,
         OPEN: 'open',
       },
     },

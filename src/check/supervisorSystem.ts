@@ -4,34 +4,43 @@
  * fail, recoveries that re-run them or restart their plugin, and SHUTDOWN at any
  * moment — explored as a product with pure transitions, like `checkSystem`.
  *
- * What is modelled, exactly (the registry's rules are the scheduler):
+ * What is modelled, exactly (the registry's moves are the environment; every
+ * decision among them is the supervisor machine's, asked as the registry asks it):
  * - plugins start `loaded`; each is sent INITIALIZE once the supervisor allows
- *   START_PLUGIN (never after SHUTDOWN); its hooks (initialize, dispose) end when
- *   the environment says so;
+ *   START_PLUGIN (the machine refuses it after SHUTDOWN); its hooks (initialize,
+ *   dispose) end when the environment says so;
  * - the application issues `calls` calls, call k to plugin k mod N, at any
  *   moment: each is a CALL to the supervisor and waits in a FIFO until a
  *   `supervisor:start` gives it a slot, then an EXECUTE to its plugin (refused
  *   and answered at once when the plugin cannot take it);
  * - an execution ends EXECUTION.DONE (the call is answered) or, while the
- *   `failures` budget lasts, EXECUTION.FAILED: the call's recovery then either
- *   re-runs it (a new CALL, queued like any call) or, while `restarts` last and
- *   the supervisor allows RESTART, restarts the plugin and re-runs it once the
- *   plugin is initialized again; a failed re-run answers the call;
+ *   `failures` budget lasts, EXECUTION.FAILED: if the supervisor allows RECOVER
+ *   the call waits for its recovery, which either re-runs it (a new CALL, queued
+ *   like any call) or, while `restarts` last and the supervisor allows RESTART
+ *   (cause `recovery`), restarts the plugin and re-runs it once the plugin is
+ *   initialized again; a failed re-run answers the call, and the call's answer
+ *   is RECOVERED to the supervisor; a restart that ends (the plugin initialized,
+ *   failed or disposed) is RESTART_END;
  * - `discipline` says when a call gives its slot back: `supervisor` (the slot is
  *   freed when the plugin answers, before the recovery runs — what the runtime
  *   does) or `held-through-recovery` (the slot is freed only when the call is
  *   finally answered, its re-run waiting for another slot — what the registry did
  *   before the supervisor; kept so the checker shows its deadlock);
- * - SHUTDOWN (when `shutdown` is true) may come once, at any moment: waiting calls
- *   are dropped, calls in recovery are answered, a restart on its way is turned
- *   into a disposal; then every settled plugin is disposed and, once every slot
- *   is free, the supervisor is told STOPPED.
+ * - SHUTDOWN (when `shutdown` is true) may come once, at any moment, and the model
+ *   does what the supervisor emits, as the runtime does: `supervisor:drop` (the
+ *   waiting calls are answered), `supervisor:abandon` (the calls in recovery are
+ *   answered), `supervisor:cancel-restart` (a restart on its way becomes a
+ *   disposal); then every settled plugin is disposed (DISPOSE_BEGIN, and
+ *   DISPOSE_END once it is disposed) and, once every slot is free, the
+ *   supervisor is told STOPPED.
  *
  * A run ends when every call is answered and, with `shutdown`, the supervisor is
  * `stopped`. Properties: `no-error-status`, `slots-bounded` (never more slots in
  * use than maxConcurrency, and the supervisor's count matches the calls holding
- * one), `no-hook-after-shutdown` (no initialize and no execution starts once
- * SHUTDOWN was sent), `final-reachable` (from every state a run can still end:
+ * one), `recoveries-accounted` (the supervisor's `recovering` counts exactly the
+ * calls waiting for their recovery, and `restarting` exactly the plugins whose
+ * restart has not ended), `no-hook-after-shutdown` (no initialize and no
+ * execution starts once SHUTDOWN was sent), `final-reachable` (from every state a run can still end:
  * no call waits forever — the old discipline's deadlock is a violation of this).
  */
 import type { AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
@@ -68,7 +77,7 @@ export interface SupervisorCheckOptions {
 }
 
 /** The properties `checkSupervisor` reports, in order. */
-export const SUPERVISOR_PROPERTIES = ['no-error-status', 'slots-bounded', 'no-hook-after-shutdown', 'final-reachable'] as const;
+export const SUPERVISOR_PROPERTIES = ['no-error-status', 'slots-bounded', 'recoveries-accounted', 'no-hook-after-shutdown', 'final-reachable'] as const;
 
 /** Where a call is. */
 const enum Call {
@@ -97,6 +106,10 @@ interface SupState {
   rerun: boolean[];
   /** Per call, whether it still holds the slot of its first run (held-through-recovery only). */
   holds: boolean[];
+  /** Per call, whether it waits for its recovery (RECOVER sent, neither answered nor abandoned yet). */
+  recovering: boolean[];
+  /** Per plugin, whether a restart the supervisor allowed has not ended yet. */
+  restarting: boolean[];
   /** Calls waiting for a slot, oldest first. */
   fifo: number[];
   failures: number;
@@ -146,7 +159,7 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
   };
   const pState = (s: SupState, i: number) => valueKey(s.p[i]!.value);
   const svState = (s: SupState) => valueKey(s.sv.value);
-  const svCtx = (s: SupState) => s.sv.context as { inUse: number; waiting: number };
+  const svCtx = (s: SupState) => s.sv.context as { inUse: number; waiting: number; recovering: number; restarting: Record<string, string> };
   const pCtx = (s: SupState, i: number) => s.p[i]!.context as { executions: number; pending: string; restarting: boolean };
 
   /** A mutable successor: each move copies the state once, then applies its steps. */
@@ -154,7 +167,18 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
     readonly s: SupState;
     changed = false;
     constructor(from: SupState) {
-      this.s = { ...from, p: from.p.slice(), pm: from.pm.slice(), calls: from.calls.slice(), rerun: from.rerun.slice(), holds: from.holds.slice(), fifo: from.fifo.slice(), emitted: [] };
+      this.s = {
+        ...from,
+        p: from.p.slice(),
+        pm: from.pm.slice(),
+        calls: from.calls.slice(),
+        rerun: from.rerun.slice(),
+        holds: from.holds.slice(),
+        recovering: from.recovering.slice(),
+        restarting: from.restarting.slice(),
+        fifo: from.fifo.slice(),
+        emitted: [],
+      };
     }
 
     toPlugin(i: number, label: string, event: EventObject): boolean {
@@ -164,7 +188,21 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
       this.s.pm[i] = r.id;
       this.s.emitted.push(...r.emitted);
       this.changed = true;
+      // The registry's restart() ends once the plugin is initialized again, failed, or stopped.
+      const v = pState(this.s, i);
+      if (this.s.restarting[i] && (v === 'initialized' || v === 'error' || r.snap.status !== 'active')) {
+        this.s.restarting[i] = false;
+        this.toSupervisor(ev({ type: 'RESTART_END', plugin: names[i]! }));
+      }
+      if (r.snap.status !== 'active' && v === 'disposed') this.toSupervisor(ev({ type: 'DISPOSE_END', plugin: names[i]! }));
       return true;
+    }
+
+    /** Asks the supervisor as the registry does (`snapshot.can`, then send): true when it took the event. */
+    ask(event: EventObject): boolean {
+      const before = this.s.svm;
+      this.toSupervisor(event);
+      return this.s.svm !== before;
     }
 
     // Like an actor's mailbox: an event sent while the supervisor handles another waits its turn.
@@ -178,12 +216,15 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
       this.busy = true;
       while (this.mailbox.length > 0) {
         const e = this.mailbox.shift()!;
-        const r = supervisor.step(this.s.sv, this.s.svm, e.type, e);
-        if (r.snap === this.s.sv) continue;
+        const about = (e as { plugin?: unknown }).plugin;
+        const r = supervisor.step(this.s.sv, this.s.svm, typeof about === 'string' ? `${e.type}:${about}` : e.type, e);
+        // An event the machine does not take leaves its state as it was (the pure step may still copy the snapshot).
+        if (r.id === this.s.svm && r.events.length === 0) continue;
         this.s.sv = r.snap;
         this.s.svm = r.id;
         this.changed = true;
-        for (const type of r.emitted) {
+        for (const emitted of r.events) {
+          const type = emitted.type;
           this.s.emitted.push(type);
           if (type === 'supervisor:start') {
             const c = this.s.fifo.shift()!;
@@ -191,6 +232,19 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
           } else if (type === 'supervisor:drop') {
             // The drop's count is every waiting call (SHUTDOWN) or the one just queued (a CALL after it).
             for (const c of this.s.fifo.splice(0)) this.answer(c);
+          } else if (type === 'supervisor:abandon') {
+            // Calls waiting for their recovery are answered now; a re-run already asked for is answered by its own run.
+            const waiting: number[] = [];
+            for (let c = 0; c < callCount; c++) {
+              if (!this.s.recovering[c]) continue;
+              this.s.recovering[c] = false;
+              if (this.s.calls[c] === Call.Recovering || this.s.calls[c] === Call.Restarting) waiting.push(c);
+            }
+            for (const c of waiting) this.answer(c);
+          } else if (type === 'supervisor:cancel-restart') {
+            const i = names.indexOf((emitted as { plugin?: string }).plugin ?? '');
+            const ctx = pCtx(this.s, i);
+            if ((pState(this.s, i) === 'disposing' && ctx.restarting) || ctx.pending === 'restart') this.toPlugin(i, 'DISPOSE', { type: 'DISPOSE' });
           }
         }
       }
@@ -213,6 +267,10 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
     answer(c: number): void {
       this.s.calls[c] = Call.Answered;
       this.changed = true;
+      if (this.s.recovering[c]) {
+        this.s.recovering[c] = false;
+        this.toSupervisor({ type: 'RECOVERED' });
+      }
       if (this.s.holds[c]) {
         this.s.holds[c] = false;
         this.toSupervisor({ type: 'RELEASE' });
@@ -245,6 +303,16 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
     const { inUse } = svCtx(next);
     if (inUse > max) out.push({ property: 'slots-bounded', message: `${inUse} slots in use, more than maxConcurrency ${max}` });
     else if (inUse !== slotsHeld(next)) out.push({ property: 'slots-bounded', message: `the supervisor counts ${inUse} slots in use, but ${slotsHeld(next)} calls hold one` });
+    const { recovering, restarting } = svCtx(next);
+    const waitingForRecovery = next.recovering.filter(Boolean).length;
+    if (recovering !== waitingForRecovery) {
+      out.push({ property: 'recoveries-accounted', message: `the supervisor counts ${recovering} calls in recovery, but ${waitingForRecovery} wait for one` });
+    }
+    for (let i = 0; i < n; i++) {
+      if (names[i]! in restarting !== next.restarting[i]) {
+        out.push({ property: 'recoveries-accounted', message: `the supervisor ${next.restarting[i] ? 'forgot' : 'still counts'} the restart of plugin '${names[i]}'` });
+      }
+    }
     return out.length > 0 ? out : undefined;
   };
 
@@ -268,6 +336,8 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
         calls: Array.from({ length: callCount }, () => Call.Idle),
         rerun: Array.from({ length: callCount }, () => false),
         holds: Array.from({ length: callCount }, () => false),
+        recovering: Array.from({ length: callCount }, () => false),
+        restarting: names.map(() => false),
         fifo: [],
         failures: 0,
         restarts: 0,
@@ -280,7 +350,8 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
     key(s) {
       let k = `${s.svm}`;
       for (let i = 0; i < n; i++) k += `|${s.pm[i]}`;
-      for (let c = 0; c < callCount; c++) k += `|${s.calls[c]}${s.rerun[c] ? 'r' : ''}${s.holds[c] ? 'h' : ''}`;
+      for (let c = 0; c < callCount; c++) k += `|${s.calls[c]}${s.rerun[c] ? 'r' : ''}${s.holds[c] ? 'h' : ''}${s.recovering[c] ? 'v' : ''}`;
+      for (let i = 0; i < n; i++) if (s.restarting[i]) k += `|R${i}`;
       return flatKey(`${k}|${s.fifo.join(',')}|${s.failures}${s.restarts}${s.shutdownSent ? 1 : 0}`);
     },
 
@@ -292,8 +363,8 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
 
     describe(s): Omit<TraceStep, 'event'> {
       const calls = s.calls.map((c, k) => `c${k}=${['idle', 'queued', 'running', 'recovering', 'restarting', 'answered'][c]}${s.rerun[k] ? '(re-run)' : ''}${s.holds[k] ? '(holds a slot)' : ''}`);
-      const { inUse, waiting } = svCtx(s);
-      const parts = [`supervisor=${svState(s)}(inUse ${inUse}, waiting ${waiting})`, ...names.map((name, i) => `${name}=${pState(s, i)}`), ...calls];
+      const { inUse, waiting, recovering } = svCtx(s);
+      const parts = [`supervisor=${svState(s)}(inUse ${inUse}, waiting ${waiting}, recovering ${recovering})`, ...names.map((name, i) => `${name}=${pState(s, i)}`), ...calls];
       return { state: parts.join(' '), timeMs: 0, emitted: s.emitted, running: [] };
     },
 
@@ -312,12 +383,11 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
         break; // calls are issued in order: which one comes first does not matter, only when
       }
 
-      // The registry initializes loaded plugins while the supervisor allows it.
+      // The registry initializes loaded plugins when the supervisor allows it.
       for (let i = 0; i < n; i++) {
-        if (pState(s, i) !== 'loaded' || s.shutdownSent) continue;
+        if (pState(s, i) !== 'loaded') continue;
         move(`init:${i}`, sendLabel(names[i]!, { type: 'INITIALIZE' }), (x) => {
-          x.toSupervisor({ type: 'START_PLUGIN' });
-          x.toPlugin(i, 'INITIALIZE', { type: 'INITIALIZE' });
+          if (x.ask({ type: 'START_PLUGIN' })) x.toPlugin(i, 'INITIALIZE', { type: 'INITIALIZE' });
         });
       }
 
@@ -352,9 +422,11 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
           // The old registry kept the slot of a failed first run until the call was answered.
           if (held && firstRun) x.s.holds[c] = true;
           else x.toSupervisor({ type: 'RELEASE' });
-          // A failed re-run answers the call; a failed first run goes to its recovery (not after SHUTDOWN).
-          if (firstRun && !x.s.shutdownSent) x.s.calls[c] = Call.Recovering;
-          else x.answer(c);
+          // A failed re-run answers the call; a failed first run goes to its recovery if the supervisor allows it.
+          if (firstRun && x.ask({ type: 'RECOVER' })) {
+            x.s.calls[c] = Call.Recovering;
+            x.s.recovering[c] = true;
+          } else x.answer(c);
         });
       }
 
@@ -368,7 +440,8 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
         });
         if (s.restarts < restartBudget && ['initialized', 'executing', 'error'].includes(pState(s, i)) && pCtx(s, i).pending === 'none') {
           move(`restart:${c}`, sendLabel(names[i]!, { type: 'RESTART' }), (x) => {
-            x.toSupervisor({ type: 'RESTART' });
+            if (!x.ask(ev({ type: 'RESTART', plugin: names[i]!, cause: 'recovery' }))) return;
+            x.s.restarting[i] = true;
             x.s.restarts++;
             x.s.rerun[c] = true;
             x.s.calls[c] = Call.Restarting;
@@ -382,11 +455,6 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
         move('shutdown', sendLabel('supervisor', { type: 'SHUTDOWN' }), (x) => {
           x.s.shutdownSent = true;
           x.toSupervisor({ type: 'SHUTDOWN' });
-          for (let c = 0; c < callCount; c++) if (x.s.calls[c] === Call.Recovering || x.s.calls[c] === Call.Restarting) x.answer(c);
-          for (let i = 0; i < n; i++) {
-            const ctx = pCtx(x.s, i);
-            if ((pState(x.s, i) === 'disposing' && ctx.restarting) || ctx.pending === 'restart') x.toPlugin(i, 'DISPOSE', { type: 'DISPOSE' });
-          }
         });
       }
       if (s.shutdownSent) {
@@ -396,7 +464,10 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
           if (v === 'disposed') continue;
           allDisposed = false;
           if (['loaded', 'initialized', 'executing', 'error'].includes(v) && pCtx(s, i).pending !== 'dispose') {
-            move(`dispose:${i}`, sendLabel(names[i]!, { type: 'DISPOSE' }), (x) => void x.toPlugin(i, 'DISPOSE', { type: 'DISPOSE' }));
+            move(`dispose:${i}`, sendLabel(names[i]!, { type: 'DISPOSE' }), (x) => {
+              x.toSupervisor(ev({ type: 'DISPOSE_BEGIN', plugin: names[i]! }));
+              x.toPlugin(i, 'DISPOSE', { type: 'DISPOSE' });
+            });
           }
         }
         if (allDisposed && svState(s) === 'stopping' && svCtx(s).inUse === 0) {

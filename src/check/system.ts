@@ -77,12 +77,20 @@ export interface SystemCheckOptions {
 /** The properties `checkSystem` reports, in order. */
 export const SYSTEM_PROPERTIES = ['no-error-status', 'deps-initialized-before-execute', 'no-execute-after-shutdown', 'final-reachable', 'plugins-end-disposed'] as const;
 
+/** One step of a Runner: the next snapshot, its interned id, and what the step emitted (types, and the events with their payloads). */
+export interface RunnerStep {
+  snap: AnyMachineSnapshot;
+  id: number;
+  emitted: string[];
+  events: readonly EventObject[];
+}
+
 /** A machine's pure transitions with interned keys and a transition cache (shared with the supervisor check). */
 export class Runner {
   private readonly pure: PureTransitions;
   private readonly key = machineKeyFunction({});
   private readonly ids = new Map<string, number>();
-  private readonly cache = new Map<string, { snap: AnyMachineSnapshot; id: number; emitted: string[] }>();
+  private readonly cache = new Map<string, RunnerStep>();
   calls = 0;
 
   constructor(machine: AnyStateMachine) {
@@ -104,18 +112,20 @@ export class Runner {
     return { snap: snapshot, id: this.id(snapshot) };
   }
 
-  step(snap: AnyMachineSnapshot, id: number, label: string, event: EventObject): { snap: AnyMachineSnapshot; id: number; emitted: string[] } {
+  /** `snap` takes `event`; `label` must name the event with its payload (it keys the cache). */
+  step(snap: AnyMachineSnapshot, id: number, label: string, event: EventObject): RunnerStep {
     const cacheKey = `${id}#${label}`;
     const hit = this.cache.get(cacheKey);
     if (hit) return hit;
     this.calls++;
-    let result: { snap: AnyMachineSnapshot; id: number; emitted: string[] };
+    let result: RunnerStep;
     try {
       const { snapshot, actions } = this.pure.step(snap, event);
-      result = { snap: snapshot, id: snapshot === snap ? id : this.id(snapshot), emitted: readEffects(actions).emitted.map((e) => e.type) };
+      const events = readEffects(actions).emitted;
+      result = { snap: snapshot, id: snapshot === snap ? id : this.id(snapshot), emitted: events.map((e) => e.type), events };
     } catch (error) {
       const broken = { ...snap, status: 'error', error } as AnyMachineSnapshot;
-      result = { snap: broken, id: this.id(broken), emitted: [] };
+      result = { snap: broken, id: this.id(broken), emitted: [], events: [] };
     }
     this.cache.set(cacheKey, result);
     return result;

@@ -28,6 +28,7 @@ import { runInDependencyOrder } from './schedule.js';
 import { runHook, type HookRun } from './hookBudget.js';
 import { CallSignal, callContext } from './hookSignal.js';
 import { Supervisor, type SlotUsage } from './supervisor.js';
+import type { RestartCause } from '../../machines/supervisor.machine.js';
 import { validatePlugin } from './validatePlugin.js';
 import { snapshotPlugin } from './pluginSnapshot.js';
 import { satisfiesRange } from './versions.js';
@@ -90,14 +91,10 @@ export class PluginRegistry {
   private pluginConfig: Record<string, unknown>;
   private actionConflicts: 'warn' | 'error';
   private machine: ProvidedPluginMachine;
-  /** Owns the coordination: execution slots and their queue, who may start or restart, the shutdown sequence. */
+  /** Owns the coordination: execution slots and their queue, calls in recovery, who may start, restart or is disposed, the shutdown sequence. */
   private supervisor: Supervisor;
-  /** Calls whose plugin failed and whose recovery runs: answered by the recovery, or rejected at shutdown. */
-  private readonly recovering = new Map<Deferred, Error>();
   /** Hooks abandoned past their budget and not settled yet, over every plugin (the `plugin_abandoned_hooks` gauge). */
   private abandonedTotal = 0;
-  /** Plugins restarted by a recovery's re-run: their initialize failure answers that recovery, it starts no new one. */
-  private readonly recoveryRestarts = new Set<Entry>();
   private readonly entries = new Map<string, Entry>();
   /** dependency name → names of registered plugins that declare it (registered or not yet). */
   private readonly declaredBy = new Map<string, Set<string>>();
@@ -106,8 +103,6 @@ export class PluginRegistry {
   /** Serializes initializeAll/shutdownAll so two calls never start the same plugin twice. */
   private lifecycleChain: Promise<unknown> = Promise.resolve();
   private requestSeq = 0;
-  /** Plugins being disposed (unregister, shutdown): a recovery must not restart them meanwhile. */
-  private readonly disposing = new Set<Entry>();
 
   /** A standalone registry: its own EventBus and actor host unless given. */
   constructor(options: PluginRegistryOptions = {}) {
@@ -133,7 +128,7 @@ export class PluginRegistry {
     };
     this.pluginConfig = options.pluginConfig ?? {};
     this.actionConflicts = options.actionConflicts ?? 'warn';
-    this.supervisor = new Supervisor(this.services.actors, SUPERVISOR_ID, checkConcurrencyLimit(this.services.maxConcurrency));
+    this.supervisor = this.createSupervisor();
     this.machine = this.provideMachine();
   }
 
@@ -154,7 +149,7 @@ export class PluginRegistry {
     for (const entry of [...this.entries.values()]) this.remove(entry);
     this.services = { ...services };
     this.supervisor.stop();
-    this.supervisor = new Supervisor(services.actors, SUPERVISOR_ID, checkConcurrencyLimit(services.maxConcurrency));
+    this.supervisor = this.createSupervisor();
     this.machine = this.provideMachine();
     for (const plugin of plugins) await this.register(plugin);
   }
@@ -377,7 +372,7 @@ export class PluginRegistry {
    */
   shutdownAll(): Promise<void> {
     // At once, not after a running initializeAll: from here on nothing new starts.
-    this.beginShutdown();
+    this.supervisor.shutdown();
     return this.serialized(async () => {
       await this.disposeAllInReverseOrder();
       this.supervisor.stopped();
@@ -449,12 +444,17 @@ export class PluginRegistry {
    * its resources freed), then initialize from a clean state. Resolves once it is
    * initialized again; rejects with the failure otherwise.
    */
-  async restart(name: string): Promise<void> {
+  restart(name: string): Promise<void> {
+    return this.restartFor(name, 'user');
+  }
+
+  private async restartFor(name: string, cause: RestartCause): Promise<void> {
     const entry = this.require(name, 'restart');
-    if (this.supervisor.state !== 'open') throw shutdownRefusal(name, 'restart');
-    if (this.disposing.has(entry)) {
-      throw new LifecycleError(`plugin '${name}' is being disposed; it is not restarted`, { component: entry.id, state: 'disposing' });
-    }
+    const refused = () =>
+      this.supervisor.state !== 'open'
+        ? shutdownRefusal(name, 'restart')
+        : new LifecycleError(`plugin '${name}' is being disposed; it is not restarted`, { component: entry.id, state: 'disposing' });
+    if (this.supervisor.state !== 'open' || this.supervisor.isDisposing(name)) throw refused();
     // Mid-execution the machine defers RESTART (and refuses new requests), so ask at once.
     let snapshot = this.state(entry) === 'executing' ? entry.actor.getSnapshot() : await settled(entry.actor);
     if (snapshot.value === 'loaded') {
@@ -475,13 +475,17 @@ export class PluginRegistry {
         { plugin: name, phase: 'restart' },
       );
     }
-    // Asked last, after every wait: shutdown may have begun meanwhile.
-    if (!this.supervisor.allowsRestart()) throw shutdownRefusal(name, 'restart');
+    // Asked last, after every wait: shutdown or a disposal may have begun meanwhile.
+    if (!this.supervisor.allowsRestart(name, cause)) throw refused();
     entry.actor.send({ type: 'RESTART' });
-    snapshot = await waitForState(entry.actor, (s) => {
-      const state = pluginStateName(s.value);
-      return state === 'initialized' || state === 'error';
-    });
+    try {
+      snapshot = await waitForState(entry.actor, (s) => {
+        const state = pluginStateName(s.value);
+        return state === 'initialized' || state === 'error';
+      });
+    } finally {
+      this.supervisor.restartEnded(name);
+    }
     // Calls the old instance still held (a hook that hung past its restart) are never answered by the new one.
     this.rejectPending(entry, 'restarted', 'call it again');
     if (snapshot.value === 'error') throw toError(snapshot.context.lastError);
@@ -493,14 +497,8 @@ export class PluginRegistry {
    * rejects), not to a new recovery of its own — else each failed restart would
    * start another recovery that restarts again, without end.
    */
-  private async restartForRecovery(name: string): Promise<void> {
-    const entry = this.entries.get(name);
-    if (entry) this.recoveryRestarts.add(entry);
-    try {
-      await this.restart(name);
-    } finally {
-      if (entry) this.recoveryRestarts.delete(entry);
-    }
+  private restartForRecovery(name: string): Promise<void> {
+    return this.restartFor(name, 'recovery');
   }
 
   /** Every registered plugin that depends on `name`, directly or not, dependencies first. */
@@ -734,7 +732,7 @@ export class PluginRegistry {
     }
     if (!errors) return;
     const operation = event.phase;
-    if (operation === 'initialize' && this.recoveryRestarts.has(entry)) return;
+    if (operation === 'initialize' && this.supervisor.restartCause(name) === 'recovery') return;
     // After SHUTDOWN nothing is re-run or restarted: the error is only reported, and the caller answered with it.
     const retry =
       this.supervisor.state !== 'open'
@@ -759,7 +757,21 @@ export class PluginRegistry {
       if (request !== undefined && errors.process !== undefined && retry !== undefined) {
         // The caller waits for the recovery: it gets the recovered result, or the original error.
         const waiting = request;
-        this.recovering.set(waiting, error);
+        const recovered = this.supervisor.recover({
+          abandon: () =>
+            waiting.reject(
+              new LifecycleError(`the plugin registry shut down while the call's recovery ran; the call failed with: ${error.message}`, {
+                component: 'plugins',
+                state: 'stopping',
+                cause: error,
+              }),
+            ),
+        });
+        // Refused only after SHUTDOWN, when retry is not offered either; answered as a plain failure then.
+        if (recovered === undefined) {
+          waiting.reject(error);
+          return;
+        }
         errors.process(error, context).then(
           async (outcome) => {
             const recovery = outcome.recovery;
@@ -782,7 +794,7 @@ export class PluginRegistry {
             logFailure(e);
             waiting.reject(error);
           },
-        ).catch((e: unknown) => waiting.reject(toError(e))).finally(() => this.recovering.delete(waiting));
+        ).catch((e: unknown) => waiting.reject(toError(e))).finally(recovered);
         return;
       }
       request?.reject(error);
@@ -833,30 +845,27 @@ export class PluginRegistry {
   }
 
   /**
-   * SHUTDOWN to the supervisor: waiting calls are dropped and nothing new starts.
-   * Calls whose recovery still runs are answered now, and a plugin on its way to
-   * a restart is disposed instead (its initialize would start after SHUTDOWN).
+   * The supervisor for this registry's services. At SHUTDOWN it says which
+   * restarts to cancel (a plugin on its way to a restart is disposed instead:
+   * its initialize would start after SHUTDOWN) and when to tell hooks to stop.
    */
-  private beginShutdown(): void {
-    this.supervisor.shutdown();
-    for (const [deferred, error] of this.recovering) {
-      deferred.reject(
-        new LifecycleError(`the plugin registry shut down while the call's recovery ran; the call failed with: ${error.message}`, {
-          component: 'plugins',
-          state: 'stopping',
-          cause: error,
-        }),
-      );
-    }
-    this.recovering.clear();
-    for (const entry of this.entries.values()) {
-      const { value, context } = entry.actor.getSnapshot();
-      if ((value === 'disposing' && context.restarting) || context.pending === 'restart') entry.actor.send({ type: 'DISPOSE' });
-      // Hooks in flight are told to stop: an initialize, and every call running.
-      const reason = shutdownRefusal(entry.plugin.name, 'go on');
-      if (value === 'initializing') entry.lease?.abort(reason);
-      for (const call of entry.running) call.abort(reason);
-    }
+  private createSupervisor(): Supervisor {
+    return new Supervisor(this.services.actors, SUPERVISOR_ID, checkConcurrencyLimit(this.services.maxConcurrency), {
+      cancelRestart: (name) => {
+        const entry = this.entries.get(name);
+        if (!entry) return;
+        const { value, context } = entry.actor.getSnapshot();
+        // Before its initialize: the restart becomes a disposal. Mid-initialize, stopHooks aborts it.
+        if ((value === 'disposing' && context.restarting) || context.pending === 'restart') entry.actor.send({ type: 'DISPOSE' });
+      },
+      stopHooks: () => {
+        for (const entry of this.entries.values()) {
+          const reason = shutdownRefusal(entry.plugin.name, 'go on');
+          if (entry.actor.getSnapshot().value === 'initializing') entry.lease?.abort(reason);
+          for (const call of entry.running) call.abort(reason);
+        }
+      },
+    });
   }
 
   private notReady(entry: Entry): Error | undefined {
@@ -1000,7 +1009,7 @@ export class PluginRegistry {
   }
 
   private async dispose(entry: Entry): Promise<void> {
-    this.disposing.add(entry);
+    this.supervisor.disposeBegan(entry.plugin.name);
     try {
       // The machine drops DISPOSE while a restart is initializing it, and a recovery may
       // restart it meanwhile: ask until it is disposed, each time from a settled state
@@ -1020,7 +1029,7 @@ export class PluginRegistry {
         phase: 'dispose',
       });
     } finally {
-      this.disposing.delete(entry);
+      this.supervisor.disposeEnded(entry.plugin.name);
     }
   }
 

@@ -1,12 +1,13 @@
 /**
  * Runs the supervisor machine (machines/supervisor.machine.ts) for a registry:
  * one actor, spawned through the registry's ActorHost so the inspector sees it,
- * plus the FIFO of waiting calls whose payloads the machine deliberately does not
- * hold. Every decision — start this call now, drop these calls, may this plugin
- * start or restart — is the machine's; this module only carries it out.
+ * plus the payloads the machine deliberately does not hold: the FIFO of waiting
+ * calls and the calls in recovery. Every decision — start this call now, drop
+ * these calls, may this plugin start or restart, may this call be recovered,
+ * what SHUTDOWN cancels — is the machine's; this module only carries it out.
  */
 import type { ActorRefFrom } from 'xstate';
-import { supervisorMachine, type SupervisorStateName } from '../../machines/supervisor.machine.js';
+import { supervisorMachine, type RestartCause, type SupervisorMachineEvent, type SupervisorStateName } from '../../machines/supervisor.machine.js';
 import type { ActorHost } from '../orchestrator/ActorHost.js';
 
 /** A call waiting for an execution slot. */
@@ -15,6 +16,20 @@ export interface SlotRequest {
   start(): void;
   /** Runs when the supervisor drops the call (shutdown began): it will never start. */
   drop(): void;
+}
+
+/** A call whose plugin failed, waiting for its recovery. */
+export interface RecoveringCall {
+  /** Runs when SHUTDOWN abandons the recovery: the call must be answered now. */
+  abandon(): void;
+}
+
+/** What the registry does when the supervisor says so at SHUTDOWN. */
+export interface ShutdownHandlers {
+  /** A restart of `plugin` is on its way: turn it into a disposal. */
+  cancelRestart(plugin: string): void;
+  /** Tell every hook in flight to stop (abort its signal). */
+  stopHooks(): void;
 }
 
 /** How the execution slots are used right now. */
@@ -28,6 +43,9 @@ export interface SlotUsage {
 }
 
 type SupervisorActor = ActorRefFrom<typeof supervisorMachine>;
+
+/** For a supervisor without plugins of its own to stop (its payloads are the caller's). */
+const NO_HANDLERS: ShutdownHandlers = { cancelRestart() {}, stopHooks() {} };
 
 /** A FIFO without `shift()`'s copying: a head index into an array, compacted when half of it is spent. */
 class Fifo<T> {
@@ -53,17 +71,26 @@ class Fifo<T> {
 export class Supervisor {
   readonly actor: SupervisorActor;
   private readonly waiting = new Fifo<SlotRequest>();
+  private readonly recovering = new Set<RecoveringCall>();
 
   constructor(
     private readonly actors: ActorHost,
     readonly id: string,
     maxConcurrency: number,
+    handlers: ShutdownHandlers = NO_HANDLERS,
   ) {
     this.actor = actors.spawn(supervisorMachine, { id, systemId: id, input: { maxConcurrency }, internal: true });
     this.actor.on('supervisor:start', () => this.waiting.shift()?.start());
     this.actor.on('supervisor:drop', ({ count }) => {
       for (let i = 0; i < count; i++) this.waiting.shift()?.drop();
     });
+    this.actor.on('supervisor:abandon', () => {
+      const abandoned = [...this.recovering];
+      this.recovering.clear();
+      for (const call of abandoned) call.abandon();
+    });
+    this.actor.on('supervisor:cancel-restart', ({ plugin }) => handlers.cancelRestart(plugin));
+    this.actor.on('supervisor:stop-hooks', () => handlers.stopHooks());
   }
 
   /** The supervisor's state: `open`, `stopping` (SHUTDOWN was sent) or `stopped`. */
@@ -87,12 +114,51 @@ export class Supervisor {
     return this.ask({ type: 'START_PLUGIN' });
   }
 
-  /** Whether a restart may run now (only before SHUTDOWN); counts it when it may. */
-  allowsRestart(): boolean {
-    return this.ask({ type: 'RESTART' });
+  /** Whether a restart of `plugin` may begin now (before SHUTDOWN, and not while it is disposed); records it when it may. */
+  allowsRestart(plugin: string, cause: RestartCause): boolean {
+    return this.ask({ type: 'RESTART', plugin, cause });
   }
 
-  /** From now on nothing new starts; waiting calls are dropped. */
+  /** The restart of `plugin` ended (initialized again, failed, or cancelled). */
+  restartEnded(plugin: string): void {
+    if (plugin in this.context.restarting) this.actor.send({ type: 'RESTART_END', plugin });
+  }
+
+  /** Who asked for the restart `plugin` is in, or undefined when it is not restarting. */
+  restartCause(plugin: string): RestartCause | undefined {
+    return this.context.restarting[plugin];
+  }
+
+  /** `plugin` is being disposed from now on: no restart may begin for it. */
+  disposeBegan(plugin: string): void {
+    this.actor.send({ type: 'DISPOSE_BEGIN', plugin });
+  }
+
+  /** The disposal of `plugin` ended. */
+  disposeEnded(plugin: string): void {
+    this.actor.send({ type: 'DISPOSE_END', plugin });
+  }
+
+  /** Whether `plugin` is being disposed. */
+  isDisposing(plugin: string): boolean {
+    return plugin in this.context.disposing;
+  }
+
+  /**
+   * Asks to let a failed call wait for its recovery (only before SHUTDOWN).
+   * Returns the function to call once the recovery answered it, or undefined
+   * when it may not wait (answer it with its error instead). SHUTDOWN runs
+   * `call.abandon()` for each call still waiting.
+   */
+  recover(call: RecoveringCall): (() => void) | undefined {
+    if (!this.ask({ type: 'RECOVER' })) return undefined;
+    this.recovering.add(call);
+    return () => {
+      if (this.recovering.delete(call)) this.actor.send({ type: 'RECOVERED' });
+    };
+  }
+
+  /** From now on nothing new starts: waiting calls are dropped, recoveries abandoned, restarts cancelled, hooks told to stop. */
   shutdown(): void {
     this.actor.send({ type: 'SHUTDOWN' });
   }
@@ -118,7 +184,11 @@ export class Supervisor {
     this.actors.stop(this.id);
   }
 
-  private ask(event: { type: 'START_PLUGIN' | 'RESTART' }): boolean {
+  private get context() {
+    return this.actor.getSnapshot().context;
+  }
+
+  private ask(event: SupervisorMachineEvent): boolean {
     if (!this.actor.getSnapshot().can(event)) return false;
     this.actor.send(event);
     return true;

@@ -59,6 +59,23 @@ describe('checkSupervisor', () => {
     expect(result.violations.map((v) => v.property)).toContain('no-hook-after-shutdown');
   });
 
+  it('a supervisor that lets a restart on its way go on after SHUTDOWN is caught: the plugin initializes again', async () => {
+    const { supervisorMachine } = await import('../../machines/supervisor.machine.js');
+    const broken = supervisorMachine.provide({ actions: { cancelRestarts: () => undefined } });
+    const result = checkSupervisor({ plugins: 1, maxConcurrency: 1, calls: 1, failures: 1, supervisorMachine: broken });
+    const violation = result.violations.find((v) => v.property === 'no-hook-after-shutdown')!;
+    expect(violation.message).toMatch(/started its initialize after SHUTDOWN/);
+    expect(violation.trace.map((step) => step.event.type === 'send' && step.event.event.type)).toContain('SHUTDOWN');
+  });
+
+  it('a supervisor that loses count of the calls in recovery is caught', async () => {
+    const { supervisorMachine } = await import('../../machines/supervisor.machine.js');
+    const broken = supervisorMachine.provide({ actions: { leaveRecovery: () => undefined } });
+    const result = checkSupervisor({ plugins: 1, maxConcurrency: 1, calls: 1, failures: 1, shutdown: false, supervisorMachine: broken });
+    const violation = result.violations.find((v) => v.property === 'recoveries-accounted')!;
+    expect(violation.message).toMatch(/counts 1 calls in recovery, but 0 wait for one/);
+  });
+
   it('rejects options out of range', () => {
     expect(() => checkSupervisor({ maxConcurrency: 0 })).toThrow(/maxConcurrency must be an integer ≥ 1/);
   });
