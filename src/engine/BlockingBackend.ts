@@ -88,6 +88,15 @@ export class BlockingBackend implements DuckDBBackend {
     this.bindings().registerFileText(name, text);
     return Promise.resolve();
   }
+  registerFileBuffer(name: string, bytes: Uint8Array): Promise<void> {
+    this.bindings().registerFileBuffer(name, bytes);
+    return Promise.resolve();
+  }
+  insertJSON(conn: number, fileName: string, options: InsertOptions): Promise<void> {
+    // No `shape`: given one, duckdb-wasm 1.32 finds no columns; detected, an array of objects reads as rows.
+    this.bindings().insertJSONFromPath(conn, fileName, options);
+    return Promise.resolve();
+  }
   dropFile(name: string): Promise<void> {
     this.bindings().dropFile(name);
     return Promise.resolve();

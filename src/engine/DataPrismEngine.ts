@@ -36,6 +36,10 @@ import { shortSql, toQueryError } from './duckdbErrors.js';
 import { columnsToTable, rowsToTable } from './ingest.js';
 import { quoteIdentifier, quoteLiteral } from './sql.js';
 import { summarySql, readSummary } from './summary.js';
+import { formatOf, loadFileAtomically } from './files/loadFile.js';
+import { loadParquetWasm } from './files/parquetModule.js';
+import { resolveSource, type FileAccess } from './files/source.js';
+import type { LoadFileOptions, LoadFileResult, LoadFileSource, ParquetWasmModule } from './files/types.js';
 import type {
   DataSummary,
   EngineHost,
@@ -287,6 +291,8 @@ export class DataPrismEngine {
     queryArrow: (sql, params) => this.tableAs(undefined, sql, params),
     queryArrowAs: (access, sql, params) => this.tableAs(access, sql, params),
     loadData: (data, tableName, options) => this.load(data, tableName, options),
+    loadFile: (source, tableName, options) => this.readFile(undefined, source, tableName, options),
+    loadFileAs: (access, source, tableName, options) => this.readFile(access, source, tableName, options),
   };
 
   private async rowsAs<T>(access: StatementAccess | undefined, sql: string, params?: readonly QueryParam[]): Promise<QueryResult<T>> {
@@ -462,18 +468,7 @@ export class DataPrismEngine {
 
   private async load(data: LoadDataInput, tableName: string, options: LoadDataOptions = {}): Promise<LoadDataResult> {
     this.assertReady('loadData');
-    if (typeof tableName !== 'string' || tableName.length === 0) {
-      throw new ValidationError('loadData needs a table name: a non-empty string', {
-        issues: [{ path: 'tableName', message: 'missing or empty' }],
-      });
-    }
-    quoteIdentifier(tableName);
-    const mode = options.mode ?? 'create';
-    if (mode !== 'create' && mode !== 'replace' && mode !== 'append') {
-      throw new ValidationError(`loadData mode must be 'create', 'replace' or 'append', got '${String(mode)}'`, {
-        issues: [{ path: 'options.mode', message: 'invalid' }],
-      });
-    }
+    const mode = loadMode('loadData', tableName, options);
     const source = toSource(data);
     const rowCount = await this.limiter.run(async () => {
       const lease = await this.lease();
@@ -486,6 +481,76 @@ export class DataPrismEngine {
     this.metrics.rowsLoaded += rowCount;
     const info = await this.getTableInfo(tableName);
     return { tableName, rowCount, columns: info.columns.map(({ name, type }) => ({ name, type })) };
+  }
+
+  /**
+   * Loads a data file into the table `tableName`: CSV, Parquet, JSON (an array of
+   * objects, or one object), NDJSON (one object per line) or Arrow IPC (file or
+   * stream), from a local path (Node), an http(s) URL, a File/Blob or the file's
+   * bytes (Uint8Array / ArrayBuffer). The format is `options.format`, else
+   * detected from the name's extension, else from the first bytes (see
+   * LoadFileOptions.format).
+   *
+   * Read by DuckDB's own readers where the backend has them (`read_csv`
+   * everywhere; `read_parquet`, `read_json` on native DuckDB); on DuckDB-WASM,
+   * Parquet through `parquet-wasm` (an optional peer: `npm install parquet-wasm`;
+   * in a browser pass it as `engineOptions.parquet`) and JSON through
+   * DuckDB-WASM's own JSON import. A native backend reads a local path in place.
+   *
+   * Atomic: the file fills a temporary table in a transaction that renames it (or
+   * appends its rows) at the end; a bad file leaves nothing behind and an existing
+   * table is untouched. `options.mode` as in `loadData` (`append` inserts by column
+   * name). Errors: ValidationError naming the file and the position (line, row,
+   * byte) the reader reported, a missing or unreadable file, an HTTP failure, a
+   * file over `options.maxBytes` (default 1 GiB), an undetectable format;
+   * MemoryError when DuckDB runs out of memory. Not subject to `timeoutMs`.
+   */
+  loadFile(source: LoadFileSource, tableName: string, options: LoadFileOptions = {}): Promise<LoadFileResult> {
+    return this.loadFileAs(undefined, source, tableName, options);
+  }
+
+  /**
+   * `loadFile` with `access`'s rights (a plugin's; see `queryAs`): a path or URL
+   * needs `files`, and is read only when it is one the host allowed
+   * (`allowedPaths` / `allowedDirectories`: paths compared after the file system
+   * resolved symlinks and `..`, URLs after the URL parser normalised them, and
+   * no redirects followed). `undefined`: the host's own rights.
+   */
+  async loadFileAs(access: StatementAccess | undefined, source: LoadFileSource, tableName: string, options: LoadFileOptions = {}): Promise<LoadFileResult> {
+    try {
+      return await this.readFile(access, source, tableName, options);
+    } catch (error) {
+      throw this.reportFailure(error, 'loadFile', { table: tableName });
+    }
+  }
+
+  private async readFile(access: StatementAccess | undefined, source: LoadFileSource, tableName: string, options: LoadFileOptions = {}): Promise<LoadFileResult> {
+    this.assertReady('loadFile');
+    const mode = loadMode('loadFile', tableName, options);
+    const fileAccess: FileAccess =
+      // Any rights given are a plugin's: even with every right it reads only what the host allowed DuckDB to open.
+      access === undefined
+        ? { kind: 'host' }
+        : { kind: 'restricted', files: access.files, allowed: [...(this.options.allowedDirectories ?? []), ...(this.options.allowedPaths ?? [])] };
+    const file = await resolveSource(source, options, fileAccess, platform);
+    const format = formatOf(file, options);
+    const rowCount = await this.limiter.run(async () => {
+      const lease = await this.lease();
+      try {
+        const tableFunctions = this.policy?.tableFunctions ?? new Set<string>();
+        const ctx = { backend: lease.backend, conn: lease.conn, tableFunctions, parquet: () => this.parquetModule() };
+        return await loadFileAtomically(ctx, file, format, tableName, mode, options);
+      } finally {
+        lease.release();
+      }
+    });
+    this.metrics.rowsLoaded += rowCount;
+    const info = await this.getTableInfo(tableName);
+    return { tableName, rowCount, columns: info.columns.map(({ name, type }) => ({ name, type })), format, source: file.label, bytes: file.size };
+  }
+
+  private parquetModule(): Promise<ParquetWasmModule> {
+    return this.options.parquet ? Promise.resolve(this.options.parquet) : loadParquetWasm(platform.kind);
   }
 
   private async insert(
@@ -772,6 +837,23 @@ function isEnd(chunk: BackendResult): boolean {
 /** A DuckDB list of string literals. */
 function listLiteral(values: readonly string[]): string {
   return `[${values.map((v) => quoteLiteral(String(v))).join(', ')}]`;
+}
+
+/** The load mode of `options` after checking the table name; a ValidationError naming `operation` otherwise. */
+function loadMode(operation: string, tableName: string, options: LoadDataOptions): 'create' | 'replace' | 'append' {
+  if (typeof tableName !== 'string' || tableName.length === 0) {
+    throw new ValidationError(`${operation} needs a table name: a non-empty string`, {
+      issues: [{ path: 'tableName', message: 'missing or empty' }],
+    });
+  }
+  quoteIdentifier(tableName);
+  const mode = options.mode ?? 'create';
+  if (mode !== 'create' && mode !== 'replace' && mode !== 'append') {
+    throw new ValidationError(`${operation} mode must be 'create', 'replace' or 'append', got '${String(mode)}'`, {
+      issues: [{ path: 'options.mode', message: 'invalid' }],
+    });
+  }
+  return mode;
 }
 
 function checkSql(sql: unknown): void {

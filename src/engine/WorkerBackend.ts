@@ -155,6 +155,12 @@ export class WorkerBackend implements DuckDBBackend {
   registerFileText(name: string, text: string): Promise<void> {
     return this.guard(this.db.registerFileText(name, text));
   }
+  registerFileBuffer(name: string, bytes: Uint8Array): Promise<void> {
+    return this.guard(this.db.registerFileBuffer(name, bytes));
+  }
+  insertJSON(conn: number, fileName: string, options: InsertOptions): Promise<void> {
+    return this.guard(this.db.insertJSONFromPath(conn, fileName, options));
+  }
   dropFile(name: string): Promise<void> {
     return this.guard(this.db.dropFile(name).then(() => undefined));
   }

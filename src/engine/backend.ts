@@ -68,6 +68,16 @@ export interface DuckDBBackend {
   insertCSV(conn: number, fileName: string, options: CsvInsertOptions): Promise<void>;
   /** Registers `text` as a virtual file. */
   registerFileText(name: string, text: string): Promise<void>;
+  /** Registers `bytes` as a file (engine.loadFile). The buffer may be transferred (unusable afterwards). */
+  registerFileBuffer(name: string, bytes: Uint8Array): Promise<void>;
+  /**
+   * Makes the local file `hostPath` readable under `name` without copying it
+   * (native: a link in `filesDirectory`). Absent where DuckDB cannot read the
+   * host's disk (the wasm backends): the engine registers the file's bytes then.
+   */
+  registerFilePath?(name: string, hostPath: string): Promise<void>;
+  /** Inserts a registered JSON file (an array of objects) with DuckDB-WASM's own JSON import, for a DuckDB without `read_json`. */
+  insertJSON(conn: number, fileName: string, options: InsertOptions): Promise<void>;
   /** Removes a virtual file. */
   dropFile(name: string): Promise<void>;
   /** Marks the start of engine work (keeps a Node worker referenced while any is in flight). */

@@ -6,6 +6,8 @@ import type { Table } from 'apache-arrow';
 import type { Logger } from '../events/types.js';
 import type { EngineState } from '../../machines/engine.machine.js';
 import type { StatementAccess } from './access.js';
+import type { LoadFileOptions, LoadFileResult, LoadFileSource, ParquetWasmModule } from './files/types.js';
+export type { FileFormat, LoadFileOptions, LoadFileResult, LoadFileSource, ParquetWasmModule } from './files/types.js';
 
 export type { EngineState } from '../../machines/engine.machine.js';
 
@@ -115,6 +117,15 @@ export interface EngineOptions {
   allowedPaths?: readonly string[];
   /** Directories (or URL prefixes) DuckDB may open, like `allowedPaths` (DuckDB's `allowed_directories`). Default none. */
   allowedDirectories?: readonly string[];
+  /**
+   * The `parquet-wasm` module, for `loadFile` of Parquet on the wasm backends
+   * (DuckDB-WASM has no parquet extension offline). Node: imported when first
+   * needed (an optional peer: `npm install parquet-wasm`). Browser: required for
+   * Parquet — `import * as parquet from 'parquet-wasm/esm'`, `await
+   * parquet.default(wasmUrl)` with your served `parquet_wasm_bg.wasm`, then pass
+   * `parquet`. Native DuckDB reads Parquet itself and ignores this.
+   */
+  parquet?: ParquetWasmModule;
   /** How wide integers are returned; see `Int64Mode`. Default `'auto'`. */
   int64?: Int64Mode;
   /** Where the engine logs (open, close, worker messages). Default: silent. */
@@ -148,6 +159,9 @@ export interface UnreportedEngine {
   queryArrow(sql: string, params?: readonly QueryParam[]): Promise<Table>;
   queryArrowAs(access: StatementAccess | undefined, sql: string, params?: readonly QueryParam[]): Promise<Table>;
   loadData(data: LoadDataInput, tableName: string, options?: LoadDataOptions): Promise<LoadDataResult>;
+  loadFile(source: LoadFileSource, tableName: string, options?: LoadFileOptions): Promise<LoadFileResult>;
+  /** `loadFile` with `access`'s rights (a plugin's): paths and URLs need `files`, and only the host's allowed ones are read. */
+  loadFileAs(access: StatementAccess | undefined, source: LoadFileSource, tableName: string, options?: LoadFileOptions): Promise<LoadFileResult>;
 }
 
 /** What the engine needs from whoever owns its lifecycle actor. */

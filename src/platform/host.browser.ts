@@ -6,6 +6,7 @@
  */
 import { ConfigError } from '../errors/ConfigError.js';
 import { EngineError } from '../errors/EngineError.js';
+import { ValidationError } from '../errors/ValidationError.js';
 import { selectBundle } from '../engine/browserBundles.js';
 import type { Platform } from './types.js';
 
@@ -63,6 +64,14 @@ export const platform: Platform = {
     );
   },
   environment: () => ({}),
+  openLocalFile(path) {
+    return Promise.reject(
+      new ValidationError(`cannot load ${path}: a browser has no file system; pass a File, Blob, URL or Uint8Array instead`, {
+        issues: [{ path: 'source', message: 'a path in a browser' }],
+      }),
+    );
+  },
+  realPath: () => Promise.resolve(undefined),
 };
 
 /**

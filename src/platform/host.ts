@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../config/atomicWrite.js';
 import { EngineError } from '../errors/EngineError.js';
+import { openLocalFile, realPathOf } from './localFile.js';
 import type { Platform } from './types.js';
 
 export const platform: Platform = {
@@ -57,4 +58,6 @@ export const platform: Platform = {
   readTextFile: (path) => readFile(path, 'utf8'),
   writeFileAtomic,
   environment: () => process.env,
+  openLocalFile,
+  realPath: realPathOf,
 };

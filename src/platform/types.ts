@@ -35,4 +35,20 @@ export interface Platform {
   writeFileAtomic(path: string, data: string | Uint8Array, hooks?: AtomicWriteHooks): Promise<void>;
   /** The process environment (`env` config sources); empty in a browser. */
   environment(): Record<string, string | undefined>;
+  /** Opens a local file for `engine.loadFile`. Rejects with a ValidationError where it cannot be read (and always in a browser). */
+  openLocalFile(path: string): Promise<LocalFile>;
+  /** The real path of `path` (symlinks and `..` resolved), or undefined when it does not exist or there are no files. */
+  realPath(path: string): Promise<string | undefined>;
+}
+
+/** A local file as `engine.loadFile` reads it (Node). */
+export interface LocalFile {
+  /** The path with every symlink and `..` resolved by the file system. */
+  readonly realPath: string;
+  /** Its size in bytes when opened. */
+  readonly size: number;
+  /** Its first `bytes` bytes (fewer when it is shorter). */
+  readHead(bytes: number): Promise<Uint8Array>;
+  /** All of it; a ValidationError when it has grown past `maxBytes`. */
+  read(maxBytes: number): Promise<Uint8Array>;
 }

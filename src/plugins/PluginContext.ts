@@ -11,6 +11,7 @@ import { refuseAborted } from './hookSignal.js';
 import { LifecycleError } from '../errors/LifecycleError.js';
 import { PluginError } from '../errors/PluginError.js';
 import { QueryError } from '../errors/QueryError.js';
+import { ValidationError } from '../errors/ValidationError.js';
 import { toError } from '../errors/DataPrismError.js';
 import type { EventHandler, Logger } from '../events/types.js';
 import { FULL_ACCESS, type StatementAccess } from '../engine/access.js';
@@ -195,6 +196,28 @@ export function createPluginContext(plugin: DataPrismPlugin, config: unknown, se
         throw new EngineError(`the attached engine has no loadData(); create the table with SQL instead`, { component: ownerOf(name) });
       }
       return e.loadData(data, tableName, options);
+    },
+    async loadFile(source: unknown, tableName: string, options?: unknown) {
+      alive('loadFile');
+      if (!granted.has('engine:write')) throw refuse(`load a file into '${tableName}'`, 'engine:write');
+      // A path or URL reaches outside the process; bytes the plugin already holds do not.
+      if ((typeof source === 'string' || source instanceof URL) && !granted.has('engine:files')) {
+        throw refuse(`load ${String(source)} into '${tableName}'`, 'engine:files');
+      }
+      const e = engine();
+      if (typeof e.loadFileAs !== 'function') {
+        throw new EngineError(`plugin '${name}' cannot load files: the attached engine does not enforce plugin permissions (it has no loadFileAs()); attach a DataPrismEngine`, {
+          component: ownerOf(name),
+        });
+      }
+      try {
+        return await e.loadFileAs(declared, source, tableName, options);
+      } catch (error) {
+        if (error instanceof ValidationError && error.message.startsWith('Permission Error:')) {
+          throw new PluginError(`plugin '${name}' may not load this file: ${error.message.slice('Permission Error: '.length)}`, { plugin: name, phase: 'permission', cause: error });
+        }
+        throw error;
+      }
     },
     async allocate(size: number, type: string): Promise<ResourceHandleLike> {
       alive('allocate');

@@ -110,6 +110,8 @@ export interface EngineLike {
   queryArrowAs?(access: StatementAccess, sql: string, params?: readonly unknown[]): Promise<unknown>;
   /** Loads rows into a table. Optional: plugins get an EngineError without it. */
   loadData?(data: unknown, tableName: string, options?: unknown): Promise<unknown>;
+  /** Loads a data file with `access`'s rights (DataPrismEngine's `unreported.loadFileAs`). Optional: plugins get an EngineError without it. */
+  loadFileAs?(access: StatementAccess, source: unknown, tableName: string, options?: unknown): Promise<unknown>;
 }
 
 /** A handle returned by the ResourceManager. */
@@ -259,6 +261,14 @@ export interface PluginContext {
   queryArrow(sql: string, options?: PluginQueryOptions): Promise<unknown>;
   /** Loads rows into a table through the engine: needs `engine:write`. */
   loadData(data: unknown, tableName: string, options?: unknown): Promise<unknown>;
+  /**
+   * Loads a data file into a table (`engine.loadFile`): needs `engine:write`; a
+   * path or URL also needs `engine:files`, and then only a file the host allowed
+   * (`engineOptions.allowedPaths` / `allowedDirectories`, compared after the file
+   * system resolved symlinks and `..`). Bytes, Blobs and Files the plugin holds
+   * need no `engine:files`.
+   */
+  loadFile(source: unknown, tableName: string, options?: unknown): Promise<unknown>;
   /** Allocates through the ResourceManager, owned by `plugin:<name>`: needs `resources`. */
   allocate(size: number, type: string): Promise<ResourceHandleLike>;
   /** Frees a handle from `allocate`. */

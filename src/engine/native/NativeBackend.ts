@@ -208,6 +208,30 @@ export class NativeBackend implements DuckDBBackend {
     await writeFile(this.realPath(name), text);
   }
 
+  async registerFileBuffer(name: string, bytes: Uint8Array): Promise<void> {
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(this.realPath(name), bytes);
+  }
+
+  async registerFilePath(name: string, hostPath: string): Promise<void> {
+    // DuckDB reads only the engine's own directory (allowed_directories) and
+    // resolves symlinks before it checks, so the file enters that directory as a
+    // hard link (no copy) where it shares the file system, else as a copy.
+    const { link, copyFile, constants } = await import('node:fs/promises');
+    const target = this.realPath(name);
+    try {
+      await link(hostPath, target);
+    } catch {
+      await copyFile(hostPath, target, constants.COPYFILE_FICLONE);
+    }
+  }
+
+  async insertJSON(conn: number, fileName: string, options: InsertOptions): Promise<void> {
+    const target = quoteIdentifier(options.name);
+    const reader = `read_json(${quote(this.realPath(fileName))}, format = 'array')`;
+    await this.connection(conn).run(options.create ? `CREATE TABLE ${target} AS FROM ${reader}` : `INSERT INTO ${target} FROM ${reader}`);
+  }
+
   async dropFile(name: string): Promise<void> {
     const { rm } = await import('node:fs/promises');
     await rm(this.realPath(name), { force: true });

@@ -1,0 +1,291 @@
+/**
+ * One reader per format and backend, each filling a new table from a resolved
+ * file. DuckDB's own readers wherever the engine has them (they stream, sniff
+ * types and report positions): `read_csv` everywhere, `read_parquet` and
+ * `read_json` on native DuckDB. Where DuckDB-WASM lacks them offline: Parquet
+ * through parquet-wasm (→ Arrow IPC → DuckDB's Arrow insert), JSON through
+ * DuckDB-WASM's own JSON import. Arrow IPC is checked by this package's
+ * apache-arrow and inserted as an IPC stream.
+ */
+import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
+import { ValidationError } from '../../errors/ValidationError.js';
+import type { DuckDBBackend } from '../backend.js';
+import { HOST_FILES_DIRECTORY } from '../access.js';
+import { quoteIdentifier, quoteLiteral } from '../sql.js';
+import { fileError, formatName, type FilePosition } from './fileErrors.js';
+import { jsonErrorOffset } from './jsonPosition.js';
+import type { ResolvedFile } from './source.js';
+import type { FileFormat, LoadFileOptions, ParquetWasmModule } from './types.js';
+
+/** What a reader works with: one leased connection and what this DuckDB has. */
+export interface ReaderContext {
+  readonly backend: DuckDBBackend;
+  readonly conn: number;
+  /** DuckDB's table functions, lower-case (read when the engine opened). */
+  readonly tableFunctions: ReadonlySet<string>;
+  /** parquet-wasm, imported or given (engineOptions.parquet), for a DuckDB without `read_parquet`. */
+  readonly parquet: () => Promise<ParquetWasmModule>;
+}
+
+/** parquet-wasm's batch size: its default (1024 rows) makes decoding 4× slower, measured on 1M rows. */
+const PARQUET_BATCH_ROWS = 122_880;
+
+let fileCounter = 0;
+
+/** Creates the table `table` (which must not exist) from `file` read as `format`. */
+export async function createTableFromFile(ctx: ReaderContext, file: ResolvedFile, format: FileFormat, table: string, options: LoadFileOptions): Promise<void> {
+  if (format === 'arrow') return insertArrow(ctx, file, table);
+  if (format === 'parquet' && !ctx.tableFunctions.has('read_parquet')) return insertParquetWasm(ctx, file, table);
+  if ((format === 'json' || format === 'ndjson') && !ctx.tableFunctions.has('read_json')) return insertJsonWasm(ctx, file, format, table);
+  await withRegisteredFile(ctx, file, format, async (path, internal) => {
+    try {
+      await ctx.backend.runQuery(ctx.conn, `CREATE TABLE ${quoteIdentifier(table)} AS FROM ${readerCall(format, path, options)}`);
+    } catch (error) {
+      throw fileError(error, file.label, format, internal);
+    }
+  });
+}
+
+/** DuckDB's table function for `format` on `path`. */
+function readerCall(format: FileFormat, path: string, options: LoadFileOptions): string {
+  const file = quoteLiteral(path);
+  switch (format) {
+    case 'csv': {
+      const header = options.header === undefined ? '' : `, header = ${options.header}`;
+      const delimiter = options.delimiter === undefined ? '' : `, delim = ${quoteLiteral(options.delimiter)}`;
+      return `read_csv(${file}${header}${delimiter})`;
+    }
+    case 'parquet':
+      return `read_parquet(${file})`;
+    case 'json':
+      return `read_json(${file}, format = 'auto')`;
+    case 'ndjson':
+      return `read_json(${file}, format = 'newline_delimited')`;
+    case 'arrow':
+      throw new Error('Arrow IPC is inserted, not read by SQL');
+  }
+}
+
+/**
+ * Runs `use` with `file` registered where DuckDB may read it (the engine's
+ * host-files directory): linked in place when the backend reads the host's disk,
+ * else as bytes. The registration is dropped afterwards, whatever happens.
+ */
+async function withRegisteredFile(
+  ctx: ReaderContext,
+  file: ResolvedFile,
+  format: FileFormat,
+  use: (duckdbPath: string, internalNames: string[]) => Promise<void>,
+  bytes?: Uint8Array,
+): Promise<void> {
+  const { backend } = ctx;
+  const base = `load_${Date.now().toString(36)}_${++fileCounter}_${safeBaseName(file.nameHint, format)}`;
+  const name = `${HOST_FILES_DIRECTORY}${base}`;
+  const duckdbPath = backend.filesDirectory === undefined ? name : `${backend.filesDirectory}/${base}`;
+  if (bytes === undefined && file.localPath !== undefined && backend.registerFilePath) await backend.registerFilePath(name, file.localPath);
+  else await backend.registerFileBuffer(name, bytes ?? (await file.bytes()));
+  try {
+    await use(duckdbPath, [duckdbPath, name]);
+  } finally {
+    await backend.dropFile(name).catch(() => undefined);
+  }
+}
+
+/**
+ * A file name DuckDB can use: the caller's base name reduced to safe characters,
+ * keeping its extension (DuckDB undoes `.gz` / `.zst` by the name), or one for the format.
+ */
+function safeBaseName(nameHint: string | undefined, format: FileFormat): string {
+  const base = (nameHint ?? '').replace(/[?#].*$/, '').replace(/^.*[/\\]/, '').replace(/[^A-Za-z0-9._-]/g, '_').slice(-80);
+  return /\.[A-Za-z0-9]+$/.test(base) ? base : `${base || 'file'}.${format}`;
+}
+
+async function insertArrow(ctx: ReaderContext, file: ResolvedFile, table: string): Promise<void> {
+  const bytes = await file.bytes();
+  let decoded: Table;
+  try {
+    decoded = tableFromIPC(bytes);
+  } catch (error) {
+    throw fileError(error, file.label, 'arrow', []);
+  }
+  if (decoded.schema.fields.length === 0) throw noColumns(file.label, 'arrow');
+  // DuckDB-WASM reads IPC streams only; the file format (ARROW1) is re-framed as one.
+  const stream = bytes[0] === 0x41 /* A */ && ctx.backend.mode !== 'native' ? tableToIPC(decoded, 'stream') : bytes;
+  try {
+    await ctx.backend.insertArrowIPC(ctx.conn, stream, { name: table, create: true });
+  } catch (error) {
+    throw fileError(error, file.label, 'arrow', []);
+  }
+}
+
+async function insertParquetWasm(ctx: ReaderContext, file: ResolvedFile, table: string): Promise<void> {
+  const module = await ctx.parquet();
+  const bytes = await file.bytes();
+  let ipc: Uint8Array;
+  try {
+    ipc = module.readParquet(bytes, { batchSize: PARQUET_BATCH_ROWS }).intoIPCStream();
+  } catch (error) {
+    throw fileError(error, file.label, 'parquet', []);
+  }
+  try {
+    await ctx.backend.insertArrowIPC(ctx.conn, ipc, { name: table, create: true });
+  } catch (error) {
+    throw fileError(error, file.label, 'parquet', []);
+  }
+}
+
+/**
+ * DuckDB-WASM's JSON import reads one array of objects; one object, or one per
+ * line (NDJSON), is framed as such an array first. It names no position when it
+ * fails, so the file is parsed again (only then) to find one.
+ */
+async function insertJsonWasm(ctx: ReaderContext, file: ResolvedFile, format: 'json' | 'ndjson', table: string): Promise<void> {
+  const original = await file.bytes();
+  const framed = format === 'ndjson' ? linesAsArray(original) : startsWithObject(original) ? wrapInArray(original) : original;
+  const staging = `${table}_json`;
+  await withRegisteredFile(
+    ctx,
+    file,
+    'json',
+    async (path, internal) => {
+      try {
+        await ctx.backend.insertJSON(ctx.conn, path, { name: staging, create: true });
+      } catch (error) {
+        throw fileError(error, file.label, format, internal, jsonErrorPosition(original, format));
+      }
+    },
+    // The framed copy is registered (and may be transferred); the original stays readable for diagnostics.
+    framed === original ? original.slice() : framed,
+  );
+  await ctx.backend.runQuery(ctx.conn, `CREATE TABLE ${quoteIdentifier(table)} AS ${await asReadJsonTypes(ctx, staging, firstRecord(original))} FROM ${quoteIdentifier(staging)}`);
+  await ctx.backend.runQuery(ctx.conn, `DROP TABLE ${quoteIdentifier(staging)}`);
+}
+
+/**
+ * The select list that gives DuckDB-WASM's JSON import the columns `read_json`
+ * (native) gives: in the file's key order (the import sorts them), integers as
+ * BIGINT (it picks INTEGER or UBIGINT), and its second-precision timestamps as
+ * TIMESTAMP — or DATE where the first record holds a date without a time, which
+ * is what read_json's sniffer makes of it.
+ */
+async function asReadJsonTypes(ctx: ReaderContext, staging: string, first: Record<string, unknown> | undefined): Promise<string> {
+  const described = await ctx.backend.runQuery(
+    ctx.conn,
+    `SELECT column_name AS name, data_type AS type FROM duckdb_columns() WHERE table_name = ${quoteLiteral(staging)} AND schema_name = current_schema() AND database_name = current_database() ORDER BY column_index`,
+  );
+  const result = described instanceof Uint8Array ? tableFromIPC(described) : described;
+  const columns = result.toArray().map((row: { name: string; type: string }) => ({ name: String(row.name), type: String(row.type) }));
+  const order = Object.keys(first ?? {});
+  columns.sort((a, b) => rank(order, a.name) - rank(order, b.name));
+  const list = columns.map(({ name, type }) => {
+    const column = quoteIdentifier(name);
+    const sample = first?.[name];
+    const cast =
+      type === 'INTEGER' || type === 'UBIGINT' || type === 'SMALLINT' || type === 'TINYINT' || type === 'UINTEGER'
+        ? 'BIGINT'
+        : type.startsWith('TIMESTAMP_')
+          ? typeof sample === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(sample)
+            ? 'DATE'
+            : 'TIMESTAMP'
+          : undefined;
+    return cast ? `${column}::${cast} AS ${column}` : column;
+  });
+  return `SELECT ${list.join(', ')}`;
+}
+
+function rank(order: readonly string[], name: string): number {
+  const i = order.indexOf(name);
+  return i < 0 ? order.length : i;
+}
+
+/** The first object of a JSON array, a single JSON object or an NDJSON file, parsed; undefined when there is none. */
+export function firstRecord(bytes: Uint8Array): Record<string, unknown> | undefined {
+  const start = bytes.indexOf(0x7b);
+  if (start < 0) return undefined;
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (inString) {
+      if (b === 0x5c) i++;
+      else if (b === 0x22) inString = false;
+      continue;
+    }
+    if (b === 0x22) inString = true;
+    else if (b === 0x7b) depth++;
+    else if (b === 0x7d && --depth === 0) {
+      try {
+        const parsed: unknown = JSON.parse(new TextDecoder().decode(bytes.subarray(start, i + 1)));
+        return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Where `bytes` stop being JSON (the line of an NDJSON file), or undefined when they parse. */
+export function jsonErrorPosition(bytes: Uint8Array, format: 'json' | 'ndjson'): FilePosition | undefined {
+  const text = new TextDecoder().decode(bytes);
+  if (format === 'ndjson') {
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      if (lines[i]!.trim().length > 0 && jsonErrorOffset(lines[i]!) >= 0) return { line: i + 1 };
+    }
+    return undefined;
+  }
+  const offset = jsonErrorOffset(text);
+  if (offset < 0) return undefined;
+  const before = text.slice(0, offset);
+  return { line: before.split('\n').length, byte: new TextEncoder().encode(before).length };
+}
+
+function startsWithObject(bytes: Uint8Array): boolean {
+  for (const b of bytes) {
+    if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d || b === 0xef || b === 0xbb || b === 0xbf) continue;
+    return b === 0x7b;
+  }
+  return false;
+}
+
+function wrapInArray(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(bytes.byteLength + 2);
+  out[0] = 0x5b;
+  out.set(bytes, 1);
+  out[out.length - 1] = 0x5d;
+  return out;
+}
+
+/**
+ * NDJSON → one JSON array: non-blank lines joined by commas. Safe on bytes: a
+ * JSON string cannot hold a raw line break, so every `\n` ends a record.
+ */
+export function linesAsArray(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(bytes.byteLength + 2);
+  let at = 0;
+  out[at++] = 0x5b;
+  let first = true;
+  let start = 0;
+  const n = bytes.byteLength;
+  for (let i = 0; i <= n; i++) {
+    if (i < n && bytes[i] !== 0x0a) continue;
+    let end = i;
+    if (end > start && bytes[end - 1] === 0x0d) end--;
+    let s = start;
+    while (s < end && (bytes[s] === 0x20 || bytes[s] === 0x09)) s++;
+    if (s < end) {
+      if (!first) out[at++] = 0x2c;
+      out.set(bytes.subarray(s, end), at);
+      at += end - s;
+      first = false;
+    }
+    start = i + 1;
+  }
+  out[at++] = 0x5d;
+  return out.subarray(0, at);
+}
+
+function noColumns(label: string, format: FileFormat): ValidationError {
+  return new ValidationError(`${label} could not be loaded as ${formatName(format)}: it has no columns`, { issues: [{ path: label, message: 'no columns' }] });
+}

@@ -1,0 +1,214 @@
+/**
+ * A `loadFile` source (path, URL, Blob/File, bytes) → a file the engine can
+ * hand to DuckDB: its name for messages, its size, its first bytes for format
+ * detection and, on demand, all its bytes — every read bounded by maxBytes.
+ *
+ * A caller with fewer rights than the host (a plugin) names only what the
+ * host allowed (`allowedPaths` / `allowedDirectories`): a local path is
+ * resolved by the file system (symlinks, `..`) before it is compared, so no
+ * spelling of a name reaches outside; a URL is compared after the URL parser
+ * normalised it; schemes other than http(s) (file:, data:, blob: ...) are
+ * refused for everyone.
+ */
+import { ValidationError } from '../../errors/ValidationError.js';
+import type { Platform } from '../../platform/types.js';
+import { HEAD_BYTES } from './detect.js';
+import type { LoadFileOptions, LoadFileSource } from './types.js';
+
+/** Default `maxBytes`: 1 GiB. */
+export const DEFAULT_MAX_BYTES = 1024 ** 3;
+
+/** A source ready to load. */
+export interface ResolvedFile {
+  /** How messages name it: the path, the URL, the File's name, or `options.name`. */
+  readonly label: string;
+  /** A name whose extension says the format (the label, or `options.name`). */
+  readonly nameHint: string | undefined;
+  readonly size: number;
+  /** The first bytes (up to HEAD_BYTES). */
+  readonly head: Uint8Array;
+  /** The real path of a local file (Node), which native DuckDB can read in place. */
+  readonly localPath?: string;
+  /** All bytes, in a buffer nobody else holds (it may be transferred to a worker). */
+  bytes(): Promise<Uint8Array>;
+}
+
+/** Who asks: the host (everything it can reach), or a plugin with its `engine:files` right and the host's allowed list. */
+export type FileAccess = { readonly kind: 'host' } | { readonly kind: 'restricted'; readonly files: boolean; readonly allowed: readonly string[] };
+
+export async function resolveSource(source: LoadFileSource, options: LoadFileOptions, access: FileAccess, platform: Platform): Promise<ResolvedFile> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (typeof source === 'string' && !isUrlString(source)) return fromPath(source, maxBytes, access, platform);
+  if (typeof source === 'string' || source instanceof URL) return fromUrl(String(source), options, maxBytes, access);
+  if (typeof Blob !== 'undefined' && source instanceof Blob) {
+    const label = options.name ?? fileName(source) ?? `Blob (${source.size} bytes)`;
+    checkSize(label, source.size, maxBytes);
+    const bytes = new Uint8Array(await source.arrayBuffer());
+    return inMemory(label, options.name ?? fileName(source), bytes);
+  }
+  if (source instanceof Uint8Array || source instanceof ArrayBuffer) {
+    const view = source instanceof ArrayBuffer ? new Uint8Array(source) : source;
+    const label = options.name ?? `${source instanceof ArrayBuffer ? 'ArrayBuffer' : 'Uint8Array'} (${view.byteLength} bytes)`;
+    checkSize(label, view.byteLength, maxBytes);
+    // A copy: the caller's buffer is theirs, and a worker backend detaches what it is given.
+    return inMemory(label, options.name, view.slice());
+  }
+  throw new ValidationError('loadFile takes a path, a URL, a Blob or File, a Uint8Array or an ArrayBuffer', {
+    issues: [{ path: 'source', message: `unsupported ${source === null ? 'null' : typeof source}` }],
+  });
+}
+
+/** `scheme:` with a scheme of two or more letters (so `C:\data.csv` stays a path). */
+function isUrlString(text: string): boolean {
+  return /^[a-zA-Z][a-zA-Z0-9+.-]+:/.test(text);
+}
+
+function fileName(blob: Blob): string | undefined {
+  const name = (blob as { name?: unknown }).name;
+  return typeof name === 'string' && name.length > 0 ? name : undefined;
+}
+
+function inMemory(label: string, nameHint: string | undefined, bytes: Uint8Array): ResolvedFile {
+  return { label, nameHint: nameHint ?? label, size: bytes.byteLength, head: bytes.subarray(0, HEAD_BYTES), bytes: () => Promise.resolve(bytes) };
+}
+
+async function fromPath(path: string, maxBytes: number, access: FileAccess, platform: Platform): Promise<ResolvedFile> {
+  if (path.length === 0) {
+    throw new ValidationError('loadFile needs a source; got an empty path', { issues: [{ path: 'source', message: 'empty' }] });
+  }
+  if (access.kind === 'restricted') {
+    if (!access.files) throw refused(path, "reading a file needs the 'engine:files' permission");
+    // The same answer whether the file is missing or outside: a plugin learns nothing about the host's disk.
+    const real = await platform.realPath(path);
+    const allowed = real !== undefined && (await isAllowedPath(real, access.allowed, platform));
+    if (!allowed) throw refused(path, 'it is not one of the files the host allows (engineOptions.allowedPaths / allowedDirectories), or it does not exist');
+  }
+  const file = await platform.openLocalFile(path);
+  checkSize(path, file.size, maxBytes);
+  const head = await file.readHead(HEAD_BYTES);
+  return { label: path, nameHint: path, size: file.size, head, localPath: file.realPath, bytes: () => file.read(maxBytes) };
+}
+
+async function isAllowedPath(real: string, allowed: readonly string[], platform: Platform): Promise<boolean> {
+  for (const entry of allowed) {
+    if (isUrlString(entry)) continue;
+    const allowedReal = await platform.realPath(entry);
+    if (allowedReal === undefined) continue;
+    if (real === allowedReal) return true;
+    const directory = allowedReal.endsWith('/') ? allowedReal : `${allowedReal}/`;
+    if (real.startsWith(directory)) return true;
+  }
+  return false;
+}
+
+async function fromUrl(text: string, options: LoadFileOptions, maxBytes: number, access: FileAccess): Promise<ResolvedFile> {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch (cause) {
+    throw new ValidationError(`cannot load ${text}: it is not a valid URL`, { issues: [{ path: 'source', message: 'invalid URL' }], cause });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ValidationError(
+      `cannot load ${text}: loadFile fetches only http: and https: URLs; pass a local file as a path, or its contents as a Blob or Uint8Array`,
+      { issues: [{ path: 'source', message: `unsupported scheme ${url.protocol}` }] },
+    );
+  }
+  const label = url.href;
+  if (access.kind === 'restricted') {
+    if (!access.files) throw refused(label, "fetching a file needs the 'engine:files' permission");
+    if (!access.allowed.some((entry) => isAllowedUrl(url, entry))) {
+      throw refused(label, 'it is not one of the URLs the host allows (engineOptions.allowedPaths / allowedDirectories)');
+    }
+  }
+  let response: Response;
+  try {
+    // Redirects are refused for restricted callers: the allowed URL must not lead elsewhere.
+    response = await fetch(url, { ...(options.signal ? { signal: options.signal } : {}), redirect: access.kind === 'restricted' ? 'error' : 'follow' });
+  } catch (cause) {
+    throw new ValidationError(`cannot load ${label}: the request failed (${messageOf(cause)}); check the URL and the network`, {
+      issues: [{ path: 'source', message: 'fetch failed' }],
+      cause,
+    });
+  }
+  if (!response.ok) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new ValidationError(`cannot load ${label}: the server answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}; check the URL`, {
+      issues: [{ path: 'source', message: `HTTP ${response.status}` }],
+    });
+  }
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (Number.isFinite(declared)) {
+    try {
+      checkSize(label, declared, maxBytes);
+    } catch (error) {
+      await response.body?.cancel().catch(() => undefined);
+      throw error;
+    }
+  }
+  const bytes = await readBounded(response, label, maxBytes);
+  return inMemory(label, options.name ?? url.pathname, bytes);
+}
+
+function isAllowedUrl(url: URL, entry: string): boolean {
+  if (!isUrlString(entry)) return false;
+  let allowed: URL;
+  try {
+    allowed = new URL(entry);
+  } catch {
+    return false;
+  }
+  if (url.origin !== allowed.origin) return false;
+  if (url.href === allowed.href) return true;
+  const directory = allowed.href.endsWith('/') ? allowed.href : `${allowed.href}/`;
+  return url.href.startsWith(directory);
+}
+
+/** The body, refused as soon as it passes `maxBytes` (a server may send more than it declared). */
+async function readBounded(response: Response, label: string, maxBytes: number): Promise<Uint8Array> {
+  const reader = response.body?.getReader();
+  if (!reader) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        checkSize(label, total, maxBytes);
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (error instanceof ValidationError) throw error;
+    throw new ValidationError(`cannot load ${label}: the download broke off after ${total} bytes (${messageOf(error)}); try again`, {
+      issues: [{ path: 'source', message: 'download failed' }],
+      cause: error,
+    });
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
+}
+
+function checkSize(label: string, size: number, maxBytes: number): void {
+  if (size <= maxBytes) return;
+  throw new ValidationError(`cannot load ${label}: it has ${size} bytes, more than options.maxBytes (${maxBytes}); raise maxBytes to load it`, {
+    issues: [{ path: 'source', message: 'too large' }],
+  });
+}
+
+function refused(label: string, why: string): ValidationError {
+  return new ValidationError(`Permission Error: cannot load ${label}: ${why}`, { issues: [{ path: 'source', message: 'not allowed' }] });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
