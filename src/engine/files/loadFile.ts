@@ -7,6 +7,7 @@
  * table of that name is untouched, and other connections never see a half-loaded table.
  */
 import { tableFromIPC, type Table } from 'apache-arrow';
+import { DataPrismError } from '../../errors/DataPrismError.js';
 import { ValidationError } from '../../errors/ValidationError.js';
 import type { BackendResult } from '../backend.js';
 import { quoteIdentifier, quoteLiteral } from '../sql.js';
@@ -58,13 +59,13 @@ export async function loadFileAtomically(
       issues: [{ path: 'tableName', message: 'exists' }],
     });
   }
-  options.signal?.throwIfAborted();
+  checkAborted(options, file.label);
   await run('BEGIN TRANSACTION');
   let committed = false;
   try {
     await createTableFromFile(ctx, file, format, temp, options);
     const rows = await countRows(ctx, temp, file.label, format);
-    options.signal?.throwIfAborted();
+    checkAborted(options, file.label);
     if (exists && mode === 'append') {
       await run(`INSERT INTO ${target} BY NAME SELECT * FROM ${quoteIdentifier(temp)}`);
       await run(`DROP TABLE ${quoteIdentifier(temp)}`);
@@ -82,6 +83,14 @@ export async function loadFileAtomically(
       await run(`DROP TABLE IF EXISTS ${quoteIdentifier(temp)}`).catch(() => undefined);
     }
   }
+}
+
+/** A ValidationError once `options.signal` is aborted (a DataPrismError reason is thrown as it is). */
+function checkAborted(options: LoadFileOptions, label: string): void {
+  const signal = options.signal;
+  if (!signal?.aborted) return;
+  if (signal.reason instanceof DataPrismError) throw signal.reason;
+  throw new ValidationError(`loading ${label} was aborted by options.signal; nothing was loaded`, { issues: [{ path: 'options.signal', message: 'aborted' }], cause: signal.reason });
 }
 
 async function tableExists(ctx: ReaderContext, tableName: string): Promise<boolean> {
