@@ -15,7 +15,13 @@
  *   open     --RELEASE [a call waits]-->      open      waiting -= 1; emits supervisor:start
  *                                                       (the freed slot passes to the oldest waiting call)
  *   open     --RELEASE-->                     open      inUse -= 1
- *   open     --START_PLUGIN-->                open      starts += 1 (an initialize hook may run)
+ *   open     --START_PLUGIN [a start slot is free]--> open
+ *                                                       starting += 1, starts += 1; emits supervisor:initialize
+ *                                                       (the oldest waiting start runs now)
+ *   open     --START_PLUGIN [every start slot is held]--> open
+ *                                                       startsWaiting += 1 (it waits, FIFO)
+ *   open     --STARTED [a start waits]-->     open      startsWaiting -= 1, starts += 1; emits supervisor:initialize
+ *   any      --STARTED-->                     (stays)   starting -= 1 (an initialize of the start sequence ended)
  *   open     --RESTART {plugin, cause} [not disposing]--> open
  *                                                       restarting[plugin] = cause, restarts += 1
  *   open     --RECOVER-->                     open      recovering += 1 (a failed call waits for its recovery)
@@ -24,6 +30,8 @@
  *   any      --DISPOSE_BEGIN {plugin}-->      (stays)   disposing[plugin] = true
  *   any      --DISPOSE_END {plugin}-->        (stays)   disposing[plugin] removed
  *   open     --SHUTDOWN-->                    stopping  emits supervisor:drop {count: waiting}, waiting = 0;
+ *                                                       emits supervisor:drop-starts {count: startsWaiting}
+ *                                                       (those plugins are not initialized), startsWaiting = 0;
  *                                                       emits supervisor:abandon {count: recovering}
  *                                                       (the calls in recovery are answered now),
  *                                                       recovering = 0; emits supervisor:cancel-restart
@@ -40,7 +48,13 @@
  * START_PLUGIN, RESTART and RECOVER have no transition outside `open`: the
  * facade asks `snapshot.can(...)` first and refuses the initialization or the
  * restart with a LifecycleError, or answers the call with its error instead of
- * recovering it, when the answer is no. RESTART is refused as well while the
+ * recovering it, when the answer is no.
+ *
+ * Start order: the facade's start sequence (initializeAll) asks START_PLUGIN for
+ * each plugin once its dependencies are initialized (that part is the pure graph
+ * walk of src/plugins/schedule.ts); the supervisor decides when it starts — at
+ * most maxConcurrency initialize hooks of the sequence at once, the others in
+ * FIFO order, and none after SHUTDOWN. RESTART is refused as well while the
  * plugin is being disposed. DISPOSE_BEGIN needs no permission: disposing is
  * always allowed.
  *
@@ -60,6 +74,7 @@
  *
  * Invariants (model-checked composed with plugin machines, see src/check/supervisorSystem.ts):
  * - inUse <= maxConcurrency, and waiting > 0 only while every slot is held;
+ *   the same for the start slots (starting, startsWaiting);
  * - the waiting calls are served first in, first out (each supervisor:start
  *   starts the oldest one; the facade holds their payloads in that order);
  * - after SHUTDOWN nothing new starts: no call gets a slot (every waiting and
@@ -94,6 +109,10 @@ export interface SupervisorMachineContext {
   waiting: number;
   /** Initializations the supervisor allowed. */
   starts: number;
+  /** Initialize hooks of the start sequence running now (start slots held). */
+  starting: number;
+  /** Plugins of the start sequence waiting for a start slot, in FIFO order (the facade holds them). */
+  startsWaiting: number;
   /** Restarts the supervisor allowed. */
   restarts: number;
   /** Calls dropped because shutdown had begun. */
@@ -110,6 +129,7 @@ export type SupervisorMachineEvent =
   | { type: 'CALL' }
   | { type: 'RELEASE' }
   | { type: 'START_PLUGIN' }
+  | { type: 'STARTED' }
   | { type: 'RESTART'; plugin: string; cause: RestartCause }
   | { type: 'RESTART_END'; plugin: string }
   | { type: 'RECOVER' }
@@ -123,6 +143,8 @@ export type SupervisorMachineEvent =
 export type SupervisorEmittedEvent =
   | { type: 'supervisor:start' }
   | { type: 'supervisor:drop'; count: number }
+  | { type: 'supervisor:initialize' }
+  | { type: 'supervisor:drop-starts'; count: number }
   | { type: 'supervisor:abandon'; count: number }
   | { type: 'supervisor:cancel-restart'; plugin: string }
   | { type: 'supervisor:stop-hooks' };
@@ -142,6 +164,7 @@ function without<T>(record: Readonly<Record<string, T>>, key: string): Readonly<
 // after it) frees its slot; a recovery, a restart or a disposal that ends is forgotten.
 const ANY_STATE = {
   RELEASE: { actions: 'freeSlot' },
+  STARTED: { actions: 'freeStartSlot' },
   RECOVERED: { guard: 'inRecovery', actions: 'leaveRecovery' },
   RESTART_END: { actions: 'endRestart' },
   DISPOSE_BEGIN: { actions: 'beginDispose' },
@@ -159,6 +182,8 @@ export const supervisorMachine = setup({
   guards: {
     slotFree: ({ context }) => context.inUse < context.maxConcurrency,
     callWaiting: ({ context }) => context.waiting > 0,
+    startSlotFree: ({ context }) => context.starting < context.maxConcurrency,
+    startWaiting: ({ context }) => context.startsWaiting > 0,
     inRecovery: ({ context }) => context.recovering > 0,
     notDisposing: ({ context, event }) => !(event.type === 'RESTART' && event.plugin in context.disposing),
   },
@@ -174,6 +199,16 @@ export const supervisorMachine = setup({
     dropCall: emit({ type: 'supervisor:drop' as const, count: 1 }),
     countDrop: assign(({ context }) => ({ dropped: context.dropped + 1 })),
     countStart: assign(({ context }) => ({ starts: context.starts + 1 })),
+    takeStartSlot: assign(({ context }) => ({ starting: context.starting + 1 })),
+    freeStartSlot: assign(({ context }) => ({ starting: context.starting - 1 })),
+    queueStart: assign(({ context }) => ({ startsWaiting: context.startsWaiting + 1 })),
+    dequeueStart: assign(({ context }) => ({ startsWaiting: context.startsWaiting - 1 })),
+    emitInitialize: emit({ type: 'supervisor:initialize' as const }),
+    /** Every waiting start is dropped at once: none of them may initialize any more. */
+    dropStarts: enqueueActions(({ context, enqueue }) => {
+      if (context.startsWaiting > 0) enqueue.emit({ type: 'supervisor:drop-starts', count: context.startsWaiting });
+      enqueue.assign({ startsWaiting: 0 });
+    }),
     beginRestart: assign(({ context, event }) =>
       event.type === 'RESTART' ? { restarts: context.restarts + 1, restarting: { ...context.restarting, [event.plugin]: event.cause } } : {},
     ),
@@ -200,6 +235,8 @@ export const supervisorMachine = setup({
     inUse: 0,
     waiting: 0,
     starts: 0,
+    starting: 0,
+    startsWaiting: 0,
     restarts: 0,
     dropped: 0,
     recovering: 0,
@@ -213,10 +250,11 @@ export const supervisorMachine = setup({
       on: {
         CALL: [{ guard: 'slotFree', actions: ['takeSlot', 'emitStart'] }, { actions: 'enqueue' }],
         RELEASE: [{ guard: 'callWaiting', actions: ['dequeue', 'emitStart'] }, { actions: 'freeSlot' }],
-        START_PLUGIN: { actions: 'countStart' },
+        START_PLUGIN: [{ guard: 'startSlotFree', actions: ['takeStartSlot', 'countStart', 'emitInitialize'] }, { actions: 'queueStart' }],
+        STARTED: [{ guard: 'startWaiting', actions: ['dequeueStart', 'countStart', 'emitInitialize'] }, { actions: 'freeStartSlot' }],
         RESTART: { guard: 'notDisposing', actions: 'beginRestart' },
         RECOVER: { actions: 'enterRecovery' },
-        SHUTDOWN: { target: 'stopping', actions: ['dropWaiting', 'forgetWaiting', 'abandonRecoveries', 'cancelRestarts', 'stopHooks'] },
+        SHUTDOWN: { target: 'stopping', actions: ['dropWaiting', 'forgetWaiting', 'dropStarts', 'abandonRecoveries', 'cancelRestarts', 'stopHooks'] },
       },
     },
     stopping: {

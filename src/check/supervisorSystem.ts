@@ -6,9 +6,13 @@
  *
  * What is modelled, exactly (the registry's moves are the environment; every
  * decision among them is the supervisor machine's, asked as the registry asks it):
- * - plugins start `loaded`; each is sent INITIALIZE once the supervisor allows
- *   START_PLUGIN (the machine refuses it after SHUTDOWN); its hooks (initialize,
- *   dispose) end when the environment says so;
+ * - plugins start `loaded`; the start sequence asks START_PLUGIN for each (once,
+ *   at any moment; refused after SHUTDOWN) and waits in a FIFO until a
+ *   `supervisor:initialize` gives it a start slot, then sends INITIALIZE; the
+ *   slot goes back (STARTED) once the plugin left `initializing`; a start still
+ *   waiting at SHUTDOWN is dropped (`supervisor:drop-starts`: the plugin is sent
+ *   FAIL, as the registry does); hooks (initialize, dispose) end when the
+ *   environment says so;
  * - the application issues `calls` calls, call k to plugin k mod N, at any
  *   moment: each is a CALL to the supervisor and waits in a FIFO until a
  *   `supervisor:start` gives it a slot, then an EXECUTE to its plugin (refused
@@ -37,7 +41,7 @@
  * A run ends when every call is answered and, with `shutdown`, the supervisor is
  * `stopped`. Properties: `no-error-status`, `slots-bounded` (never more slots in
  * use than maxConcurrency, and the supervisor's count matches the calls holding
- * one), `recoveries-accounted` (the supervisor's `recovering` counts exactly the
+ * one; the same for start slots and the initializes holding one), `recoveries-accounted` (the supervisor's `recovering` counts exactly the
  * calls waiting for their recovery, and `restarting` exactly the plugins whose
  * restart has not ended), `no-hook-after-shutdown` (no initialize and no
  * execution starts once SHUTDOWN was sent), `final-reachable` (from every state a run can still end:
@@ -110,6 +114,12 @@ interface SupState {
   recovering: boolean[];
   /** Per plugin, whether a restart the supervisor allowed has not ended yet. */
   restarting: boolean[];
+  /** Per plugin, whether the start sequence asked START_PLUGIN for it. */
+  startAsked: boolean[];
+  /** Per plugin, whether its initialize holds a start slot. */
+  starting: boolean[];
+  /** Plugins waiting for a start slot, oldest first. */
+  startFifo: number[];
   /** Calls waiting for a slot, oldest first. */
   fifo: number[];
   failures: number;
@@ -159,7 +169,7 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
   };
   const pState = (s: SupState, i: number) => valueKey(s.p[i]!.value);
   const svState = (s: SupState) => valueKey(s.sv.value);
-  const svCtx = (s: SupState) => s.sv.context as { inUse: number; waiting: number; recovering: number; restarting: Record<string, string> };
+  const svCtx = (s: SupState) => s.sv.context as { inUse: number; waiting: number; starting: number; startsWaiting: number; recovering: number; restarting: Record<string, string> };
   const pCtx = (s: SupState, i: number) => s.p[i]!.context as { executions: number; pending: string; restarting: boolean };
 
   /** A mutable successor: each move copies the state once, then applies its steps. */
@@ -176,6 +186,9 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
         holds: from.holds.slice(),
         recovering: from.recovering.slice(),
         restarting: from.restarting.slice(),
+        startAsked: from.startAsked.slice(),
+        starting: from.starting.slice(),
+        startFifo: from.startFifo.slice(),
         fifo: from.fifo.slice(),
         emitted: [],
       };
@@ -188,8 +201,13 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
       this.s.pm[i] = r.id;
       this.s.emitted.push(...r.emitted);
       this.changed = true;
-      // The registry's restart() ends once the plugin is initialized again, failed, or stopped.
       const v = pState(this.s, i);
+      // The start sequence gives its start slot back once the initialize ended.
+      if (this.s.starting[i] && v !== 'initializing' && v !== 'loaded') {
+        this.s.starting[i] = false;
+        this.toSupervisor({ type: 'STARTED' });
+      }
+      // The registry's restart() ends once the plugin is initialized again, failed, or stopped.
       if (this.s.restarting[i] && (v === 'initialized' || v === 'error' || r.snap.status !== 'active')) {
         this.s.restarting[i] = false;
         this.toSupervisor(ev({ type: 'RESTART_END', plugin: names[i]! }));
@@ -232,6 +250,12 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
           } else if (type === 'supervisor:drop') {
             // The drop's count is every waiting call (SHUTDOWN) or the one just queued (a CALL after it).
             for (const c of this.s.fifo.splice(0)) this.answer(c);
+          } else if (type === 'supervisor:initialize') {
+            const i = this.s.startFifo.shift()!;
+            this.s.starting[i] = true;
+            this.toPlugin(i, 'INITIALIZE', { type: 'INITIALIZE' });
+          } else if (type === 'supervisor:drop-starts') {
+            for (const i of this.s.startFifo.splice(0)) this.toPlugin(i, 'FAIL', ev({ type: 'FAIL', phase: 'initialize', error: hookError }));
           } else if (type === 'supervisor:abandon') {
             // Calls waiting for their recovery are answered now; a re-run already asked for is answered by its own run.
             const waiting: number[] = [];
@@ -277,6 +301,15 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
       }
     }
 
+    /** The start sequence asks a start slot for plugin `i`; false when the supervisor refuses it. */
+    requestStart(i: number): boolean {
+      this.s.startAsked[i] = true;
+      this.s.startFifo.push(i);
+      if (this.ask({ type: 'START_PLUGIN' })) return true;
+      this.s.startFifo.pop();
+      return false;
+    }
+
     /** Queues the call for a slot (a first run or a re-run). */
     request(c: number): void {
       this.s.calls[c] = Call.Queued;
@@ -303,6 +336,10 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
     const { inUse } = svCtx(next);
     if (inUse > max) out.push({ property: 'slots-bounded', message: `${inUse} slots in use, more than maxConcurrency ${max}` });
     else if (inUse !== slotsHeld(next)) out.push({ property: 'slots-bounded', message: `the supervisor counts ${inUse} slots in use, but ${slotsHeld(next)} calls hold one` });
+    const starting = svCtx(next).starting;
+    const holdingStart = next.starting.filter(Boolean).length;
+    if (starting > max) out.push({ property: 'slots-bounded', message: `${starting} start slots in use, more than maxConcurrency ${max}` });
+    else if (starting !== holdingStart) out.push({ property: 'slots-bounded', message: `the supervisor counts ${starting} start slots in use, but ${holdingStart} initializes hold one` });
     const { recovering, restarting } = svCtx(next);
     const waitingForRecovery = next.recovering.filter(Boolean).length;
     if (recovering !== waitingForRecovery) {
@@ -338,6 +375,9 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
         holds: Array.from({ length: callCount }, () => false),
         recovering: Array.from({ length: callCount }, () => false),
         restarting: names.map(() => false),
+        startAsked: names.map(() => false),
+        starting: names.map(() => false),
+        startFifo: [],
         fifo: [],
         failures: 0,
         restarts: 0,
@@ -351,20 +391,24 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
       let k = `${s.svm}`;
       for (let i = 0; i < n; i++) k += `|${s.pm[i]}`;
       for (let c = 0; c < callCount; c++) k += `|${s.calls[c]}${s.rerun[c] ? 'r' : ''}${s.holds[c] ? 'h' : ''}${s.recovering[c] ? 'v' : ''}`;
-      for (let i = 0; i < n; i++) if (s.restarting[i]) k += `|R${i}`;
+      for (let i = 0; i < n; i++) k += `|${s.restarting[i] ? 'R' : ''}${s.startAsked[i] ? 'A' : ''}${s.starting[i] ? 'S' : ''}`;
+      k += `|${s.startFifo.join(',')}`;
       return flatKey(`${k}|${s.fifo.join(',')}|${s.failures}${s.restarts}${s.shutdownSent ? 1 : 0}`);
     },
 
     isTerminal(s) {
-      if (s.sv.status !== 'active' || s.p.some((p) => p.status !== 'active')) return true;
+      // A plugin actor that is done (disposed) is not an end: the others still shut down.
+      if (s.sv.status === 'error' || s.p.some((p) => p.status === 'error')) return true;
       if (!s.calls.every((c) => c === Call.Answered)) return false;
+      // Every start asked for is answered: granted and ended, or dropped.
+      if (s.startFifo.length > 0 || s.starting.some(Boolean)) return false;
       return withShutdown ? svState(s) === 'stopped' : s.p.every((p, i) => Object.keys(p.children).every((id) => id === 'executor') && pCtx(s, i).executions === 0);
     },
 
     describe(s): Omit<TraceStep, 'event'> {
       const calls = s.calls.map((c, k) => `c${k}=${['idle', 'queued', 'running', 'recovering', 'restarting', 'answered'][c]}${s.rerun[k] ? '(re-run)' : ''}${s.holds[k] ? '(holds a slot)' : ''}`);
-      const { inUse, waiting, recovering } = svCtx(s);
-      const parts = [`supervisor=${svState(s)}(inUse ${inUse}, waiting ${waiting}, recovering ${recovering})`, ...names.map((name, i) => `${name}=${pState(s, i)}`), ...calls];
+      const { inUse, waiting, starting, startsWaiting, recovering } = svCtx(s);
+      const parts = [`supervisor=${svState(s)}(inUse ${inUse}, waiting ${waiting}, starting ${starting}, starts waiting ${startsWaiting}, recovering ${recovering})`, ...names.map((name, i) => `${name}=${pState(s, i)}`), ...calls];
       return { state: parts.join(' '), timeMs: 0, emitted: s.emitted, running: [] };
     },
 
@@ -383,12 +427,10 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
         break; // calls are issued in order: which one comes first does not matter, only when
       }
 
-      // The registry initializes loaded plugins when the supervisor allows it.
+      // The start sequence asks to initialize each loaded plugin; the supervisor says when.
       for (let i = 0; i < n; i++) {
-        if (pState(s, i) !== 'loaded') continue;
-        move(`init:${i}`, sendLabel(names[i]!, { type: 'INITIALIZE' }), (x) => {
-          if (x.ask({ type: 'START_PLUGIN' })) x.toPlugin(i, 'INITIALIZE', { type: 'INITIALIZE' });
-        });
+        if (pState(s, i) !== 'loaded' || s.startAsked[i]) continue;
+        move(`init:${i}`, sendLabel('supervisor', ev({ type: 'START_PLUGIN', plugin: names[i]! })), (x) => void x.requestStart(i));
       }
 
       // Hooks (initialize, dispose) end; a call whose plugin restarted is re-run once it is initialized again.

@@ -1,8 +1,9 @@
 /**
  * The registry's start and stop sequences: initialize every loaded plugin in
- * dependency order (independent ones in parallel up to `maxConcurrency`, each
- * start allowed by the supervisor, a failure skipping what depends on it), and
- * dispose every plugin dependents first. A disposal is announced to the
+ * dependency order (a plugin is ready once its dependencies are initialized; the
+ * supervisor decides when a ready one starts: at most `maxConcurrency` at once,
+ * FIFO, none after SHUTDOWN; a failure skips what depends on it), and dispose
+ * every plugin dependents first. A disposal is announced to the
  * supervisor (no restart may begin meanwhile) and asked again while a restart
  * keeps the plugin from reaching `disposed`.
  */
@@ -26,7 +27,7 @@ const MAX_DISPOSE_REQUESTS = 8;
 export interface LifecycleSource {
   index: PluginIndex;
   supervisor(): Supervisor;
-  /** At most this many hooks of one sequence run at once. */
+  /** At most this many dispose hooks of the stop sequence run at once. */
   concurrency(): number;
   /** Takes a disposed plugin out of the registry (its actor stopped). */
   remove(entry: Entry): void;
@@ -48,30 +49,36 @@ export async function initializeLoaded(source: LifecycleSource): Promise<Initial
   const outcome = await runInDependencyOrder({
     nodes: candidates,
     prerequisitesOf: (name) => index.dependencyNames(name),
-    concurrency: source.concurrency(),
+    // Every ready plugin asks at once: the supervisor's start slots bound how many initialize.
+    concurrency: Number.POSITIVE_INFINITY,
     run: async (name) => {
-      const entry = index.get(name);
-      if (!entry) return new PluginError(`plugin '${name}' was unregistered during initializeAll()`, { plugin: name, phase: 'initialize' });
-      // Checked when its turn comes: by then every dependency in this run has finished.
-      const problem = unsatisfiable(index, name, candidates);
-      if (problem) {
-        failed(name, problem);
-        return problem;
-      }
-      if (!source.supervisor().allowsStart()) {
+      const supervisor = source.supervisor();
+      if (!(await startSlot(supervisor))) {
         const refused = shutdownRefusal(name, 'initialize');
         failed(name, refused);
         return refused;
       }
-      entry.actor.send({ type: 'INITIALIZE' });
-      const snapshot = await waitForState(entry.actor, (s) => s.value !== 'initializing' && s.value !== 'loaded');
-      if (isRunning(pluginStateName(snapshot.value))) {
-        report.initialized.push(name);
-        return undefined;
+      try {
+        const entry = index.get(name);
+        if (!entry) return new PluginError(`plugin '${name}' was unregistered during initializeAll()`, { plugin: name, phase: 'initialize' });
+        // Checked when its turn comes: by then every dependency in this run has finished.
+        const problem = unsatisfiable(index, name, candidates);
+        if (problem) {
+          failed(name, problem);
+          return problem;
+        }
+        entry.actor.send({ type: 'INITIALIZE' });
+        const snapshot = await waitForState(entry.actor, (s) => s.value !== 'initializing' && s.value !== 'loaded');
+        if (isRunning(pluginStateName(snapshot.value))) {
+          report.initialized.push(name);
+          return undefined;
+        }
+        const error = toError(snapshot.context.lastError);
+        report.failed.push({ name, error });
+        return error;
+      } finally {
+        supervisor.startEnded();
       }
-      const error = toError(snapshot.context.lastError);
-      report.failed.push({ name, error });
-      return error;
     },
     skip: (name, because) => {
       const cause = report.failed.find((f) => f.name === because)?.error;
@@ -95,6 +102,11 @@ export async function initializeLoaded(source: LifecycleSource): Promise<Initial
     );
   }
   return report;
+}
+
+/** Resolves true once the supervisor grants a start slot, false when it never will (SHUTDOWN came first). */
+function startSlot(supervisor: Supervisor): Promise<boolean> {
+  return new Promise((resolve) => supervisor.requestStart({ start: () => resolve(true), drop: () => resolve(false) }));
 }
 
 /** Why `name` can never initialize now (a missing, mismatched or failed dependency), or undefined. */

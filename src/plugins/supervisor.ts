@@ -71,6 +71,7 @@ class Fifo<T> {
 export class Supervisor {
   readonly actor: SupervisorActor;
   private readonly waiting = new Fifo<SlotRequest>();
+  private readonly startsWaiting = new Fifo<SlotRequest>();
   private readonly recovering = new Set<RecoveringCall>();
 
   constructor(
@@ -83,6 +84,10 @@ export class Supervisor {
     this.actor.on('supervisor:start', () => this.waiting.shift()?.start());
     this.actor.on('supervisor:drop', ({ count }) => {
       for (let i = 0; i < count; i++) this.waiting.shift()?.drop();
+    });
+    this.actor.on('supervisor:initialize', () => this.startsWaiting.shift()?.start());
+    this.actor.on('supervisor:drop-starts', ({ count }) => {
+      for (let i = 0; i < count; i++) this.startsWaiting.shift()?.drop();
     });
     this.actor.on('supervisor:abandon', () => {
       const abandoned = [...this.recovering];
@@ -109,9 +114,25 @@ export class Supervisor {
     this.actor.send({ type: 'RELEASE' });
   }
 
-  /** Whether an initialize may start now (only before SHUTDOWN); counts it when it may. */
-  allowsStart(): boolean {
-    return this.ask({ type: 'START_PLUGIN' });
+  /**
+   * Asks for a start slot for an initialize of the start sequence: `request.start`
+   * runs when one is granted (at once if one is free; at most maxConcurrency
+   * initialize hooks run at once, the others wait in FIFO order), `request.drop`
+   * when it never will be (SHUTDOWN came first). The caller must `startEnded()`
+   * once the initialize ended.
+   */
+  requestStart(request: SlotRequest): void {
+    if (!this.actor.getSnapshot().can({ type: 'START_PLUGIN' })) {
+      request.drop();
+      return;
+    }
+    this.startsWaiting.push(request);
+    this.actor.send({ type: 'START_PLUGIN' });
+  }
+
+  /** An initialize that `requestStart` granted ended; the oldest waiting start gets the slot. */
+  startEnded(): void {
+    this.actor.send({ type: 'STARTED' });
   }
 
   /** Whether a restart of `plugin` may begin now (before SHUTDOWN, and not while it is disposed); records it when it may. */

@@ -76,6 +76,22 @@ describe('checkSupervisor', () => {
     expect(violation.message).toMatch(/counts 1 calls in recovery, but 0 wait for one/);
   });
 
+  it('a supervisor that keeps the starts waiting at SHUTDOWN is caught: they would wait forever', async () => {
+    const { supervisorMachine } = await import('../../machines/supervisor.machine.js');
+    const broken = supervisorMachine.provide({ actions: { dropStarts: () => undefined } });
+    const result = checkSupervisor({ plugins: 2, maxConcurrency: 1, calls: 1, failures: 0, restarts: 0, supervisorMachine: broken });
+    const stuck = result.violations.find((v) => v.property === 'final-reachable')!;
+    expect(stuck.trace.at(-1)!.state).toMatch(/supervisor=stopped.*starts waiting 1/);
+  });
+
+  it('a supervisor that starts more initializes than it has slots is caught', async () => {
+    const { supervisorMachine } = await import('../../machines/supervisor.machine.js');
+    const broken = supervisorMachine.provide({ guards: { startSlotFree: () => true } });
+    const result = checkSupervisor({ plugins: 2, maxConcurrency: 1, calls: 1, failures: 0, restarts: 0, shutdown: false, supervisorMachine: broken });
+    const violation = result.violations.find((v) => v.property === 'slots-bounded')!;
+    expect(violation.message).toMatch(/2 start slots in use, more than maxConcurrency 1/);
+  });
+
   it('rejects options out of range', () => {
     expect(() => checkSupervisor({ maxConcurrency: 0 })).toThrow(/maxConcurrency must be an integer ≥ 1/);
   });

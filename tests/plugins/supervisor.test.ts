@@ -129,6 +129,40 @@ describe('restarts', () => {
   });
 });
 
+describe('start order', () => {
+  it('initializeAll runs at most maxConcurrency initialize hooks at once, the others in FIFO order; shutdown drops the waiting ones', async () => {
+    const { registry } = supervised({ maxConcurrency: 2 });
+    const started: string[] = [];
+    const finish = new Map<string, () => void>();
+    for (const name of ['a', 'b', 'c', 'd', 'e']) {
+      await registry.register(
+        testPlugin(name, {
+          initialize: () =>
+            new Promise<void>((resolve) => {
+              started.push(name);
+              finish.set(name, resolve);
+            }),
+        }),
+      );
+    }
+    const initializing = registry.initializeAll({ onFailure: 'report' });
+    await vi.waitFor(() => expect(started).toEqual(['a', 'b']));
+    // A freed start slot goes to the oldest waiting plugin.
+    finish.get('b')!();
+    await vi.waitFor(() => expect(started).toEqual(['a', 'b', 'c']));
+    const shutdown = registry.shutdownAll();
+    finish.get('a')!();
+    finish.get('c')!();
+    const report = await initializing;
+    // d and e were waiting for a start slot at SHUTDOWN: refused, never started.
+    expect(started).toEqual(['a', 'b', 'c']);
+    expect(report.failed.map((f) => f.name).sort()).toEqual(['d', 'e']);
+    for (const failure of report.failed) expect(failure.error).toBeInstanceOf(LifecycleError);
+    await shutdown;
+    expect(registry.list()).toEqual([]);
+  });
+});
+
 describe('shutdown', () => {
   it('a hanging initialize is not restarted after shutdown, and shutdown ends within one hook budget', async () => {
     vi.useFakeTimers();
