@@ -54,8 +54,18 @@ export class BlockingBackend implements DuckDBBackend {
   runQuery(conn: number, sql: string): Promise<Uint8Array> {
     return Promise.resolve(this.bindings().runQuery(conn, sql));
   }
-  startPending(conn: number, sql: string): Promise<Uint8Array | null> {
-    return Promise.resolve(this.bindings().startPendingQuery(conn, sql, false));
+  startPending(conn: number, sql: string): Promise<Uint8Array[] | null> {
+    const db = this.bindings();
+    const header = db.startPendingQuery(conn, sql, false);
+    if (header === null) return Promise.resolve(null);
+    // Done within the first slice: the batches are already computed, fetch them in this turn.
+    const parts = [header];
+    for (;;) {
+      const chunk = db.fetchQueryResults(conn);
+      if (chunk === null) continue;
+      if (chunk.length === 0) return Promise.resolve(parts);
+      parts.push(chunk);
+    }
   }
   pollPending(conn: number): Promise<Uint8Array | null> {
     return Promise.resolve(this.bindings().pollPendingQuery(conn));

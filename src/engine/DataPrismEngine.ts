@@ -418,10 +418,13 @@ export class DataPrismEngine {
         await backend.closePrepared(conn, statement).catch(() => undefined);
       }
     }
-    // Without a time budget there is nothing to cancel: one call (one worker round
-    // trip) is cheapest. The pending path costs two more but can be cancelled.
+    // Without a time budget there is nothing to cancel: one call is cheapest. The
+    // pending path can be cancelled between slices; a statement done within its
+    // first slice comes back whole from startPending (one worker round trip too).
     if (oneShot || this.options.timeoutMs === undefined) return [await backend.runQuery(conn, sql)];
-    let header = await backend.startPending(conn, sql);
+    const finished = await backend.startPending(conn, sql);
+    if (finished) return finished;
+    let header: BackendResult | null = null;
     while (header === null) {
       if (cancellation.cancelled) throw new EngineError('cancelled');
       // In blocking mode this is the only moment timers (the deadline) can fire.

@@ -8,11 +8,16 @@
  * bootstrap also routes the worker's console output (duckdb-wasm logs every
  * failed statement there) to the engine's logger instead of stdout.
  *
+ * After duckdb-wasm's script, the bootstrap installs pendingBatch.ts's handler,
+ * so a cancellable statement that finishes in its first slice costs one round
+ * trip (`startPendingBatch`).
+ *
  * The worker is referenced only while the engine has work in flight (`ref` /
  * `unref`), so an engine that is never closed does not keep the process alive,
  * while a pending query does.
  */
 import { Worker } from 'node:worker_threads';
+import { PENDING_BATCH_REQUEST, PENDING_BATCH_WORKER_SCRIPT, isPendingBatchMessage, readPendingBatch, type PendingBatchResult } from './pendingBatch.js';
 
 const BOOTSTRAP = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -26,6 +31,7 @@ parentPort.on('message', (data) => {
   if (handler) handler({ data });
 });
 require(workerData.script);
+${PENDING_BATCH_WORKER_SCRIPT}
 `;
 
 type Listener = (event: unknown) => void;
@@ -41,6 +47,9 @@ export class NodeWorkerAdapter {
   private readonly listeners = new Map<string, Set<Listener>>();
   private exited = false;
   private terminating = false;
+  /** Pending-batch requests in flight, by their (negative) id. */
+  private readonly batches = new Map<number, { resolve: (result: PendingBatchResult) => void; reject: (error: Error) => void }>();
+  private nextBatchId = -1;
 
   /**
    * Starts `script` (an absolute path of a duckdb-node worker bundle) in a worker thread.
@@ -62,6 +71,10 @@ export class NodeWorkerAdapter {
         this.hooks.onLog?.({ level: line.__dataprismLog, text: line.text });
         return;
       }
+      if (isPendingBatchMessage(data)) {
+        this.settleBatch(data.__dataprismPendingBatch, data.replies);
+        return;
+      }
       this.dispatch('message', { data });
     });
     this.worker.on('error', (error: Error) => {
@@ -70,6 +83,9 @@ export class NodeWorkerAdapter {
     });
     this.worker.on('exit', (code: number) => {
       this.exited = true;
+      const gone = new Error(`the DuckDB worker exited (exit code ${code})`);
+      for (const batch of this.batches.values()) batch.reject(gone);
+      this.batches.clear();
       this.dispatch('close', {});
       if (!this.terminating) this.hooks.onExit?.(new Error(`the DuckDB worker exited unexpectedly (exit code ${code})`));
     });
@@ -83,6 +99,20 @@ export class NodeWorkerAdapter {
   /** Web Worker API: posts a message, transferring `transfer`. */
   postMessage(message: unknown, transfer?: ArrayBuffer[]): void {
     this.worker.postMessage(message, transfer as never);
+  }
+
+  /**
+   * Starts `sql` as a pending query on `conn` and, if it finished within its first
+   * slice, fetches its result in the same round trip (see pendingBatch.ts). Queued
+   * behind every message posted before it, like any AsyncDuckDB request.
+   */
+  startPendingBatch(conn: number, sql: string): Promise<PendingBatchResult> {
+    if (this.exited) return Promise.reject(new Error('the DuckDB worker has exited'));
+    const id = this.nextBatchId--;
+    return new Promise<PendingBatchResult>((resolve, reject) => {
+      this.batches.set(id, { resolve, reject });
+      this.worker.postMessage({ type: PENDING_BATCH_REQUEST, id, conn, sql });
+    });
   }
 
   /** Web Worker API: `message`, `error` and `close` are supported. */
@@ -117,6 +147,17 @@ export class NodeWorkerAdapter {
     if (this.exited) return;
     this.terminating = true;
     await this.worker.terminate();
+  }
+
+  private settleBatch(id: number, replies: Parameters<typeof readPendingBatch>[0]): void {
+    const batch = this.batches.get(id);
+    if (!batch) return;
+    this.batches.delete(id);
+    try {
+      batch.resolve(readPendingBatch(replies));
+    } catch (error) {
+      batch.reject(error as Error);
+    }
   }
 
   private dispatch(type: string, event: unknown): void {

@@ -13,6 +13,7 @@ import { EngineError } from '../errors/EngineError.js';
 import { TimeoutError } from '../errors/TimeoutError.js';
 import { withTimeout } from '../util/withTimeout.js';
 import type { CsvInsertOptions, DuckDBBackend, InsertOptions } from './backend.js';
+import type { PendingBatchResult } from './pendingBatch.js';
 
 /** A started worker running duckdb-wasm's worker script, as the platform made it. */
 export interface DuckDBWorker {
@@ -24,6 +25,12 @@ export interface DuckDBWorker {
   unref(): void;
   /** Ends the worker; resolves once it is gone. */
   terminate(): Promise<void>;
+  /**
+   * Starts a pending query and collects its result in the same round trip when it
+   * finishes within the first slice (pendingBatch.ts). Absent where the worker runs
+   * duckdb-wasm's script alone (a browser): then the requests are pipelined.
+   */
+  startPendingBatch?(conn: number, sql: string): Promise<PendingBatchResult>;
 }
 
 export interface WorkerBackendOptions {
@@ -125,8 +132,28 @@ export class WorkerBackend implements DuckDBBackend {
   runQuery(conn: number, sql: string): Promise<Uint8Array> {
     return this.guard(this.db.runQuery(conn, sql));
   }
-  startPending(conn: number, sql: string): Promise<Uint8Array | null> {
-    return this.guard(this.db.startPendingQuery(conn, sql, false));
+  async startPending(conn: number, sql: string): Promise<Uint8Array[] | null> {
+    const batch = await (this.worker.startPendingBatch ? this.guard(this.worker.startPendingBatch(conn, sql)) : this.pipelinedStart(conn, sql));
+    if (!batch) return null;
+    if (batch.complete) return batch.parts;
+    for (;;) {
+      const chunk = await this.fetchResults(conn);
+      if (chunk === null) continue;
+      if (chunk.length === 0) return batch.parts;
+      batch.parts.push(chunk);
+    }
+  }
+  /** Without the worker's batch handler: the start and a first fetch sent back to back (saves one wait, not the messages). */
+  private async pipelinedStart(conn: number, sql: string): Promise<PendingBatchResult> {
+    const started = this.guard(this.db.startPendingQuery(conn, sql, false));
+    // Answered empty when the statement is still running or failed: the worker runs it after the start.
+    const first = this.guard(this.db.fetchQueryResults(conn));
+    first.catch(() => undefined);
+    const header = await started;
+    const chunk = await first;
+    if (header === null) return null;
+    if (chunk === null) return { parts: [header], complete: false };
+    return chunk.length === 0 ? { parts: [header], complete: true } : { parts: [header, chunk], complete: false };
   }
   pollPending(conn: number): Promise<Uint8Array | null> {
     return this.guard(this.db.pollPendingQuery(conn));

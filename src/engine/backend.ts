@@ -48,8 +48,12 @@ export interface DuckDBBackend {
   disconnect(conn: number): Promise<void>;
   /** Runs a statement to completion; returns the whole result as an Arrow IPC file. Not cancellable. */
   runQuery(conn: number, sql: string): Promise<BackendResult>;
-  /** Starts a cancellable statement; returns the result's schema (IPC stream header) once done, or null while running. */
-  startPending(conn: number, sql: string): Promise<BackendResult | null>;
+  /**
+   * Starts a cancellable statement and runs its first slice (about 100 ms). If it
+   * finished, resolves with its whole result: the IPC stream header and every
+   * batch (or one Table); null while it runs on (then pollPending, fetchResults).
+   */
+  startPending(conn: number, sql: string): Promise<BackendResult[] | null>;
   /** Runs the pending statement a while longer (about 100 ms); header or null as above. */
   pollPending(conn: number): Promise<BackendResult | null>;
   /** Cancels the pending statement of `conn`. */

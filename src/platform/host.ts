@@ -51,6 +51,7 @@ export const platform: Platform = {
           ref: () => adapter.ref(),
           unref: () => adapter.unref(),
           terminate: () => adapter.terminateAndWait(),
+          startPendingBatch: (conn, sql) => adapter.startPendingBatch(conn, sql),
         };
       },
     });

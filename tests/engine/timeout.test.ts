@@ -32,6 +32,54 @@ describe.each(ENGINE_BACKENDS)('timeouts ($label)', ({ options: backend }) => {
   });
 });
 
+// With timeoutMs a statement takes the cancellable path (worker: one round trip when it
+// finishes in its first slice); its answers must be the plain path's, value for value.
+describe.each(ENGINE_BACKENDS)('the cancellable path answers what the plain one does ($label)', ({ options: backend }) => {
+  let plain: DataPrismEngine;
+  let timed: DataPrismEngine;
+  beforeAll(async () => {
+    [plain, timed] = await Promise.all([createEngine({ ...backend }), createEngine({ ...backend, timeoutMs: 30_000, maxConcurrency: 4 })]);
+  });
+  afterAll(async () => {
+    await Promise.all([plain?.close(), timed?.close()]);
+  });
+
+  it.each([
+    // Many batches (DuckDB's chunks hold 2048 rows), mixed types and NULLs.
+    [
+      'a 10k-row result of many chunks',
+      "SELECT range AS i, range * 0.5 AS d, 'v' || range AS s, CASE WHEN range % 3 = 0 THEN NULL ELSE range END AS n, TIMESTAMP '2024-01-01' + INTERVAL (range) SECOND AS t FROM range(10000)",
+    ],
+    ['an empty result', 'SELECT 1 AS a WHERE false'],
+    ['an ENUM column (streamed results drop dictionaries)', "SELECT 'b'::ENUM('a', 'b') AS e FROM range(3)"],
+    ['a GROUP BY over 300k rows', 'SELECT range % 7 AS k, count(*) AS c, sum(range) AS s FROM range(300000) GROUP BY k ORDER BY k'],
+  ])('%s', async (_, sql) => {
+    const expected = await plain.query(sql);
+    const got = await timed.query(sql);
+    expect(got.data).toEqual(expected.data);
+    expect(got.columns).toEqual(expected.columns);
+    expect((await timed.queryArrow(sql)).numRows).toBe(expected.data.length);
+  });
+
+  it('reports a failing statement with the same error', async () => {
+    const expected = await plain.query('SELECT nope FROM range(3)').catch((e: unknown) => e);
+    const got = await timed.query('SELECT nope FROM range(3)').catch((e: unknown) => e);
+    expect(got).toBeInstanceOf((expected as Error).constructor);
+    expect((got as Error).message).toBe((expected as Error).message);
+    expect((await timed.query('SELECT 2 AS two')).data).toEqual([{ two: 2 }]);
+  });
+
+  it('runs every statement of a script and answers the last', async () => {
+    const got = await timed.query('CREATE TEMP TABLE script_t AS SELECT 5 AS a; SELECT a + 1 AS b FROM script_t');
+    expect(got.data).toEqual([{ b: 6 }]);
+  });
+
+  it('gives each of many concurrent statements its own result', async () => {
+    const results = await Promise.all(Array.from({ length: 24 }, (_, i) => timed.query<{ i: number }>(`SELECT ${i} AS i FROM range(${1 + (i % 3) * 3000}) LIMIT 1`)));
+    expect(results.map((r) => r.data[0]?.i)).toEqual(Array.from({ length: 24 }, (_, i) => i));
+  });
+});
+
 describe('concurrency (worker mode)', () => {
   let engine: DataPrismEngine;
   const finished: string[] = [];

@@ -115,7 +115,7 @@ export class NativeBackend implements DuckDBBackend {
     return this.read(this.connection(conn), sql);
   }
 
-  async startPending(conn: number, sql: string): Promise<BackendResult | null> {
+  async startPending(conn: number, sql: string): Promise<BackendResult[] | null> {
     const connection = this.connection(conn);
     const running: Running = { done: this.read(connection, sql), settled: undefined };
     running.done.then(
@@ -123,7 +123,8 @@ export class NativeBackend implements DuckDBBackend {
       (error: unknown) => (running.settled = error instanceof Error ? error : new Error(String(error))),
     );
     this.running.set(conn, running);
-    return this.pollPending(conn);
+    const table = await this.pollPending(conn);
+    return table === null ? null : [table];
   }
 
   async pollPending(conn: number): Promise<BackendResult | null> {
