@@ -33,7 +33,7 @@ import {
 import type { BackendResult, DuckDBBackend } from './backend.js';
 import { columnsOf, tableToRows } from './convert.js';
 import { shortSql, toQueryError } from './duckdbErrors.js';
-import { columnsToTable, rowsToTable } from './ingest.js';
+import { columnsToTable, rowsToColumns, rowsToTable, type RowColumns } from './ingest.js';
 import { quoteIdentifier, quoteLiteral } from './sql.js';
 import { summarySql, readSummary } from './summary.js';
 import { formatOf, loadFileAtomically } from './files/loadFile.js';
@@ -472,7 +472,7 @@ export class DataPrismEngine {
   private async load(data: LoadDataInput, tableName: string, options: LoadDataOptions = {}): Promise<LoadDataResult> {
     this.assertReady('loadData');
     const mode = loadMode('loadData', tableName, options);
-    const source = toSource(data);
+    const source = toSource(data, this.backend?.insertColumns !== undefined);
     const rowCount = await this.limiter.run(async () => {
       const lease = await this.lease();
       try {
@@ -559,7 +559,7 @@ export class DataPrismEngine {
   private async insert(
     backend: DuckDBBackend,
     conn: number,
-    source: { ipc: Uint8Array; rows: number } | { csv: string },
+    source: LoadSource,
     tableName: string,
     mode: 'create' | 'replace' | 'append',
   ): Promise<number> {
@@ -576,6 +576,11 @@ export class DataPrismEngine {
       if ('ipc' in source) {
         await backend.insertArrowIPC(conn, source.ipc, { name: tableName, create });
         return source.rows;
+      }
+      if ('columns' in source) {
+        if (!backend.insertColumns) throw new EngineError('this backend cannot insert columns');
+        await backend.insertColumns(conn, source.columns, { name: tableName, create });
+        return source.columns.rowCount;
       }
       const before = create ? 0 : await this.countRows(backend, conn, tableName);
       const file = `${HOST_FILES_DIRECTORY}load_${Date.now().toString(36)}_${++tempCounter}.csv`;
@@ -913,10 +918,14 @@ function encodeParams(params: readonly QueryParam[]): unknown[] {
   });
 }
 
-function toSource(data: LoadDataInput): { ipc: Uint8Array; rows: number } | { csv: string } {
+/** What `loadData` hands a backend: Arrow IPC, row objects' typed columns (a backend that takes them), or CSV text. */
+type LoadSource = { ipc: Uint8Array; rows: number } | { columns: RowColumns } | { csv: string };
+
+function toSource(data: LoadDataInput, columnar: boolean): LoadSource {
   if (typeof data === 'string') return { csv: data };
   if (data instanceof Table) return { ipc: tableToIPCStream(data), rows: data.numRows };
   if (Array.isArray(data)) {
+    if (columnar) return { columns: rowsToColumns(data as readonly Record<string, unknown>[]) };
     const table = rowsToTable(data as readonly Record<string, unknown>[]);
     return { ipc: tableToIPCStream(table), rows: table.numRows };
   }

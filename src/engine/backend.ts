@@ -6,6 +6,7 @@
  * reaches the engine (instances from two module copies do not mix).
  */
 import type { Table } from 'apache-arrow';
+import type { RowColumns } from './ingest.js';
 import type { EngineMode } from './types.js';
 
 /**
@@ -68,6 +69,12 @@ export interface DuckDBBackend {
   closePrepared(conn: number, statement: number): Promise<void>;
   /** Inserts an Arrow IPC stream. The buffer may be transferred (unusable afterwards). */
   insertArrowIPC(conn: number, ipc: Uint8Array, options: InsertOptions): Promise<void>;
+  /**
+   * Inserts row objects already split into typed columns (ingest.ts), where the
+   * backend loads those faster than Arrow IPC (native). Optional: without it the
+   * engine builds Arrow IPC from the columns.
+   */
+  insertColumns?(conn: number, columns: RowColumns, options: InsertOptions): Promise<void>;
   /** Inserts a registered CSV file. */
   insertCSV(conn: number, fileName: string, options: CsvInsertOptions): Promise<void>;
   /** Registers `text` as a virtual file. */

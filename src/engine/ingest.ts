@@ -50,16 +50,37 @@ import { ValidationError } from '../errors/ValidationError.js';
 const TWO_32 = 4294967296;
 const encoder = new TextEncoder();
 
-type Kind = 'int32' | 'int64' | 'float' | 'string' | 'bool' | 'date' | 'binary' | 'null';
+/** A column's inferred kind: one row of the table above. */
+export type ColumnKind = 'int32' | 'int64' | 'float' | 'string' | 'bool' | 'date' | 'binary' | 'null';
+type Kind = ColumnKind;
 
-/** Row objects → Arrow Table. Columns are the union of the rows' keys, in first-seen order. */
-export function rowsToTable(rows: readonly Record<string, unknown>[]): Table {
+/** Row objects split into one JS array per column, each with its inferred kind. */
+export interface RowColumns {
+  readonly names: readonly string[];
+  readonly columns: readonly unknown[][];
+  readonly kinds: readonly ColumnKind[];
+  readonly rowCount: number;
+}
+
+/**
+ * Row objects → columns and their kinds (what `rowsToTable` builds vectors from;
+ * the native backend appends them as they are). Columns are the union of the
+ * rows' keys, in first-seen order; the same ValidationErrors as `rowsToTable`.
+ */
+export function rowsToColumns(rows: readonly Record<string, unknown>[]): RowColumns {
   if (rows.length === 0) throw emptyError();
   const names = columnNames(rows);
   const columns = extractColumns(rows, names);
+  const kinds = names.map((name, c) => inferKind(name, columns[c]!));
+  return { names, columns, kinds, rowCount: rows.length };
+}
+
+/** Row objects → Arrow Table. Columns are the union of the rows' keys, in first-seen order. */
+export function rowsToTable(rows: readonly Record<string, unknown>[]): Table {
+  const { names, columns, kinds } = rowsToColumns(rows);
   const vectors = columnMap();
   names.forEach((name, c) => {
-    vectors[name] = columnToVector(name, columns[c]!);
+    vectors[name] = vectorOfKind(kinds[c]!, columns[c]!);
   });
   return new Table(vectors);
 }
@@ -207,7 +228,10 @@ function typedArrayVector(column: ArrayLike<unknown>): Vector | undefined {
 
 /** Infers the column's kind and builds its vector. */
 export function columnToVector(name: string, values: ArrayLike<unknown>): Vector {
-  const kind = inferKind(name, values);
+  return vectorOfKind(inferKind(name, values), values);
+}
+
+function vectorOfKind(kind: Kind, values: ArrayLike<unknown>): Vector {
   switch (kind) {
     case 'int32':
       return numericVector(values, new Int32(), Int32Array);

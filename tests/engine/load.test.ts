@@ -41,6 +41,39 @@ describe.each(ENGINE_BACKENDS)('loadData ($label)', ({ options: backend }) => {
     expect(data[3]!.at).toEqual(new Date(Date.UTC(2024, 0, 2, 3)));
   });
 
+  // Native appends row objects a 2048-row chunk at a time: rows on both sides of a
+  // chunk boundary, nulls and undefined, every kind, must land as on the wasm backends.
+  it('loads row objects across many chunks with every kind and nulls', async () => {
+    const n = 5000;
+    const start = Date.UTC(2024, 0, 1);
+    const rows = Array.from({ length: n }, (_, i) => ({
+      i,
+      big: i % 5 === 0 ? null : BigInt(i) * 1_000_000_000_000n,
+      s: i % 7 === 0 ? undefined : `ü-${i}`,
+      ts: i % 11 === 0 ? null : new Date(start + i * 1001),
+      none: null,
+      f: i % 3 === 0 ? null : i / 4,
+      b: i % 13 === 0 ? null : i % 2 === 0,
+      raw: i % 17 === 0 ? null : new Uint8Array([i & 255, 0, 7]),
+    }));
+    const result = await engine.loadData(rows, 'chunks_t');
+    expect(result.rowCount).toBe(n);
+    expect(result.columns.map((c) => c.type)).toEqual(['INTEGER', 'BIGINT', 'VARCHAR', 'TIMESTAMP', 'VARCHAR', 'DOUBLE', 'BOOLEAN', 'BLOB']);
+    const counts = await engine.query(
+      'SELECT count(big) AS big, count(s) AS s, count(ts) AS ts, count(none) AS none, count(f) AS f, count(b) AS b, count(raw) AS raw FROM chunks_t',
+    );
+    const nonNull = (every: number) => n - Math.ceil(n / every);
+    expect(counts.data[0]).toEqual({ big: nonNull(5), s: nonNull(7), ts: nonNull(11), none: 0, f: nonNull(3), b: nonNull(13), raw: nonNull(17) });
+    const picked = [0, 1, 2047, 2048, 2049, 4095, 4096, 4999];
+    const { data } = await engine.query(`SELECT * FROM chunks_t WHERE i IN (${picked.join(', ')}) ORDER BY i`);
+    expect(data).toEqual(
+      picked.map((i) => {
+        const r = rows[i]!;
+        return { ...r, big: r.big === null ? null : Number(r.big), s: r.s ?? null };
+      }),
+    );
+  });
+
   it('loads column arrays, typed arrays and many distinct strings', async () => {
     const n = 5000;
     const ids = new Int32Array(n).map((_, i) => i);

@@ -12,14 +12,16 @@
  * - there is no virtual file system: text the host registers (CSV for loadData)
  *   is written to a private temporary directory, the only one DuckDB may read.
  */
-import type { DuckDBConnection, DuckDBInstance, DuckDBMaterializedResult, DuckDBPreparedStatement, DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBConnection, DuckDBInstance, DuckDBMaterializedResult, DuckDBPreparedStatement, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { tableFromIPC, type Table } from 'apache-arrow';
 import { EngineError } from '../../errors/EngineError.js';
 import type { Logger } from '../../events/types.js';
 import type { BackendResult, CsvInsertOptions, DuckDBBackend, InsertOptions } from '../backend.js';
 import { quoteIdentifier, quoteLiteral as quote } from '../sql.js';
 import { nativeResultToTable } from './nativeToArrow.js';
+import type { RowColumns } from '../ingest.js';
 import { appendArrowTable, createTableSql } from './nativeAppend.js';
+import { appendColumns, createTableSqlForColumns } from './nativeColumns.js';
 
 type NodeApi = typeof import('@duckdb/node-api');
 
@@ -183,12 +185,21 @@ export class NativeBackend implements DuckDBBackend {
   }
 
   async insertArrowIPC(conn: number, ipc: Uint8Array, options: InsertOptions): Promise<void> {
-    const connection = this.connection(conn);
     const table = tableFromIPC(ipc);
-    if (options.create) await connection.run(createTableSql(options.name, table.schema));
+    await this.append(conn, options, () => createTableSql(options.name, table.schema), (appender) => appendArrowTable(this.api, appender, table));
+  }
+
+  async insertColumns(conn: number, columns: RowColumns, options: InsertOptions): Promise<void> {
+    await this.append(conn, options, () => createTableSqlForColumns(options.name, columns), (appender) => appendColumns(this.api, appender, columns));
+  }
+
+  /** Creates the table if asked, then fills it through one appender. */
+  private async append(conn: number, options: InsertOptions, createSql: () => string, fill: (appender: DuckDBAppender) => void): Promise<void> {
+    const connection = this.connection(conn);
+    if (options.create) await connection.run(createSql());
     const appender = await connection.createAppender(options.name);
     try {
-      appendArrowTable(this.api, appender, table);
+      fill(appender);
       appender.flushSync();
     } finally {
       appender.closeSync();

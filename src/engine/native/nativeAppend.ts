@@ -1,7 +1,8 @@
 /**
- * Loading into native DuckDB: an Arrow Table (what `loadData` builds from rows,
- * columns or CSV-free input) → `CREATE TABLE` with the matching DuckDB types,
- * then DuckDB's appender, one typed append per value. Native DuckDB has no Arrow
+ * Loading into native DuckDB: an Arrow Table (what `loadData` builds from column
+ * arrays, or is given) → `CREATE TABLE` with the matching DuckDB types, then
+ * DuckDB's appender, one typed append per value. (Row objects skip Arrow: see
+ * nativeColumns.ts.) Native DuckDB has no Arrow
  * IPC reader of its own (no arrow extension is built in), so this is the path.
  */
 import type { DuckDBAppender } from '@duckdb/node-api';
