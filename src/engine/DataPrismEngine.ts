@@ -30,7 +30,7 @@ import {
   type AccessPolicy,
   type StatementAccess,
 } from './access.js';
-import type { BackendResult, DuckDBBackend } from './backend.js';
+import type { BackendResult, DuckDBBackend, RowResult } from './backend.js';
 import { columnsOf, tableToRows } from './convert.js';
 import { shortSql, toQueryError } from './duckdbErrors.js';
 import { columnsToTable, rowsToColumns, rowsToTable, type RowColumns } from './ingest.js';
@@ -299,13 +299,13 @@ export class DataPrismEngine {
     this.assertReady('query');
     checkSql(sql);
     const started = performance.now();
-    let table: Table | undefined;
     try {
-      table = await this.runStatement(sql, params, access);
-      const data = tableToRows<T>(table, this.options.int64 ?? 'auto');
+      const result = await this.runResult(sql, params, access);
+      const int64 = this.options.int64 ?? 'auto';
+      const data = result instanceof Table ? tableToRows<T>(result, int64) : result.rows<T>(int64);
       const executionTime = performance.now() - started;
       this.record(sql, executionTime, data.length);
-      return { data, columns: columnsOf(table.schema), metadata: { rowCount: data.length, executionTime } };
+      return { data, columns: columnsOf(result.schema), metadata: { rowCount: data.length, executionTime } };
     } catch (error) {
       throw this.recordFailure(sql, started, error);
     }
@@ -316,7 +316,8 @@ export class DataPrismEngine {
     checkSql(sql);
     const started = performance.now();
     try {
-      const table = await this.runStatement(sql, params, access);
+      const result = await this.runResult(sql, params, access);
+      const table = result instanceof Table ? result : result.table();
       this.record(sql, performance.now() - started, table.numRows);
       return table;
     } catch (error) {
@@ -324,7 +325,8 @@ export class DataPrismEngine {
     }
   }
 
-  private runStatement(sql: string, params: readonly QueryParam[] | undefined, access: StatementAccess | undefined): Promise<Table> {
+  /** Runs one statement; a Table, or a RowResult from a backend that answers rows without one. */
+  private runResult(sql: string, params: readonly QueryParam[] | undefined, access: StatementAccess | undefined): Promise<Table | RowResult> {
     const encoded = params && params.length > 0 ? encodeParams(params) : undefined;
     return this.limiter.run(async () => {
       const lease = await this.lease();
@@ -339,6 +341,8 @@ export class DataPrismEngine {
           return undefined;
         },
       });
+      const first = parts[0];
+      if (parts.length === 1 && isRowResult(first)) return first;
       const table = resultTable(parts);
       if (parts.length === 1 || !lostDictionaries(table)) return table;
       // DuckDB-WASM's streamed results omit dictionary batches (ENUM columns arrive
@@ -834,7 +838,12 @@ function lostDictionaries(table: Table): boolean {
 function resultTable(parts: readonly BackendResult[]): Table {
   const first = parts[0];
   if (first instanceof Table) return first;
+  if (isRowResult(first)) return first.table();
   return tableFromIPC(parts.length === 1 ? (first as Uint8Array) : (parts as Uint8Array[]));
+}
+
+function isRowResult(part: BackendResult | undefined): part is RowResult {
+  return part !== undefined && !(part instanceof Uint8Array) && !(part instanceof Table);
 }
 
 /** True for the empty IPC chunk that ends a streamed result. */

@@ -5,17 +5,32 @@
  * handles, so no Arrow object from duckdb-wasm's own copy of apache-arrow ever
  * reaches the engine (instances from two module copies do not mix).
  */
-import type { Table } from 'apache-arrow';
+import type { Schema, Table } from 'apache-arrow';
 import type { RowColumns } from './ingest.js';
-import type { EngineMode } from './types.js';
+import type { EngineMode, Int64Mode } from './types.js';
+
+/**
+ * A result that can answer row objects without an Arrow Table in between (the
+ * native backend), and the Table when one is asked for (queryArrow).
+ */
+export interface RowResult {
+  readonly kind: 'rows';
+  /** The Table's schema (column names and types), without building the Table. */
+  readonly schema: Schema;
+  readonly numRows: number;
+  /** Row objects, with the JavaScript values convert.ts's `tableToRows` gives. */
+  rows<T>(int64: Int64Mode): T[];
+  /** The result as a Table built with the engine's own apache-arrow. */
+  table(): Table;
+}
 
 /**
  * A result as a backend hands it over: Arrow IPC bytes (the wasm backends: their
- * Arrow objects come from another module copy), or a Table built with the engine's
- * own apache-arrow (the native backend, where an IPC round trip would cost more
- * than the query).
+ * Arrow objects come from another module copy), a Table built with the engine's
+ * own apache-arrow, or a RowResult (the native backend, where an IPC round trip
+ * would cost more than the query).
  */
-export type BackendResult = Uint8Array | Table;
+export type BackendResult = Uint8Array | Table | RowResult;
 
 /** How an Arrow IPC stream is inserted. */
 export interface InsertOptions {

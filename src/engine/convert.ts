@@ -74,6 +74,13 @@ export function tableToRows<T = Record<string, unknown>>(table: Table, int64: In
   return rows;
 }
 
+/** Rows from columns of JS values already converted (`columns[c][i]` is row i's value of column c). */
+export function rowsOfColumns<T = Record<string, unknown>>(names: readonly string[], columns: readonly unknown[][], n: number): T[] {
+  const rows = new Array<T>(n);
+  rowBuilder(names)(columns, n, rows, 0);
+  return rows;
+}
+
 /** Converts one column (all chunks) to an array of JS values. */
 export function convertVector(vector: Vector, int64: Int64Mode = 'auto'): unknown[] {
   const out = new Array<unknown>(vector.length);

@@ -53,6 +53,19 @@ describe.each(ENGINE_BACKENDS)('type conversion ($label)', ({ options: backend }
     expect(count.data[0]!.c).toBe(10);
   });
 
+  it('draws the number-or-bigint line at ±2^53 exactly, for signed and unsigned columns', async () => {
+    // -2^53 is exact in a double, 2^53 is where doubles start skipping integers.
+    const edge = await engine.query('SELECT * FROM (VALUES (-9007199254740992::BIGINT, 9007199254740991::UBIGINT)) t(lo, uhi)');
+    expect(edge.data).toEqual([{ lo: -9007199254740992, uhi: 9007199254740991 }]);
+    const past = await engine.query('SELECT * FROM (VALUES (9007199254740992::BIGINT, 9007199254740992::UBIGINT), (-9007199254740993::BIGINT, 0::UBIGINT)) t(hi, uhi)');
+    expect(past.data).toEqual([
+      { hi: 9007199254740992n, uhi: 9007199254740992n },
+      { hi: -9007199254740993n, uhi: 0n },
+    ]);
+    const mixed = await engine.query("SELECT NULL::BIGINT AS n, true AS b, 1.5::FLOAT AS f, -3::TINYINT AS t, 65535::USMALLINT AS us, 'é'::VARCHAR AS s");
+    expect(mixed.data).toEqual([{ n: null, b: true, f: 1.5, t: -3, us: 65535, s: 'é' }]);
+  });
+
   it('decides number or bigint over the whole column, across all its chunks', async () => {
     // One unsafe value in a later chunk makes the whole column bigint, earlier chunks included.
     const sql = 'SELECT CASE WHEN i = 5000 THEN 9007199254740993 ELSE i END::BIGINT AS v, i::BIGINT AS safe FROM range(6000) t(i) ORDER BY i';

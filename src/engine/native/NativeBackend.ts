@@ -13,12 +13,12 @@
  *   is written to a private temporary directory, the only one DuckDB may read.
  */
 import type { DuckDBAppender, DuckDBConnection, DuckDBInstance, DuckDBMaterializedResult, DuckDBPreparedStatement, DuckDBType, DuckDBValue } from '@duckdb/node-api';
-import { tableFromIPC, type Table } from 'apache-arrow';
+import { tableFromIPC } from 'apache-arrow';
 import { EngineError } from '../../errors/EngineError.js';
 import type { Logger } from '../../events/types.js';
 import type { BackendResult, CsvInsertOptions, DuckDBBackend, InsertOptions } from '../backend.js';
 import { quoteIdentifier, quoteLiteral as quote } from '../sql.js';
-import { nativeResultToTable } from './nativeToArrow.js';
+import { NativeRowResult } from './nativeRows.js';
 import type { RowColumns } from '../ingest.js';
 import { appendArrowTable, createTableSql } from './nativeAppend.js';
 import { appendColumns, createTableSqlForColumns } from './nativeColumns.js';
@@ -29,8 +29,8 @@ type NodeApi = typeof import('@duckdb/node-api');
 const SLICE_MS = 100;
 
 interface Running {
-  readonly done: Promise<Table>;
-  settled: Table | Error | undefined;
+  readonly done: Promise<NativeRowResult>;
+  settled: NativeRowResult | Error | undefined;
 }
 
 export interface NativeBackendOptions {
@@ -266,7 +266,7 @@ export class NativeBackend implements DuckDBBackend {
     await rm(this.filesDirectory, { recursive: true, force: true });
   }
 
-  private async read(connection: DuckDBConnection, sql: string): Promise<Table> {
+  private async read(connection: DuckDBConnection, sql: string): Promise<NativeRowResult> {
     return toTable(await connection.run(sql));
   }
 
@@ -289,11 +289,11 @@ export class NativeBackend implements DuckDBBackend {
   }
 }
 
-/** A materialized native result, chunk by chunk, as an Arrow Table. */
-function toTable(result: DuckDBMaterializedResult): Table {
+/** A materialized native result, chunk by chunk: rows or an Arrow Table when asked (nativeRows.ts). */
+function toTable(result: DuckDBMaterializedResult): NativeRowResult {
   const chunks = [];
   for (let i = 0; i < result.chunkCount; i++) chunks.push(result.getChunk(i).getColumns());
-  return nativeResultToTable({ names: result.columnNames(), types: result.columnTypes(), chunks });
+  return new NativeRowResult({ names: result.columnNames(), types: result.columnTypes(), chunks });
 }
 
 function messageOf(error: unknown): string {

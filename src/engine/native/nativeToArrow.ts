@@ -105,15 +105,33 @@ export interface NativeResult {
  * DuckDB-WASM answers it (convert.ts decides number-or-bigint per column over
  * every batch, so the chunking matters to nothing but memory).
  */
-export function nativeResultToTable({ names, types, chunks }: NativeResult): Table {
-  const fields = types.map((type, c) => new Field(names[c]!, arrowTypeOf(type, names[c]!), true));
-  const schema = new Schema(fields);
+export function nativeResultToTable({ names, types, chunks }: NativeResult, schema = nativeSchema(names, types)): Table {
+  const fields = schema.fields;
   const batches = (chunks.length > 0 ? chunks : [types.map(() => [])]).map((columns) => {
     const length = columns[0]?.length ?? 0;
     const children = fields.map((field, c) => columnData(types[c]!, field.type as DataType, columns[c] ?? [], field.name));
     return new RecordBatch(schema, makeData({ type: new Struct(fields), length, nullCount: 0, children }));
   });
   return new Table(schema, batches);
+}
+
+const schemas = new Map<string, Schema>();
+
+/**
+ * The Arrow schema of a result with these columns, as DuckDB-WASM exports it.
+ * Kept per result shape: the same statements come back with the same columns, and
+ * building the types is most of what a one-row result costs.
+ */
+export function nativeSchema(names: readonly string[], types: readonly DuckDBType[]): Schema {
+  let key = '';
+  for (let c = 0; c < names.length; c++) key += `${names[c]!.length}:${names[c]!}${String(types[c])}\u0000`;
+  let schema = schemas.get(key);
+  if (schema === undefined) {
+    schema = new Schema(types.map((type, c) => new Field(names[c]!, arrowTypeOf(type, names[c]!), true)));
+    if (schemas.size >= 1000) schemas.clear();
+    schemas.set(key, schema);
+  }
+  return schema;
 }
 
 function arrowTypeOf(type: DuckDBType, name: string): DataType {
