@@ -30,7 +30,7 @@ import {
   type AccessPolicy,
   type StatementAccess,
 } from './access.js';
-import type { BackendResult, DuckDBBackend, RowResult } from './backend.js';
+import { resultAsTable, type BackendResult, type DuckDBBackend, type RowResult } from './backend.js';
 import { columnsOf, tableToRows } from './convert.js';
 import { shortSql, toQueryError } from './duckdbErrors.js';
 import { columnsToTable, rowsToColumns, rowsToTable, type RowColumns } from './ingest.js';
@@ -836,10 +836,7 @@ function lostDictionaries(table: Table): boolean {
 
 /** One Table from a backend's result parts: IPC bytes (header and batches) or a Table already built. */
 function resultTable(parts: readonly BackendResult[]): Table {
-  const first = parts[0];
-  if (first instanceof Table) return first;
-  if (isRowResult(first)) return first.table();
-  return tableFromIPC(parts.length === 1 ? (first as Uint8Array) : (parts as Uint8Array[]));
+  return parts.length === 1 ? resultAsTable(parts[0]!) : tableFromIPC(parts as Uint8Array[]);
 }
 
 function isRowResult(part: BackendResult | undefined): part is RowResult {

@@ -5,7 +5,7 @@
  * handles, so no Arrow object from duckdb-wasm's own copy of apache-arrow ever
  * reaches the engine (instances from two module copies do not mix).
  */
-import type { Schema, Table } from 'apache-arrow';
+import { Table, tableFromIPC, type Schema } from 'apache-arrow';
 import type { RowColumns } from './ingest.js';
 import type { EngineMode, Int64Mode } from './types.js';
 
@@ -31,6 +31,12 @@ export interface RowResult {
  * would cost more than the query).
  */
 export type BackendResult = Uint8Array | Table | RowResult;
+
+/** Any one-part result as a Table of the engine's apache-arrow. */
+export function resultAsTable(result: BackendResult): Table {
+  if (result instanceof Uint8Array) return tableFromIPC(result);
+  return result instanceof Table ? result : result.table();
+}
 
 /** How an Arrow IPC stream is inserted. */
 export interface InsertOptions {

@@ -6,10 +6,9 @@
  * nothing behind (rolled back, and the temporary table dropped), an existing
  * table of that name is untouched, and other connections never see a half-loaded table.
  */
-import { tableFromIPC, type Table } from 'apache-arrow';
 import { DataPrismError } from '../../errors/DataPrismError.js';
 import { ValidationError } from '../../errors/ValidationError.js';
-import type { BackendResult } from '../backend.js';
+import { resultAsTable, type BackendResult } from '../backend.js';
 import { quoteIdentifier, quoteLiteral } from '../sql.js';
 import { detectFormat } from './detect.js';
 import { formatName } from './fileErrors.js';
@@ -98,7 +97,7 @@ async function tableExists(ctx: ReaderContext, tableName: string): Promise<boole
     ctx.conn,
     `SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = ${quoteLiteral(tableName)} AND schema_name = current_schema() AND database_name = current_database()`,
   );
-  return (asTable(result).getChildAt(0)?.get(0) as number) > 0;
+  return (resultAsTable(result).getChildAt(0)?.get(0) as number) > 0;
 }
 
 /** Rows of the new table; a ValidationError when the reader created none (an Arrow stream without batches, say). */
@@ -112,9 +111,5 @@ async function countRows(ctx: ReaderContext, temp: string, label: string, format
       cause,
     });
   }
-  return asTable(result).getChildAt(0)?.get(0) as number;
-}
-
-function asTable(result: BackendResult): Table {
-  return result instanceof Uint8Array ? tableFromIPC(result) : result;
+  return resultAsTable(result).getChildAt(0)?.get(0) as number;
 }

@@ -9,7 +9,7 @@
  */
 import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
 import { ValidationError } from '../../errors/ValidationError.js';
-import type { DuckDBBackend } from '../backend.js';
+import { resultAsTable, type DuckDBBackend } from '../backend.js';
 import { HOST_FILES_DIRECTORY } from '../access.js';
 import { quoteIdentifier, quoteLiteral } from '../sql.js';
 import { fileError, formatName, type FilePosition } from './fileErrors.js';
@@ -173,7 +173,7 @@ async function asReadJsonTypes(ctx: ReaderContext, staging: string, first: Recor
     ctx.conn,
     `SELECT column_name AS name, data_type AS type FROM duckdb_columns() WHERE table_name = ${quoteLiteral(staging)} AND schema_name = current_schema() AND database_name = current_database() ORDER BY column_index`,
   );
-  const result = described instanceof Uint8Array ? tableFromIPC(described) : described;
+  const result = resultAsTable(described);
   const columns = result.toArray().map((row: { name: string; type: string }) => ({ name: String(row.name), type: String(row.type) }));
   const order = Object.keys(first ?? {});
   columns.sort((a, b) => rank(order, a.name) - rank(order, b.name));
