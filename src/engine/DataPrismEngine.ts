@@ -547,6 +547,8 @@ export class DataPrismEngine {
         const tableFunctions = this.policy?.tableFunctions ?? new Set<string>();
         const ctx = { backend: lease.backend, conn: lease.conn, tableFunctions, parquet: () => this.parquetModule() };
         return await loadFileAtomically(ctx, file, format, tableName, mode, options);
+      } catch (error) {
+        throw toQueryError(error, `loadFile into ${quoteIdentifier(tableName)}`, 'loadFile');
       } finally {
         lease.release();
       }

@@ -118,6 +118,13 @@ describe.each(ENGINE_BACKENDS)('loadFile ($label)', ({ label, options: backend }
     expect((await engine.loadFile(join(files.dir, 'reordered.csv'), 'modes', { mode: 'append' })).rowCount).toBe(1);
     expect((await engine.query('SELECT id, name, maybe FROM modes WHERE id = -1')).data).toEqual([{ id: -1, name: 'extra', maybe: 7 }]);
     expect((await engine.getTableInfo('modes')).rowCount).toBe(ROWS + 1);
+    // A file whose columns the table does not have is refused whole: the table keeps its rows.
+    await writeFile(join(files.dir, 'other.csv'), 'unknown_column\n1\n');
+    const mismatch = await engine.loadFile(join(files.dir, 'other.csv'), 'modes', { mode: 'append' }).catch((e: unknown) => e);
+    expect(mismatch).toBeInstanceOf(ValidationError);
+    expect((mismatch as Error).message).toMatch(/other\.csv could not be appended to 'modes'.*unknown_column.*by name/s);
+    expect((await engine.getTableInfo('modes')).rowCount).toBe(ROWS + 1);
+    expect((await engine.listTables()).filter((t) => t.startsWith('__dataprism'))).toEqual([]);
     await engine.loadFile(join(files.dir, 'reordered.csv'), 'modes', { mode: 'replace' });
     expect((await engine.getTableInfo('modes')).rowCount).toBe(1);
   });

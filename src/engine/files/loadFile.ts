@@ -9,6 +9,7 @@
 import { DataPrismError } from '../../errors/DataPrismError.js';
 import { ValidationError } from '../../errors/ValidationError.js';
 import { resultAsTable, type BackendResult } from '../backend.js';
+import { toQueryError, trimDuckDBMessage } from '../duckdbErrors.js';
 import { quoteIdentifier, quoteLiteral } from '../sql.js';
 import { detectFormat } from './detect.js';
 import { formatName } from './fileErrors.js';
@@ -65,14 +66,16 @@ export async function loadFileAtomically(
     await createTableFromFile(ctx, file, format, temp, options);
     const rows = await countRows(ctx, temp, file.label, format);
     checkAborted(options, file.label);
-    if (exists && mode === 'append') {
-      await run(`INSERT INTO ${target} BY NAME SELECT * FROM ${quoteIdentifier(temp)}`);
-      await run(`DROP TABLE ${quoteIdentifier(temp)}`);
-    } else {
-      if (exists) await run(`DROP TABLE ${target}`);
-      await run(`ALTER TABLE ${quoteIdentifier(temp)} RENAME TO ${target}`);
+    // One call for the swap and the commit: each call is a worker round trip on DuckDB-WASM.
+    const swap =
+      exists && mode === 'append'
+        ? [`INSERT INTO ${target} BY NAME SELECT * FROM ${quoteIdentifier(temp)}`, `DROP TABLE ${quoteIdentifier(temp)}`]
+        : [...(exists ? [`DROP TABLE ${target}`] : []), `ALTER TABLE ${quoteIdentifier(temp)} RENAME TO ${target}`];
+    try {
+      await run([...swap, 'COMMIT'].join(';\n'));
+    } catch (error) {
+      throw swapError(error, file.label, tableName, exists && mode === 'append');
     }
-    await run('COMMIT');
     committed = true;
     return rows;
   } finally {
@@ -82,6 +85,16 @@ export async function loadFileAtomically(
       await run(`DROP TABLE IF EXISTS ${quoteIdentifier(temp)}`).catch(() => undefined);
     }
   }
+}
+
+/** Why the finished table could not take its place: for an append, columns that do not match the table's; else DuckDB's error. */
+function swapError(error: unknown, label: string, tableName: string, append: boolean): DataPrismError {
+  if (!append) return toQueryError(error, `loadFile into ${quoteIdentifier(tableName)}`, 'loadFile');
+  const message = trimDuckDBMessage(error instanceof Error ? error.message : String(error));
+  return new ValidationError(`${label} could not be appended to '${tableName}': ${message}; its columns must match the table's by name (or load it with mode 'replace')`, {
+    issues: [{ path: 'options.mode', message: 'columns do not match' }],
+    cause: error,
+  });
 }
 
 /** A ValidationError once `options.signal` is aborted (a DataPrismError reason is thrown as it is). */

@@ -157,8 +157,13 @@ async function insertJsonWasm(ctx: ReaderContext, file: ResolvedFile, format: 'j
     // The framed copy is registered (and may be transferred); the original stays readable for diagnostics.
     framed === original ? original.slice() : framed,
   );
-  await ctx.backend.runQuery(ctx.conn, `CREATE TABLE ${quoteIdentifier(table)} AS ${await asReadJsonTypes(ctx, staging, firstRecord(original))} FROM ${quoteIdentifier(staging)}`);
-  await ctx.backend.runQuery(ctx.conn, `DROP TABLE ${quoteIdentifier(staging)}`);
+  try {
+    const select = await asReadJsonTypes(ctx, staging, firstRecord(original));
+    await ctx.backend.runQuery(ctx.conn, `CREATE TABLE ${quoteIdentifier(table)} AS ${select} FROM ${quoteIdentifier(staging)};\nDROP TABLE ${quoteIdentifier(staging)}`);
+  } catch (error) {
+    // A cast the import's types do not allow (an integer beyond BIGINT, say) is the file's problem too.
+    throw fileError(error, file.label, format, []);
+  }
 }
 
 /**
