@@ -541,7 +541,7 @@ export class DataPrismEngine {
         : { kind: 'restricted', files: access.files, allowed: [...(this.options.allowedDirectories ?? []), ...(this.options.allowedPaths ?? [])] };
     const file = await resolveSource(source, options, fileAccess, platform);
     const format = formatOf(file, options);
-    const rowCount = await this.limiter.run(async () => {
+    const { rows, columns } = await this.limiter.run(async () => {
       const lease = await this.lease();
       try {
         const tableFunctions = this.policy?.tableFunctions ?? new Set<string>();
@@ -553,9 +553,8 @@ export class DataPrismEngine {
         lease.release();
       }
     });
-    this.metrics.rowsLoaded += rowCount;
-    const info = await this.getTableInfo(tableName);
-    return { tableName, rowCount, columns: info.columns.map(({ name, type }) => ({ name, type })), format, source: file.label, bytes: file.size };
+    this.metrics.rowsLoaded += rows;
+    return { tableName, rowCount: rows, columns, format, source: file.label, bytes: file.size };
   }
 
   private parquetModule(): Promise<ParquetWasmModule> {

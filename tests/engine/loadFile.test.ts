@@ -5,6 +5,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type DataPrismEngine } from '../../src/engine/index.js';
+import { DataPrismError } from '../../src/errors/DataPrismError.js';
 import { ValidationError } from '../../src/errors/ValidationError.js';
 import { ENGINE_BACKENDS } from '../support/engineBackends.js';
 import { writeDataFiles, type DataFiles } from '../support/dataFiles.js';
@@ -169,6 +170,18 @@ describe.each(ENGINE_BACKENDS)('loadFile ($label)', ({ label, options: backend }
     expect(abortedLoad).toBeInstanceOf(ValidationError);
     expect((abortedLoad as Error).message).toMatch(/aborted by options\.signal; nothing was loaded/);
     expect(await engine.listTables()).not.toContain('x');
+  });
+
+  it('two loads racing for one new table: one wins whole, the other fails typed, nothing half-made remains', async () => {
+    const results = await Promise.allSettled([engine.loadFile(files.parquet, 'raced'), engine.loadFile(files.csv, 'raced')]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    expect(lost[0]!.reason).toBeInstanceOf(DataPrismError);
+    expect(String((lost[0]!.reason as Error).message)).toMatch(/raced/);
+    expect((await engine.getTableInfo('raced')).rowCount).toBe(ROWS);
+    expect((await engine.listTables()).filter((t) => t.startsWith('__dataprism'))).toEqual([]);
   });
 
   it('reads CSV options: header and delimiter', async () => {

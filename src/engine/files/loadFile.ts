@@ -15,6 +15,7 @@ import { detectFormat } from './detect.js';
 import { formatName } from './fileErrors.js';
 import { createTableFromFile, type ReaderContext } from './readers.js';
 import type { ResolvedFile } from './source.js';
+import type { ColumnInfo } from '../types.js';
 import type { FileFormat, LoadFileOptions } from './types.js';
 
 const FORMATS: readonly FileFormat[] = ['csv', 'parquet', 'json', 'ndjson', 'arrow'];
@@ -40,7 +41,7 @@ export function formatOf(file: ResolvedFile, options: LoadFileOptions): FileForm
   return format;
 }
 
-/** Loads `file` into `tableName` atomically; resolves with the rows loaded. */
+/** Loads `file` into `tableName` atomically; resolves with the rows loaded and the table's columns after the load. */
 export async function loadFileAtomically(
   ctx: ReaderContext,
   file: ResolvedFile,
@@ -48,7 +49,7 @@ export async function loadFileAtomically(
   tableName: string,
   mode: 'create' | 'replace' | 'append',
   options: LoadFileOptions,
-): Promise<number> {
+): Promise<{ rows: number; columns: ColumnInfo[] }> {
   const { backend, conn } = ctx;
   const run = (sql: string) => backend.runQuery(conn, sql);
   const target = quoteIdentifier(tableName);
@@ -77,7 +78,7 @@ export async function loadFileAtomically(
       throw swapError(error, file.label, tableName, exists && mode === 'append');
     }
     committed = true;
-    return rows;
+    return { rows, columns: await columnsOf(ctx, tableName) };
   } finally {
     if (!committed) {
       await run('ROLLBACK').catch(() => undefined);
@@ -125,4 +126,15 @@ async function countRows(ctx: ReaderContext, temp: string, label: string, format
     });
   }
   return resultAsTable(result).getChildAt(0)?.get(0) as number;
+}
+
+/** The table's columns, asked on the load's own connection (no second queue, no prepared statement). */
+async function columnsOf(ctx: ReaderContext, tableName: string): Promise<ColumnInfo[]> {
+  const result = await ctx.backend.runQuery(
+    ctx.conn,
+    `SELECT column_name AS name, data_type AS type FROM duckdb_columns() WHERE table_name = ${quoteLiteral(tableName)} AND schema_name = current_schema() AND database_name = current_database() ORDER BY column_index`,
+  );
+  return resultAsTable(result)
+    .toArray()
+    .map((row: { name: unknown; type: unknown }) => ({ name: String(row.name), type: String(row.type) }));
 }
