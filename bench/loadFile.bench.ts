@@ -1,0 +1,129 @@
+/**
+ * engine.loadFile against the raw reader path it wraps, in one process, on
+ * 1M-row files: on DuckDB-WASM (worker) the file's bytes registered and read by
+ * `read_csv`, or decoded by parquet-wasm and inserted as Arrow IPC; on native
+ * DuckDB `read_csv` / `read_parquet` on the path (a raw instance without the
+ * engine's file restrictions). Ours adds detection, the temporary table, the
+ * transaction and the rename, and the table info it returns.
+ *
+ * Then the two Parquet readers considered for the wasm backends, on the same
+ * file: parquet-wasm (chosen) and hyparquet, each to Arrow IPC bytes ready for
+ * DuckDB's Arrow insert — information, not a target.
+ *
+ * Run alone: `npx tsx bench/loadFile.bench.ts`.
+ */
+import { readFile, rm } from 'node:fs/promises';
+import type { AsyncDuckDB } from '@duckdb/duckdb-wasm';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { Table, tableToIPC, type Vector } from 'apache-arrow';
+import { compareMs, medianMs, runWhenMain, type BenchRow } from './harness.js';
+import { createEngine } from '../src/engine/index.js';
+import { columnToVector } from '../src/engine/ingest.js';
+import { writeDataFiles } from '../tests/support/dataFiles.js';
+
+const ROWS = 1_000_000;
+const TARGET = 0.95;
+const rate = (ms: number) => ROWS / (ms / 1000);
+
+type ParquetWasm = typeof import('parquet-wasm');
+
+function throughput(name: string, baselineName: string, m: { ours: number; baseline: number }, target = true): BenchRow {
+  const ours = rate(m.ours);
+  const baseline = rate(m.baseline);
+  return {
+    name,
+    baselineName,
+    ours,
+    baseline,
+    unit: 'rows/s',
+    higherIsBetter: true,
+    target: target ? `ratio ≥ ${TARGET}` : 'information: reader choice',
+    ...(target ? { met: ours / baseline >= TARGET } : {}),
+  };
+}
+
+async function wasmRows(csv: string, parquetPath: string, parquet: ParquetWasm): Promise<BenchRow[]> {
+  const engine = await createEngine({ mode: 'worker' });
+  try {
+    const db = engine.unsafeDuckDB() as AsyncDuckDB;
+    const conn = await db.connect();
+    const rawCsv = async () => {
+      const bytes = new Uint8Array(await readFile(csv));
+      await db.registerFileBuffer('/dataprism-host-files/raw.csv', bytes);
+      await conn.query("CREATE OR REPLACE TABLE raw_csv AS FROM read_csv('/dataprism-host-files/raw.csv')");
+      await db.dropFile('/dataprism-host-files/raw.csv');
+    };
+    const ours = (path: string, table: string) => () => engine.loadFile(path, table, { mode: 'replace' });
+    const out: BenchRow[] = [];
+    let m = await compareMs(ours(csv, 'ours_csv'), rawCsv, 5);
+    out.push(throughput('wasm (worker) loadFile 1M-row CSV', 'readFile + registerFileBuffer + CREATE TABLE AS read_csv', m));
+    const rawParquet = async () => {
+      const bytes = new Uint8Array(await readFile(parquetPath));
+      const ipc = parquet.readParquet(bytes, { batchSize: 122_880 }).intoIPCStream();
+      await conn.query('DROP TABLE IF EXISTS raw_parquet');
+      await conn.insertArrowFromIPCStream(ipc, { name: 'raw_parquet', create: true });
+    };
+    m = await compareMs(ours(parquetPath, 'ours_parquet'), rawParquet, 9);
+    out.push(throughput('wasm (worker) loadFile 1M-row Parquet', 'readFile + parquet-wasm → IPC + insertArrowFromIPCStream', m));
+    await conn.close();
+    return out;
+  } finally {
+    await engine.close();
+  }
+}
+
+async function nativeRows(csv: string, parquetPath: string): Promise<BenchRow[]> {
+  const engine = await createEngine({ backend: 'native' });
+  const instance = await DuckDBInstance.create(':memory:', { autoload_known_extensions: 'false', autoinstall_known_extensions: 'false' });
+  const raw = await instance.connect();
+  try {
+    const out: BenchRow[] = [];
+    const ours = (path: string, table: string) => () => engine.loadFile(path, table, { mode: 'replace' });
+    let m = await compareMs(ours(csv, 'ours_csv'), () => raw.run(`CREATE OR REPLACE TABLE raw_csv AS FROM read_csv('${csv}')`), 5);
+    out.push(throughput('native loadFile 1M-row CSV', 'raw @duckdb/node-api CREATE TABLE AS read_csv(path)', m));
+    m = await compareMs(ours(parquetPath, 'ours_parquet'), () => raw.run(`CREATE OR REPLACE TABLE raw_parquet AS FROM read_parquet('${parquetPath}')`), 9);
+    out.push(throughput('native loadFile 1M-row Parquet', 'raw @duckdb/node-api CREATE TABLE AS read_parquet(path)', m));
+    return out;
+  } finally {
+    raw.closeSync();
+    instance.closeSync();
+    await engine.close();
+  }
+}
+
+/** hyparquet's columns → Arrow IPC with this package's column builders (it yields JS values, not Arrow). */
+async function hyparquetToIpc(bytes: Uint8Array): Promise<Uint8Array> {
+  const { parquetRead } = await import('hyparquet');
+  const columns: Record<string, unknown[]> = {};
+  await parquetRead({
+    file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+    onChunk: ({ columnName, columnData, rowStart }) => {
+      const column = (columns[columnName] ??= []);
+      for (let i = 0; i < columnData.length; i++) column[rowStart + i] = columnData[i];
+    },
+  });
+  const vectors: Record<string, Vector> = {};
+  for (const [name, values] of Object.entries(columns)) vectors[name] = columnToVector(name, values);
+  return tableToIPC(new Table(vectors), 'stream');
+}
+
+async function readerRows(parquetPath: string, parquet: ParquetWasm): Promise<BenchRow[]> {
+  const bytes = new Uint8Array(await readFile(parquetPath));
+  const wasmMs = await medianMs(() => parquet.readParquet(bytes, { batchSize: 122_880 }).intoIPCStream(), 3);
+  const hyparquetMs = await medianMs(() => hyparquetToIpc(bytes), 3);
+  return [throughput('Parquet → Arrow IPC, 1M rows: parquet-wasm 0.8', 'hyparquet 1.33 + Arrow column builders', { ours: wasmMs, baseline: hyparquetMs }, false)];
+}
+
+export async function run(): Promise<BenchRow[]> {
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  const files = await writeDataFiles(ROWS, ['csv', 'parquet']);
+  try {
+    const parquet = (await import('parquet-wasm')) as ParquetWasm;
+    return [...(await wasmRows(files.csv, files.parquet, parquet)), ...(await nativeRows(files.csv, files.parquet)), ...(await readerRows(files.parquet, parquet))];
+  } finally {
+    clearInterval(keepAlive);
+    await rm(files.dir, { recursive: true, force: true });
+  }
+}
+
+runWhenMain(import.meta.url, run);
