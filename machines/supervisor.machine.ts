@@ -27,8 +27,16 @@
  *   open     --RECOVER-->                     open      recovering += 1 (a failed call waits for its recovery)
  *   any      --RECOVERED [recovering > 0]-->  (stays)   recovering -= 1 (its recovery answered it)
  *   any      --RESTART_END {plugin}-->        (stays)   restarting[plugin] removed
- *   any      --DISPOSE_BEGIN {plugin}-->      (stays)   disposing[plugin] = true
- *   any      --DISPOSE_END {plugin}-->        (stays)   disposing[plugin] removed
+ *   any      --STOP_PLUGIN [a stop slot is free]--> (stays)
+ *                                                       disposals += 1; emits supervisor:dispose
+ *                                                       (the oldest waiting disposal runs now)
+ *   any      --STOP_PLUGIN [every stop slot is held]--> (stays)
+ *                                                       disposalsWaiting += 1 (it waits, FIFO)
+ *   any      --DISPOSE_BEGIN {plugin}-->      (stays)   disposing[plugin] = true (its disposal got a stop slot)
+ *   any      --DISPOSE_END {plugin} [a disposal waits]--> (stays)
+ *                                                       disposing[plugin] removed, disposalsWaiting -= 1;
+ *                                                       emits supervisor:dispose
+ *   any      --DISPOSE_END {plugin}-->        (stays)   disposing[plugin] removed, disposals -= 1
  *   open     --SHUTDOWN-->                    stopping  emits supervisor:drop {count: waiting}, waiting = 0;
  *                                                       emits supervisor:drop-starts {count: startsWaiting}
  *                                                       (those plugins are not initialized), startsWaiting = 0;
@@ -48,15 +56,20 @@
  * START_PLUGIN, RESTART and RECOVER have no transition outside `open`: the
  * facade asks `snapshot.can(...)` first and refuses the initialization or the
  * restart with a LifecycleError, or answers the call with its error instead of
- * recovering it, when the answer is no.
+ * recovering it, when the answer is no. RESTART is refused as well while the
+ * plugin is being disposed. STOP_PLUGIN needs no permission: disposing is always
+ * allowed, in every state; it only waits for a stop slot.
  *
  * Start order: the facade's start sequence (initializeAll) asks START_PLUGIN for
  * each plugin once its dependencies are initialized (that part is the pure graph
  * walk of src/plugins/schedule.ts); the supervisor decides when it starts — at
  * most maxConcurrency initialize hooks of the sequence at once, the others in
- * FIFO order, and none after SHUTDOWN. RESTART is refused as well while the
- * plugin is being disposed. DISPOSE_BEGIN needs no permission: disposing is
- * always allowed.
+ * FIFO order, and none after SHUTDOWN. Stop order is the same: the stop sequence
+ * (shutdownAll) asks STOP_PLUGIN for a plugin once its dependents are disposed,
+ * and at most maxConcurrency dispose hooks run at once, FIFO; an `unregister`
+ * takes a stop slot like any disposal. A disposal names its plugin
+ * (DISPOSE_BEGIN) only once it holds a stop slot, so `disposing` never holds
+ * more than the disposals running, however many wait.
  *
  * Slot discipline (why this machine exists): a slot is held from the moment a
  * call is dispatched to its plugin until the plugin answers it (done, failed,
@@ -74,7 +87,8 @@
  *
  * Invariants (model-checked composed with plugin machines, see src/check/supervisorSystem.ts):
  * - inUse <= maxConcurrency, and waiting > 0 only while every slot is held;
- *   the same for the start slots (starting, startsWaiting);
+ *   the same for the start slots (starting, startsWaiting) and the stop slots
+ *   (disposals, disposalsWaiting);
  * - the waiting calls are served first in, first out (each supervisor:start
  *   starts the oldest one; the facade holds their payloads in that order);
  * - after SHUTDOWN nothing new starts: no call gets a slot (every waiting and
@@ -121,6 +135,10 @@ export interface SupervisorMachineContext {
   recovering: number;
   /** Plugins being disposed now (unregister, shutdown): none of them may be restarted. */
   disposing: Readonly<Record<string, true>>;
+  /** Dispose hooks running now (stop slots held). */
+  disposals: number;
+  /** Disposals waiting for a stop slot, in FIFO order (the facade holds them). */
+  disposalsWaiting: number;
   /** Plugins restarting now, by who asked. */
   restarting: Readonly<Record<string, RestartCause>>;
 }
@@ -134,6 +152,7 @@ export type SupervisorMachineEvent =
   | { type: 'RESTART_END'; plugin: string }
   | { type: 'RECOVER' }
   | { type: 'RECOVERED' }
+  | { type: 'STOP_PLUGIN' }
   | { type: 'DISPOSE_BEGIN'; plugin: string }
   | { type: 'DISPOSE_END'; plugin: string }
   | { type: 'SHUTDOWN' }
@@ -144,6 +163,7 @@ export type SupervisorEmittedEvent =
   | { type: 'supervisor:start' }
   | { type: 'supervisor:drop'; count: number }
   | { type: 'supervisor:initialize' }
+  | { type: 'supervisor:dispose' }
   | { type: 'supervisor:drop-starts'; count: number }
   | { type: 'supervisor:abandon'; count: number }
   | { type: 'supervisor:cancel-restart'; plugin: string }
@@ -167,8 +187,9 @@ const ANY_STATE = {
   STARTED: { actions: 'freeStartSlot' },
   RECOVERED: { guard: 'inRecovery', actions: 'leaveRecovery' },
   RESTART_END: { actions: 'endRestart' },
+  STOP_PLUGIN: [{ guard: 'stopSlotFree', actions: ['takeStopSlot', 'emitDispose'] }, { actions: 'queueStop' }],
   DISPOSE_BEGIN: { actions: 'beginDispose' },
-  DISPOSE_END: { actions: 'endDispose' },
+  DISPOSE_END: [{ guard: 'stopWaiting', actions: ['endDispose', 'dequeueStop', 'emitDispose'] }, { actions: ['endDispose', 'freeStopSlot'] }],
 } as const;
 
 /** The supervisor machine. Every action and guard is named, so `provide()` can swap any of them. */
@@ -184,6 +205,8 @@ export const supervisorMachine = setup({
     callWaiting: ({ context }) => context.waiting > 0,
     startSlotFree: ({ context }) => context.starting < context.maxConcurrency,
     startWaiting: ({ context }) => context.startsWaiting > 0,
+    stopSlotFree: ({ context }) => context.disposals < context.maxConcurrency,
+    stopWaiting: ({ context }) => context.disposalsWaiting > 0,
     inRecovery: ({ context }) => context.recovering > 0,
     notDisposing: ({ context, event }) => !(event.type === 'RESTART' && event.plugin in context.disposing),
   },
@@ -216,6 +239,11 @@ export const supervisorMachine = setup({
     enterRecovery: assign(({ context }) => ({ recovering: context.recovering + 1 })),
     leaveRecovery: assign(({ context }) => ({ recovering: context.recovering - 1 })),
     beginDispose: assign(({ context, event }) => (event.type === 'DISPOSE_BEGIN' ? { disposing: { ...context.disposing, [event.plugin]: true as const } } : {})),
+    takeStopSlot: assign(({ context }) => ({ disposals: context.disposals + 1 })),
+    freeStopSlot: assign(({ context }) => ({ disposals: context.disposals - 1 })),
+    queueStop: assign(({ context }) => ({ disposalsWaiting: context.disposalsWaiting + 1 })),
+    dequeueStop: assign(({ context }) => ({ disposalsWaiting: context.disposalsWaiting - 1 })),
+    emitDispose: emit({ type: 'supervisor:dispose' as const }),
     endDispose: assign(({ context, event }) => (event.type === 'DISPOSE_END' ? { disposing: without(context.disposing, event.plugin) } : {})),
     /** The calls in recovery are answered now: no recovery may re-run them after SHUTDOWN. */
     abandonRecoveries: enqueueActions(({ context, enqueue }) => {
@@ -241,6 +269,8 @@ export const supervisorMachine = setup({
     dropped: 0,
     recovering: 0,
     disposing: {},
+    disposals: 0,
+    disposalsWaiting: 0,
     restarting: {},
   }),
   initial: 'open',

@@ -34,14 +34,16 @@
  *   does what the supervisor emits, as the runtime does: `supervisor:drop` (the
  *   waiting calls are answered), `supervisor:abandon` (the calls in recovery are
  *   answered), `supervisor:cancel-restart` (a restart on its way becomes a
- *   disposal); then every settled plugin is disposed (DISPOSE_BEGIN, and
- *   DISPOSE_END once it is disposed) and, once every slot is free, the
- *   supervisor is told STOPPED.
+ *   disposal); then the stop sequence asks STOP_PLUGIN for every settled
+ *   plugin, each waiting in a FIFO until a `supervisor:dispose` gives it a stop
+ *   slot, then DISPOSE_BEGIN and DISPOSE (sent again while the plugin does not
+ *   take it, as the registry does), and DISPOSE_END once it is disposed; once every slot is free,
+ *   the supervisor is told STOPPED.
  *
  * A run ends when every call is answered and, with `shutdown`, the supervisor is
  * `stopped`. Properties: `no-error-status`, `slots-bounded` (never more slots in
  * use than maxConcurrency, and the supervisor's count matches the calls holding
- * one; the same for start slots and the initializes holding one), `recoveries-accounted` (the supervisor's `recovering` counts exactly the
+ * one; the same for start slots and stop slots), `recoveries-accounted` (the supervisor's `recovering` counts exactly the
  * calls waiting for their recovery, and `restarting` exactly the plugins whose
  * restart has not ended), `no-hook-after-shutdown` (no initialize and no
  * execution starts once SHUTDOWN was sent), `final-reachable` (from every state a run can still end:
@@ -120,6 +122,12 @@ interface SupState {
   starting: boolean[];
   /** Plugins waiting for a start slot, oldest first. */
   startFifo: number[];
+  /** Per plugin, whether the stop sequence asked STOP_PLUGIN for it. */
+  stopAsked: boolean[];
+  /** Per plugin, whether its disposal holds a stop slot. */
+  stopSlot: boolean[];
+  /** Plugins waiting for a stop slot, oldest first. */
+  stopFifo: number[];
   /** Calls waiting for a slot, oldest first. */
   fifo: number[];
   failures: number;
@@ -169,7 +177,7 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
   };
   const pState = (s: SupState, i: number) => valueKey(s.p[i]!.value);
   const svState = (s: SupState) => valueKey(s.sv.value);
-  const svCtx = (s: SupState) => s.sv.context as { inUse: number; waiting: number; starting: number; startsWaiting: number; recovering: number; restarting: Record<string, string> };
+  const svCtx = (s: SupState) => s.sv.context as { inUse: number; waiting: number; starting: number; startsWaiting: number; disposals: number; recovering: number; restarting: Record<string, string> };
   const pCtx = (s: SupState, i: number) => s.p[i]!.context as { executions: number; pending: string; restarting: boolean };
 
   /** A mutable successor: each move copies the state once, then applies its steps. */
@@ -189,6 +197,9 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
         startAsked: from.startAsked.slice(),
         starting: from.starting.slice(),
         startFifo: from.startFifo.slice(),
+        stopAsked: from.stopAsked.slice(),
+        stopSlot: from.stopSlot.slice(),
+        stopFifo: from.stopFifo.slice(),
         fifo: from.fifo.slice(),
         emitted: [],
       };
@@ -212,8 +223,14 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
         this.s.restarting[i] = false;
         this.toSupervisor(ev({ type: 'RESTART_END', plugin: names[i]! }));
       }
-      if (r.snap.status !== 'active' && v === 'disposed') this.toSupervisor(ev({ type: 'DISPOSE_END', plugin: names[i]! }));
+      if (this.s.stopSlot[i] && r.snap.status !== 'active') this.endDisposal(i);
       return true;
+    }
+
+    /** The disposal of plugin `i` ended: its stop slot goes back. */
+    endDisposal(i: number): void {
+      this.s.stopSlot[i] = false;
+      this.toSupervisor(ev({ type: 'DISPOSE_END', plugin: names[i]! }));
     }
 
     /** Asks the supervisor as the registry does (`snapshot.can`, then send): true when it took the event. */
@@ -254,6 +271,13 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
             const i = this.s.startFifo.shift()!;
             this.s.starting[i] = true;
             this.toPlugin(i, 'INITIALIZE', { type: 'INITIALIZE' });
+          } else if (type === 'supervisor:dispose') {
+            const i = this.s.stopFifo.shift()!;
+            this.s.stopSlot[i] = true;
+            this.toSupervisor(ev({ type: 'DISPOSE_BEGIN', plugin: names[i]! }));
+            // Disposed meanwhile (a cancelled restart): the disposal ends at once, as the registry's does.
+            if (this.s.p[i]!.status !== 'active') this.endDisposal(i);
+            else this.toPlugin(i, 'DISPOSE', { type: 'DISPOSE' });
           } else if (type === 'supervisor:drop-starts') {
             for (const i of this.s.startFifo.splice(0)) this.toPlugin(i, 'FAIL', ev({ type: 'FAIL', phase: 'initialize', error: hookError }));
           } else if (type === 'supervisor:abandon') {
@@ -340,6 +364,10 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
     const holdingStart = next.starting.filter(Boolean).length;
     if (starting > max) out.push({ property: 'slots-bounded', message: `${starting} start slots in use, more than maxConcurrency ${max}` });
     else if (starting !== holdingStart) out.push({ property: 'slots-bounded', message: `the supervisor counts ${starting} start slots in use, but ${holdingStart} initializes hold one` });
+    const disposals = svCtx(next).disposals;
+    const holdingStop = next.stopSlot.filter(Boolean).length;
+    if (disposals > max) out.push({ property: 'slots-bounded', message: `${disposals} stop slots in use, more than maxConcurrency ${max}` });
+    else if (disposals !== holdingStop) out.push({ property: 'slots-bounded', message: `the supervisor counts ${disposals} stop slots in use, but ${holdingStop} disposals hold one` });
     const { recovering, restarting } = svCtx(next);
     const waitingForRecovery = next.recovering.filter(Boolean).length;
     if (recovering !== waitingForRecovery) {
@@ -378,6 +406,9 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
         startAsked: names.map(() => false),
         starting: names.map(() => false),
         startFifo: [],
+        stopAsked: names.map(() => false),
+        stopSlot: names.map(() => false),
+        stopFifo: [],
         fifo: [],
         failures: 0,
         restarts: 0,
@@ -391,8 +422,8 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
       let k = `${s.svm}`;
       for (let i = 0; i < n; i++) k += `|${s.pm[i]}`;
       for (let c = 0; c < callCount; c++) k += `|${s.calls[c]}${s.rerun[c] ? 'r' : ''}${s.holds[c] ? 'h' : ''}${s.recovering[c] ? 'v' : ''}`;
-      for (let i = 0; i < n; i++) k += `|${s.restarting[i] ? 'R' : ''}${s.startAsked[i] ? 'A' : ''}${s.starting[i] ? 'S' : ''}`;
-      k += `|${s.startFifo.join(',')}`;
+      for (let i = 0; i < n; i++) k += `|${s.restarting[i] ? 'R' : ''}${s.startAsked[i] ? 'A' : ''}${s.starting[i] ? 'S' : ''}${s.stopAsked[i] ? 'a' : ''}${s.stopSlot[i] ? 's' : ''}`;
+      k += `|${s.startFifo.join(',')}|${s.stopFifo.join(',')}`;
       return flatKey(`${k}|${s.fifo.join(',')}|${s.failures}${s.restarts}${s.shutdownSent ? 1 : 0}`);
     },
 
@@ -402,13 +433,18 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
       if (!s.calls.every((c) => c === Call.Answered)) return false;
       // Every start asked for is answered: granted and ended, or dropped.
       if (s.startFifo.length > 0 || s.starting.some(Boolean)) return false;
+      if (s.stopFifo.length > 0 || s.stopSlot.some(Boolean)) return false;
       return withShutdown ? svState(s) === 'stopped' : s.p.every((p, i) => Object.keys(p.children).every((id) => id === 'executor') && pCtx(s, i).executions === 0);
     },
 
     describe(s): Omit<TraceStep, 'event'> {
       const calls = s.calls.map((c, k) => `c${k}=${['idle', 'queued', 'running', 'recovering', 'restarting', 'answered'][c]}${s.rerun[k] ? '(re-run)' : ''}${s.holds[k] ? '(holds a slot)' : ''}`);
-      const { inUse, waiting, starting, startsWaiting, recovering } = svCtx(s);
-      const parts = [`supervisor=${svState(s)}(inUse ${inUse}, waiting ${waiting}, starting ${starting}, starts waiting ${startsWaiting}, recovering ${recovering})`, ...names.map((name, i) => `${name}=${pState(s, i)}`), ...calls];
+      const { inUse, waiting, starting, startsWaiting, disposals, recovering } = svCtx(s);
+      const parts = [
+        `supervisor=${svState(s)}(inUse ${inUse}, waiting ${waiting}, starting ${starting}, starts waiting ${startsWaiting}, disposing ${disposals}, recovering ${recovering})`,
+        ...names.map((name, i) => `${name}=${pState(s, i)}`),
+        ...calls,
+      ];
       return { state: parts.join(' '), timeMs: 0, emitted: s.emitted, running: [] };
     },
 
@@ -505,11 +541,16 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
           const v = pState(s, i);
           if (v === 'disposed') continue;
           allDisposed = false;
-          if (['loaded', 'initialized', 'executing', 'error'].includes(v) && pCtx(s, i).pending !== 'dispose') {
-            move(`dispose:${i}`, sendLabel(names[i]!, { type: 'DISPOSE' }), (x) => {
-              x.toSupervisor(ev({ type: 'DISPOSE_BEGIN', plugin: names[i]! }));
-              x.toPlugin(i, 'DISPOSE', { type: 'DISPOSE' });
+          if (!['loaded', 'initialized', 'executing', 'error'].includes(v) || pCtx(s, i).pending === 'dispose') continue;
+          if (!s.stopAsked[i]) {
+            move(`dispose:${i}`, sendLabel('supervisor', ev({ type: 'STOP_PLUGIN', plugin: names[i]! })), (x) => {
+              x.s.stopAsked[i] = true;
+              x.s.stopFifo.push(i);
+              x.toSupervisor({ type: 'STOP_PLUGIN' });
             });
+          } else if (s.stopSlot[i]) {
+            // It did not take the DISPOSE its stop slot brought (it was mid-initialize): asked again once settled.
+            move(`dispose-again:${i}`, sendLabel(names[i]!, { type: 'DISPOSE' }), (x) => void x.toPlugin(i, 'DISPOSE', { type: 'DISPOSE' }));
           }
         }
         if (allDisposed && svState(s) === 'stopping' && svCtx(s).inUse === 0) {

@@ -78,7 +78,6 @@ export class PluginRegistry {
   private readonly lifecycle: LifecycleSource = {
     index: this.index,
     supervisor: () => this.supervisor,
-    concurrency: () => this.services.maxConcurrency,
     remove: (entry) => this.remove(entry),
   };
   /** Serializes initializeAll/shutdownAll so two calls never start the same plugin twice. */

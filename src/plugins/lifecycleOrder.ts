@@ -3,9 +3,10 @@
  * dependency order (a plugin is ready once its dependencies are initialized; the
  * supervisor decides when a ready one starts: at most `maxConcurrency` at once,
  * FIFO, none after SHUTDOWN; a failure skips what depends on it), and dispose
- * every plugin dependents first. A disposal is announced to the
- * supervisor (no restart may begin meanwhile) and asked again while a restart
- * keeps the plugin from reaching `disposed`.
+ * every plugin dependents first (the supervisor's stop slots bound how many at
+ * once). A disposal is announced to the supervisor (no restart may begin
+ * meanwhile) and asked again while a restart keeps the plugin from reaching
+ * `disposed`.
  */
 import { pluginStateName } from '../../machines/plugin.machine.js';
 import { toError } from '../errors/DataPrismError.js';
@@ -27,8 +28,6 @@ const MAX_DISPOSE_REQUESTS = 8;
 export interface LifecycleSource {
   index: PluginIndex;
   supervisor(): Supervisor;
-  /** At most this many dispose hooks of the stop sequence run at once. */
-  concurrency(): number;
   /** Takes a disposed plugin out of the registry (its actor stopped). */
   remove(entry: Entry): void;
 }
@@ -152,7 +151,8 @@ export async function disposeAllInReverseOrder(source: LifecycleSource): Promise
     nodes: new Set(index.names()),
     // Reverse order: a plugin waits for its dependents to be disposed.
     prerequisitesOf: (name) => index.registeredDependents(name),
-    concurrency: source.concurrency(),
+    // Every plugin whose dependents are disposed asks at once: the supervisor's stop slots bound how many dispose.
+    concurrency: Number.POSITIVE_INFINITY,
     run: async (name) => {
       await disposeAndRemove(name);
       return undefined;
@@ -162,9 +162,9 @@ export async function disposeAllInReverseOrder(source: LifecycleSource): Promise
   await Promise.all(outcome.blocked.map(disposeAndRemove));
 }
 
-/** Disposes one plugin through its actor; the supervisor knows it is disposed meanwhile (no restart begins). */
+/** Disposes one plugin through its actor once the supervisor grants a stop slot; no restart begins meanwhile. */
 export async function dispose(supervisor: Supervisor, entry: Entry): Promise<void> {
-  supervisor.disposeBegan(entry.plugin.name);
+  await new Promise<void>((granted) => supervisor.requestDispose(entry.plugin.name, granted));
   try {
     // The machine drops DISPOSE while a restart is initializing it, and a recovery may
     // restart it meanwhile: ask until it is disposed, each time from a settled state

@@ -72,6 +72,7 @@ export class Supervisor {
   readonly actor: SupervisorActor;
   private readonly waiting = new Fifo<SlotRequest>();
   private readonly startsWaiting = new Fifo<SlotRequest>();
+  private readonly disposalsWaiting = new Fifo<() => void>();
   private readonly recovering = new Set<RecoveringCall>();
 
   constructor(
@@ -86,6 +87,7 @@ export class Supervisor {
       for (let i = 0; i < count; i++) this.waiting.shift()?.drop();
     });
     this.actor.on('supervisor:initialize', () => this.startsWaiting.shift()?.start());
+    this.actor.on('supervisor:dispose', () => this.disposalsWaiting.shift()?.());
     this.actor.on('supervisor:drop-starts', ({ count }) => {
       for (let i = 0; i < count; i++) this.startsWaiting.shift()?.drop();
     });
@@ -150,12 +152,21 @@ export class Supervisor {
     return this.context.restarting[plugin];
   }
 
-  /** `plugin` is being disposed from now on: no restart may begin for it. */
-  disposeBegan(plugin: string): void {
-    this.actor.send({ type: 'DISPOSE_BEGIN', plugin });
+  /**
+   * `plugin` is to be disposed from now on (no restart may begin for it): `start`
+   * runs once a stop slot is granted (at once if one is free; at most
+   * maxConcurrency dispose hooks run at once, the others wait in FIFO order).
+   * The caller must `disposeEnded(plugin)` once the disposal ended.
+   */
+  requestDispose(plugin: string, start: () => void): void {
+    this.disposalsWaiting.push(() => {
+      this.actor.send({ type: 'DISPOSE_BEGIN', plugin });
+      start();
+    });
+    this.actor.send({ type: 'STOP_PLUGIN' });
   }
 
-  /** The disposal of `plugin` ended. */
+  /** The disposal of `plugin` ended; the oldest waiting disposal gets the stop slot. */
   disposeEnded(plugin: string): void {
     this.actor.send({ type: 'DISPOSE_END', plugin });
   }

@@ -20,6 +20,18 @@ function failingFirst(failures: number) {
   });
 }
 
+/** A hook per plugin that records its start and hangs until `finish.get(name)()` is called. */
+function heldHooks(): { started: string[]; finish: Map<string, () => void>; hook(name: string): () => Promise<void> } {
+  const started: string[] = [];
+  const finish = new Map<string, () => void>();
+  const hook = (name: string) => () =>
+    new Promise<void>((resolve) => {
+      started.push(name);
+      finish.set(name, resolve);
+    });
+  return { started, finish, hook };
+}
+
 afterEach(() => {
   vi.useRealTimers();
 });
@@ -132,19 +144,8 @@ describe('restarts', () => {
 describe('start order', () => {
   it('initializeAll runs at most maxConcurrency initialize hooks at once, the others in FIFO order; shutdown drops the waiting ones', async () => {
     const { registry } = supervised({ maxConcurrency: 2 });
-    const started: string[] = [];
-    const finish = new Map<string, () => void>();
-    for (const name of ['a', 'b', 'c', 'd', 'e']) {
-      await registry.register(
-        testPlugin(name, {
-          initialize: () =>
-            new Promise<void>((resolve) => {
-              started.push(name);
-              finish.set(name, resolve);
-            }),
-        }),
-      );
-    }
+    const { started, finish, hook } = heldHooks();
+    for (const name of ['a', 'b', 'c', 'd', 'e']) await registry.register(testPlugin(name, { initialize: hook(name) }));
     const initializing = registry.initializeAll({ onFailure: 'report' });
     await vi.waitFor(() => expect(started).toEqual(['a', 'b']));
     // A freed start slot goes to the oldest waiting plugin.
@@ -158,6 +159,25 @@ describe('start order', () => {
     expect(started).toEqual(['a', 'b', 'c']);
     expect(report.failed.map((f) => f.name).sort()).toEqual(['d', 'e']);
     for (const failure of report.failed) expect(failure.error).toBeInstanceOf(LifecycleError);
+    await shutdown;
+    expect(registry.list()).toEqual([]);
+  });
+});
+
+describe('stop order', () => {
+  it('shutdownAll runs at most maxConcurrency dispose hooks at once, the others in FIFO order', async () => {
+    const { registry } = supervised({ maxConcurrency: 2 });
+    const { started: disposing, finish, hook } = heldHooks();
+    for (const name of ['a', 'b', 'c', 'd']) await registry.register(testPlugin(name, { dispose: hook(name) }));
+    await registry.initializeAll();
+    const shutdown = registry.shutdownAll();
+    await vi.waitFor(() => expect(disposing).toEqual(['a', 'b']));
+    finish.get('a')!();
+    await vi.waitFor(() => expect(disposing).toEqual(['a', 'b', 'c']));
+    finish.get('c')!();
+    await vi.waitFor(() => expect(disposing).toEqual(['a', 'b', 'c', 'd']));
+    finish.get('b')!();
+    finish.get('d')!();
     await shutdown;
     expect(registry.list()).toEqual([]);
   });
