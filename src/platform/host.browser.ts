@@ -72,6 +72,9 @@ export const platform: Platform = {
     );
   },
   realPath: () => Promise.resolve(undefined),
+  startScriptWorker() {
+    return Promise.reject(new EngineError('worker_threads exist in Node only; this runtime has no Web Worker either, so a plugin cannot run in a worker here'));
+  },
 };
 
 /**

@@ -5,6 +5,7 @@
  * adapter and `@duckdb/duckdb-wasm/blocking` are reachable from here only.
  */
 import { readFile } from 'node:fs/promises';
+import { Worker as NodeWorker } from 'node:worker_threads';
 import { writeFileAtomic } from '../config/atomicWrite.js';
 import { EngineError } from '../errors/EngineError.js';
 import { openLocalFile, realPathOf } from './localFile.js';
@@ -61,4 +62,16 @@ export const platform: Platform = {
   environment: () => process.env,
   openLocalFile,
   realPath: realPathOf,
+  async startScriptWorker(source, hooks) {
+    const worker = new NodeWorker(source, { eval: true });
+    // The plugin's worker must not keep the process alive on its own; pending calls hold it.
+    worker.unref();
+    worker.on('message', (message: unknown) => hooks.message(message));
+    worker.on('error', (error: Error) => hooks.died(error));
+    worker.on('exit', (code: number) => hooks.died(new Error(`the worker exited with code ${code}`)));
+    return {
+      post: (message) => worker.postMessage(message),
+      terminate: () => void worker.terminate(),
+    };
+  },
 };

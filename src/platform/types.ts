@@ -39,6 +39,12 @@ export interface Platform {
   openLocalFile(path: string): Promise<LocalFile>;
   /** The real path of `path` (symlinks and `..` resolved), or undefined when it does not exist or there are no files. */
   realPath(path: string): Promise<string | undefined>;
+  /**
+   * Starts a `worker_threads` worker evaluating `source` (unref'd: it must not keep
+   * the process alive on its own), for runtimes without Web Workers. Rejects where
+   * there are none (a browser has Web Workers, and callers use those first).
+   */
+  startScriptWorker(source: string, hooks: ScriptWorkerHooks): Promise<ScriptWorker>;
 }
 
 /** A local file as `engine.loadFile` reads it (Node). */
@@ -51,4 +57,16 @@ export interface LocalFile {
   readHead(bytes: number): Promise<Uint8Array>;
   /** All of it; a ValidationError when it has grown past `maxBytes`. */
   read(maxBytes: number): Promise<Uint8Array>;
+}
+
+/** What a script worker reports: each message, and its death (an error or its exit). */
+export interface ScriptWorkerHooks {
+  message(message: unknown): void;
+  died(error: Error): void;
+}
+
+/** A started script worker, reduced to what its callers use. */
+export interface ScriptWorker {
+  post(message: unknown): void;
+  terminate(): void;
 }

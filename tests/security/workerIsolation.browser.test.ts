@@ -4,7 +4,8 @@
 // while the page's own thread keeps running, and a restart gets a fresh worker.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { build } from 'esbuild';
+import { join } from 'node:path';
+import { build, type Plugin } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { browserAvailable, CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/browser.js';
@@ -55,7 +56,22 @@ describe.skipIf(!browserAvailable)("isolation: 'worker' in chromium", () => {
   let origin: string;
 
   beforeAll(async () => {
-    const bundle = await build({ stdin: { contents: ENTRY, resolveDir: process.cwd(), loader: 'ts' }, bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'error' });
+    // The sources, with the swap package.json's `browser` field makes for the built package.
+    const browserHost: Plugin = {
+      name: 'browser-host',
+      setup(b) {
+        b.onResolve({ filter: /[\\/]platform[\\/]host\.js$/ }, (args) => ({ path: join(args.resolveDir, args.path.replace(/host\.js$/, 'host.browser.ts')) }));
+      },
+    };
+    const bundle = await build({
+      stdin: { contents: ENTRY, resolveDir: process.cwd(), loader: 'ts' },
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      write: false,
+      logLevel: 'error',
+      plugins: [browserHost],
+    });
     const files: Record<string, [string, string]> = {
       '/': ['text/html', '<!doctype html><html><body><script type="module" src="/bundle.js"></script></body></html>'],
       '/bundle.js': ['text/javascript', bundle.outputFiles[0]!.text],

@@ -19,6 +19,8 @@ import { TimeoutError } from '../../errors/TimeoutError.js';
 import { toError } from '../../errors/DataPrismError.js';
 import type { EventHandler, Logger } from '../../events/types.js';
 import type { DataPrismPlugin, PluginContext, ResourceHandleLike } from '../types.js';
+import { platform } from '../../platform/host.js';
+import type { ScriptWorkerHooks } from '../../platform/types.js';
 import { WORKER_SOURCE } from './workerMain.js';
 
 /** What the host needs of a worker plugin's declaration. */
@@ -61,8 +63,6 @@ interface Hooks {
   died(error: Error): void;
 }
 
-const NODE_WORKER_THREADS = 'node:worker_threads';
-
 /** Starts a worker running WORKER_SOURCE: worker_threads where there is no Web Worker, a module Web Worker otherwise. */
 async function startWorker(hooks: Hooks): Promise<WorkerLike> {
   const WebWorker = (globalThis as { Worker?: new (url: string, options: { type: 'module'; name?: string }) => Worker }).Worker;
@@ -79,18 +79,8 @@ async function startWorker(hooks: Hooks): Promise<WorkerLike> {
       },
     };
   }
-  // A variable specifier keeps bundlers from pulling a Node built-in into a browser build.
-  const { Worker: NodeWorker } = (await import(/* @vite-ignore */ NODE_WORKER_THREADS)) as typeof import('node:worker_threads');
-  const worker = new NodeWorker(WORKER_SOURCE, { eval: true });
-  // The plugin's worker must not keep the process alive on its own; pending calls hold it.
-  worker.unref();
-  worker.on('message', (message: FromWorker) => hooks.message(message));
-  worker.on('error', (error: Error) => hooks.died(error));
-  worker.on('exit', (code: number) => hooks.died(new Error(`the worker exited with code ${code}`)));
-  return {
-    post: (message) => worker.postMessage(message),
-    terminate: () => void worker.terminate(),
-  };
+  // worker_threads live in the Node host module, which browser builds never see.
+  return platform.startScriptWorker(WORKER_SOURCE, hooks as ScriptWorkerHooks);
 }
 
 /** The module specifier the worker imports: a URL as given, an absolute path as a file: URL. */
