@@ -1,6 +1,7 @@
 /**
- * The packed package in a fresh app, built with no bundler configuration by Vite
- * and by esbuild (`--platform=browser --minify`), running the README's tour in
+ * The packed package in a fresh app, built with no bundler configuration by Vite,
+ * by esbuild (`--platform=browser --minify`) and by webpack 5 (`webpack`, no
+ * config file), running the README's tour in
  * Chromium: data right, chart marks in the page, events seen, clean shutdown,
  * no console errors, error names intact after minification. The minified page
  * is then fed wrong bundle URLs: initialize() must reject with an EngineError
@@ -45,7 +46,7 @@ declare global {
 
 let browser: Browser | undefined;
 const servers: StaticServer[] = [];
-const built: Record<'vite' | 'esbuild' | 'importmap', { origin: string; output: string; dist: string }> = {} as never;
+const built: Record<'vite' | 'esbuild' | 'webpack' | 'importmap', { origin: string; output: string; dist: string }> = {} as never;
 
 async function buildVite(): Promise<void> {
   const app = await freshApp('vite', {
@@ -75,6 +76,17 @@ async function buildEsbuild(): Promise<void> {
   const server = await serveStatic({ '/': dist });
   servers.push(server);
   built.esbuild = { origin: server.origin, output: stdout + stderr + readFileSync(join(app, 'meta.json'), 'utf8'), dist };
+}
+
+/** webpack 5 as a fresh app runs it: `webpack`, no config file (src/index.js → dist/main.js, production mode). */
+async function buildWebpack(): Promise<void> {
+  const app = await freshApp('webpack', { 'src/index.js': apps('webpack-main.js'), 'src/tour.js': apps('tour.js') });
+  const { stdout, stderr } = await run(join(BIN, 'webpack'), [], { cwd: app });
+  const dist = join(app, 'dist');
+  writeFileSync(join(dist, 'index.html'), '<!doctype html><title>tour</title><link rel="icon" href="data:,"><script src="./main.js"></script>');
+  const server = await serveStatic({ '/': dist });
+  servers.push(server);
+  built.webpack = { origin: server.origin, output: stdout + stderr, dist };
 }
 
 /** The README's recipe for esbuild and plain pages: the four DuckDB files copied to `dist/duckdb/`. */
@@ -157,6 +169,7 @@ describe.skipIf(!browserAvailable)('the packed package in zero-config browser bu
     // One pack serves both builds; the builds themselves run one after the other (two cores are shared).
     await buildVite();
     await buildEsbuild();
+    await buildWebpack();
     await buildImportMapPage();
     browser = await launching;
   }, 300_000);
@@ -167,7 +180,8 @@ describe.skipIf(!browserAvailable)('the packed package in zero-config browser bu
   });
 
   it('vite build succeeds with no warning about Node built-ins, and the bundle holds none', () => {
-    expect(built.vite.output).not.toMatch(/externalized for browser compatibility|node:|Could not resolve|blocking/i);
+    // No eval warning either (hdr-histogram-js's umd build had one; the core imports its plain module).
+    expect(built.vite.output).not.toMatch(/externalized for browser compatibility|node:|Could not resolve|blocking|\beval\b/i);
     for (const file of readdirSync(join(built.vite.dist, 'assets')).filter((f) => f.endsWith('.js') && !f.includes('worker'))) {
       expect(NODE_ONLY.exec(readFileSync(join(built.vite.dist, 'assets', file), 'utf8'))?.[0], file).toBeUndefined();
     }
@@ -179,6 +193,33 @@ describe.skipIf(!browserAvailable)('the packed package in zero-config browser bu
     expect(inputs.some((i) => i.includes('platform/host.browser.js'))).toBe(true);
     expect(inputs.some((i) => i.includes('@dataprism/plugins/dist/writeTextFile.browser.js'))).toBe(true);
     expect(inputs.filter((i) => /platform\/host\.js|BlockingBackend|NodeWorkerAdapter|atomicWrite|engine\/bundles\.js|duckdb-node|InspectionServer\.js|writeTextFile\.js/.test(i))).toEqual([]);
+  });
+
+  it("esbuild bundles only the parts of hdr-histogram-js and semver the core uses (no wasm build, no pako, no semver entry)", () => {
+    const meta = JSON.parse(built.esbuild.output.slice(built.esbuild.output.indexOf('{'))) as { inputs: Record<string, unknown> };
+    const inputs = Object.keys(meta.inputs);
+    expect(inputs.some((i) => i.includes('hdr-histogram-js/dist/Float64Histogram.js'))).toBe(true);
+    expect(inputs.some((i) => i.includes('semver/functions/satisfies.js'))).toBe(true);
+    expect(inputs.filter((i) => /\/pako\/|hdr-histogram-js\/dist\/(index|HistogramBuilder|hdrhistogram\.umd|wasm\/)|semver\/index\.js/.test(i))).toEqual([]);
+  });
+
+  it('webpack builds with no warning but its defaults (mode, asset sizes), and the bundle holds no Node-only code', () => {
+    const warnings = built.webpack.output.split('\n').filter((line) => /^(WARNING|ERROR) in /.test(line));
+    expect(warnings.filter((w) => !/^WARNING in (configuration|asset size limit|entrypoint size limit|webpack performance recommendations)/.test(w))).toEqual([]);
+    expect(built.webpack.output).not.toMatch(/Critical dependency|Module not found|UnhandledSchemeError/);
+    const scripts = readdirSync(built.webpack.dist).filter((f) => f.endsWith('.js'));
+    // DuckDB's eh and mvp workers, emitted as assets under webpack's default name: [hash].js.
+    const workers = scripts.filter((f) => /^[0-9a-f]{16,}\.js$/.test(f));
+    expect(workers).toHaveLength(2);
+    for (const file of scripts.filter((f) => !workers.includes(f))) {
+      expect(NODE_ONLY.exec(readFileSync(join(built.webpack.dist, file), 'utf8'))?.[0], file).toBeUndefined();
+    }
+  });
+
+  it('runs the README tour from the webpack build', async () => {
+    const { outcome, consoleErrors } = await tourIn(built.webpack.origin);
+    expectTour(outcome);
+    expect(consoleErrors).toEqual([]);
   });
 
   it('runs the README tour from the Vite build', async () => {
