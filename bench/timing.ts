@@ -30,3 +30,49 @@ export async function compareMs(
   const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
   return { ours: median(a), baseline: median(b) };
 }
+
+/** How `compareAbbaMs` samples. */
+export interface AbbaOptions {
+  /** Samples of each side; rounded up to even, so each order occurs equally often. Default 20. */
+  samples?: number;
+  /** Calls per sample: a sample times `batch` calls back to back. Default 1. */
+  batch?: number;
+  /** Untimed calls of each side first. Default 2. */
+  warmup?: number;
+}
+
+/**
+ * Times `ours` and `baseline` in ABBA order (B A, A B, B A, ...), so that neither
+ * side always runs right after the other: drift of a shared, noisy machine, and
+ * whatever one side leaves behind (GC debt, a busy worker) hit both alike.
+ * Each sample is `batch` calls, which lifts short operations above the timer's
+ * resolution (100 µs in a page that is not cross-origin isolated) and scheduling
+ * jitter. Returns the median ms per call of each side.
+ */
+export async function compareAbbaMs(ours: () => unknown, baseline: () => unknown, options: AbbaOptions = {}): Promise<{ ours: number; baseline: number }> {
+  const samples = Math.ceil((options.samples ?? 20) / 2) * 2;
+  const batch = options.batch ?? 1;
+  const warmup = options.warmup ?? 2;
+  for (let i = 0; i < warmup; i++) {
+    await baseline();
+    await ours();
+  }
+  const sample = async (fn: () => unknown, into: number[]) => {
+    const start = performance.now();
+    for (let j = 0; j < batch; j++) await fn();
+    into.push((performance.now() - start) / batch);
+  };
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    if (i % 2 === 0) {
+      await sample(baseline, b);
+      await sample(ours, a);
+    } else {
+      await sample(ours, a);
+      await sample(baseline, b);
+    }
+  }
+  const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+  return { ours: median(a), baseline: median(b) };
+}
