@@ -13,6 +13,7 @@ const silentDuckDBLogger = { log: () => undefined };
 
 export class BlockingBackend implements DuckDBBackend {
   readonly mode = 'blocking' as const;
+  readonly fixedThreads = 1;
   private db: DuckDBBindings | undefined;
 
   private constructor(db: DuckDBBindings) {

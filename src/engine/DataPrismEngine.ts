@@ -185,6 +185,7 @@ export class DataPrismEngine {
     return platform.startBackend({
       mode,
       bundles: this.options.bundles,
+      ...(this.options.threads === undefined ? {} : { threads: this.options.threads }),
       ...(this.options.path === undefined ? {} : { path: this.options.path }),
       startTimeoutMs: this.options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
       logger: this.options.logger,
@@ -201,7 +202,14 @@ export class DataPrismEngine {
     if (allowedPaths && allowedPaths.length > 0) statements.push(`SET GLOBAL allowed_paths = ${listLiteral(allowedPaths)}`);
     statements.push('SET GLOBAL enable_external_access = false');
     if (memoryLimit !== undefined) statements.push(`SET GLOBAL memory_limit = ${quoteLiteral(`${Math.floor(memoryLimit)}B`)}`);
-    if (threads !== undefined) statements.push(`SET GLOBAL threads = ${Math.floor(threads)}`);
+    if (threads !== undefined && backend.fixedThreads === undefined) statements.push(`SET GLOBAL threads = ${Math.floor(threads)}`);
+    else if (threads !== undefined && Math.floor(threads) !== backend.fixedThreads) {
+      // A SET would fail the start: DuckDB refuses it ("compiled without threads").
+      this.options.logger?.warn(
+        `[engine] threads: ${threads} asked, but this DuckDB-WASM build runs on one thread; threads need bundles.coi on a ` +
+          "cross-origin-isolated page in a browser (see the README's Browser section), or engineOptions.backend 'native' in Node",
+      );
+    }
     for (const [name, value] of Object.entries(settings ?? {})) {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
         throw new ValidationError(`engineOptions.settings has an invalid setting name '${name}'; use DuckDB's setting names`, {

@@ -38,6 +38,10 @@ export interface WorkerBackendOptions {
   spawn: (onCrash: (error: Error) => void) => DuckDBWorker;
   /** What `instantiate` loads: the wasm file (a path in Node, a URL in a browser). */
   mainModule: string;
+  /** The coi build's thread worker script; absent for the single-threaded builds. */
+  pthreadWorker?: string;
+  /** With `pthreadWorker`: DuckDB's thread count, given at open (a later SET can deadlock). */
+  threads?: number;
   /** Settles (rejects) when the bundle cannot work, while instantiate may still be waiting. */
   preflight?: Promise<void>;
   /** The database to open; in memory when absent. */
@@ -62,6 +66,7 @@ export class WorkerBackend implements DuckDBBackend {
   private constructor(
     private readonly db: AsyncDuckDB,
     private readonly worker: DuckDBWorker,
+    readonly fixedThreads: number,
   ) {
     this.crashed = new Promise<never>((_, reject) => {
       this.rejectCrashed = reject;
@@ -80,12 +85,14 @@ export class WorkerBackend implements DuckDBBackend {
     const onCrash = (error: Error) => (backend ? backend.markCrashed(error, options.onCrash) : early.push(error));
     const worker = options.spawn(onCrash);
     const asyncDb = new duckdb.AsyncDuckDB(silentDuckDBLogger, worker.port);
-    backend = new WorkerBackend(asyncDb, worker);
+    // Only the coi build (started with a thread worker script) has threads.
+    const threads = options.pthreadWorker === undefined ? 1 : Math.max(1, Math.floor(options.threads ?? 1));
+    backend = new WorkerBackend(asyncDb, worker, threads);
     if (early[0]) backend.markCrashed(early[0], options.onCrash);
     backend.hold();
     const started = backend;
     const startUp = async () => {
-      const instantiated = started.guard(asyncDb.instantiate(options.mainModule, null));
+      const instantiated = started.guard(asyncDb.instantiate(options.mainModule, options.pthreadWorker ?? null));
       if (options.preflight) {
         instantiated.catch(() => undefined);
         await started.guard(options.preflight);
@@ -94,6 +101,7 @@ export class WorkerBackend implements DuckDBBackend {
       await started.guard(
         asyncDb.open({
           ...(options.path === undefined ? {} : { path: options.path, accessMode: duckdb.DuckDBAccessMode.READ_WRITE }),
+          ...(options.pthreadWorker === undefined ? {} : { maximumThreads: threads }),
           query: { castBigIntToDouble: false, castDecimalToDouble: false, castTimestampToDate: false },
         }),
       );

@@ -62,6 +62,13 @@ export interface DuckDBBackend {
    * none: registered files live in DuckDB-WASM's virtual file system.
    */
   readonly filesDirectory?: string;
+  /**
+   * DuckDB's thread count when the backend fixed it and `SET threads` must not change
+   * it: 1 for DuckDB-WASM builds compiled without threads (eh, mvp), which refuse the
+   * SET; the count given at open for the coi build, where a SET soon after the start
+   * deadlocks DuckDB-WASM 1.32 (its thread workers are still loading). Default none.
+   */
+  readonly fixedThreads?: number;
   /** DuckDB's version string (`v1.4.3`). */
   getVersion(): Promise<string>;
   /** Opens a connection; returns its handle. */

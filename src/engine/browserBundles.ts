@@ -4,7 +4,7 @@
  * these helpers turn them into `engineOptions.bundles`. Platform-neutral.
  */
 import { ValidationError } from '../errors/ValidationError.js';
-import type { EngineBundle, EngineBundleInput, EngineBundles } from './types.js';
+import type { EngineBundle, EngineBundleInput, EngineBundles, EngineCoiBundle } from './types.js';
 
 /** True when WebAssembly exception handling is available (Node ≥ 17, every current browser); selects the faster eh build. */
 export function supportsWasmExceptions(): boolean {
@@ -17,8 +17,9 @@ export function supportsWasmExceptions(): boolean {
 }
 
 /**
- * The file names of both builds under one base URL — for a directory you serve
- * yourself (copied from `node_modules/@duckdb/duckdb-wasm/dist/`):
+ * The file names of the three builds under one base URL — for a directory you serve
+ * yourself (copied from `node_modules/@duckdb/duckdb-wasm/dist/`; the coi files are
+ * needed only for `threads` > 1 on a cross-origin-isolated page):
  * `duckdbBundles(new URL('./duckdb/', import.meta.url))` or `duckdbBundles('/duckdb/')`.
  * A relative base resolves against the page (`document.baseURI`).
  */
@@ -28,10 +29,30 @@ export function duckdbBundles(base: string | URL): EngineBundles {
   return {
     eh: { mainModule: at('duckdb-eh.wasm'), mainWorker: at('duckdb-browser-eh.worker.js') },
     mvp: { mainModule: at('duckdb-mvp.wasm'), mainWorker: at('duckdb-browser-mvp.worker.js') },
+    coi: { mainModule: at('duckdb-coi.wasm'), mainWorker: at('duckdb-browser-coi.worker.js'), pthreadWorker: at('duckdb-browser-coi.pthread.worker.js') },
   };
 }
 
-/** The bundle to start: `eh` where exception handling is supported and given, else `mvp`; a single bundle as it is. */
+/** `bundles.coi`, checked; undefined when there is none. */
+export function coiBundle(bundles: EngineBundleInput): EngineCoiBundle | undefined {
+  if (isSingle(bundles) || bundles.coi === undefined) return undefined;
+  const coi = bundles.coi;
+  checked(coi, 'bundles.coi');
+  // Checked at run time too: a plain-JS caller may leave it out.
+  if (typeof (coi as Partial<EngineCoiBundle>).pthreadWorker !== 'string' || coi.pthreadWorker === '') {
+    throw new ValidationError('engineOptions.bundles.coi needs pthreadWorker: the URL of duckdb-browser-coi.pthread.worker.js', {
+      component: 'engine',
+      issues: [{ path: 'engineOptions.bundles.coi.pthreadWorker', message: 'must be the URL of the served file' }],
+    });
+  }
+  return coi;
+}
+
+/**
+ * The single-threaded bundle to start: `eh` where exception handling is supported
+ * and given, else `mvp`; a single bundle as it is. (The engine itself may start
+ * `coi` instead: see `threads`.)
+ */
 export function selectBundle(bundles: EngineBundleInput): EngineBundle {
   if (isSingle(bundles)) return checked(bundles, 'bundles');
   if (bundles.eh && supportsWasmExceptions()) return checked(bundles.eh, 'bundles.eh');

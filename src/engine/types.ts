@@ -32,6 +32,17 @@ export interface EngineBundles {
   eh?: EngineBundle;
   /** The baseline build (`duckdb-mvp.wasm`, `duckdb-browser-mvp.worker.js`). */
   mvp: EngineBundle;
+  /**
+   * The multi-threaded build, started only when `threads` > 1 is asked and the page
+   * is cross-origin isolated (see the README's Browser section); eh or mvp otherwise.
+   */
+  coi?: EngineCoiBundle;
+}
+
+/** DuckDB-WASM's multi-threaded build: `duckdb-coi.wasm` and its two workers. */
+export interface EngineCoiBundle extends EngineBundle {
+  /** URL of `duckdb-browser-coi.pthread.worker.js`, which each DuckDB thread runs. */
+  pthreadWorker: string;
 }
 
 /** What `engineOptions.bundles` accepts: one bundle, or both builds to choose from. */
@@ -103,7 +114,11 @@ export interface EngineOptions {
   timeoutMs?: number;
   /** At most this many queries/loads run at once; the rest wait in FIFO order. Default 4. */
   maxConcurrency?: number;
-  /** DuckDB's `threads` setting. Default: DuckDB's own (1 without cross-origin isolation). */
+  /**
+   * DuckDB's `threads` setting. Default: DuckDB's own (1 in the eh and mvp builds).
+   * Above 1 in a browser, the engine starts `bundles.coi` when given and the page is
+   * cross-origin isolated; the eh and mvp builds have one thread whatever this says.
+   */
   threads?: number;
   /** Extra DuckDB settings, each run as `SET name = value` after open. Default none. */
   settings?: Record<string, string | number | boolean>;

@@ -7,7 +7,8 @@
 import { ConfigError } from '../errors/ConfigError.js';
 import { EngineError } from '../errors/EngineError.js';
 import { ValidationError } from '../errors/ValidationError.js';
-import { selectBundle } from '../engine/browserBundles.js';
+import { coiBundle, selectBundle } from '../engine/browserBundles.js';
+import type { EngineBundle, EngineBundleInput } from '../engine/types.js';
 import type { Platform } from './types.js';
 
 export const platform: Platform = {
@@ -25,11 +26,15 @@ export const platform: Platform = {
           "(with Vite: import mainModule from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url'; see the README's Browser section)",
       );
     }
-    const bundle = selectBundle(options.bundles);
+    const bundle = await chooseBundle(options.bundles, options.threads);
     const { WorkerBackend } = await import('../engine/WorkerBackend.js');
+    const at = bundle.pthreadWorker === undefined ? 'bundles' : 'bundles.coi';
+    const probes = [probe(bundle.mainModule, `${at}.mainModule`, 'wasm'), probe(bundle.mainWorker, `${at}.mainWorker`, 'script')];
+    if (bundle.pthreadWorker !== undefined) probes.push(probe(bundle.pthreadWorker, 'bundles.coi.pthreadWorker', 'script'));
     return WorkerBackend.start({
       mainModule: bundle.mainModule,
-      preflight: Promise.all([probe(bundle.mainModule, 'mainModule'), probe(bundle.mainWorker, 'mainWorker')]).then(() => undefined),
+      ...(bundle.pthreadWorker === undefined ? {} : { pthreadWorker: bundle.pthreadWorker, threads: options.threads }),
+      preflight: Promise.all(probes).then(() => undefined),
       ...(options.path === undefined ? {} : { path: options.path }),
       startTimeoutMs: options.startTimeoutMs,
       describe: `worker ${bundle.mainWorker}, wasm ${bundle.mainModule}`,
@@ -78,13 +83,26 @@ export const platform: Platform = {
 };
 
 /**
+ * The coi build when `threads` > 1 is asked, `bundles.coi` is given and DuckDB-WASM's
+ * own feature checks pass (cross-origin isolation, wasm threads, SIMD, exceptions);
+ * otherwise eh or mvp (the engine then warns that DuckDB runs on one thread).
+ */
+async function chooseBundle(bundles: EngineBundleInput, threads: number | undefined): Promise<EngineBundle & { pthreadWorker?: string }> {
+  const coi = coiBundle(bundles);
+  if (coi === undefined || threads === undefined || threads <= 1) return selectBundle(bundles);
+  const { getPlatformFeatures } = await import('@duckdb/duckdb-wasm');
+  const { crossOriginIsolated, wasmThreads, wasmSIMD, wasmExceptions } = await getPlatformFeatures();
+  return crossOriginIsolated && wasmThreads && wasmSIMD && wasmExceptions ? coi : selectBundle(bundles);
+}
+
+/**
  * Reads the first bytes of `url` before the worker loads it, so that a wrong
  * bundle URL rejects at once with the URL in the message: the worker reports a
  * missing or wrong wasm file late or never. The request is dropped after the
  * first chunk; the worker's own load is separate.
  */
-async function probe(url: string, option: 'mainModule' | 'mainWorker'): Promise<void> {
-  const what = `engineOptions.bundles.${option} ${url}`;
+async function probe(url: string, option: string, kind: 'wasm' | 'script'): Promise<void> {
+  const what = `engineOptions.${option} ${url}`;
   const controller = new AbortController();
   try {
     let response: Response;
@@ -99,14 +117,14 @@ async function probe(url: string, option: 'mainModule' | 'mainWorker'): Promise<
     const head = await firstBytes(response);
     const wasm = head[0] === 0x00 && head[1] === 0x61 && head[2] === 0x73 && head[3] === 0x6d;
     const html = /text\/html/i.test(response.headers.get('content-type') ?? '') || head[0] === 0x3c;
-    if (option === 'mainModule' && !wasm) {
+    if (kind === 'wasm' && !wasm) {
       throw new EngineError(
-        `${what} is ${html ? 'an HTML page' : 'not a WebAssembly file'}, not duckdb-eh.wasm or duckdb-mvp.wasm; check the URL` +
+        `${what} is ${html ? 'an HTML page' : 'not a WebAssembly file'}, not duckdb-eh.wasm, duckdb-mvp.wasm or duckdb-coi.wasm; check the URL` +
           (html ? ' (a dev server answers unknown paths with its index page)' : ''),
       );
     }
-    if (option === 'mainWorker' && (wasm || html)) {
-      throw new EngineError(`${what} is ${wasm ? 'a WebAssembly file' : 'an HTML page'}, not the DuckDB worker script (duckdb-browser-eh.worker.js); check the URL`);
+    if (kind === 'script' && (wasm || html)) {
+      throw new EngineError(`${what} is ${wasm ? 'a WebAssembly file' : 'an HTML page'}, not a DuckDB worker script (such as duckdb-browser-eh.worker.js); check the URL`);
     }
   } finally {
     controller.abort();

@@ -15,6 +15,8 @@ export interface BackendStartOptions {
   mode: EngineMode | 'native';
   /** Browser: the served bundle(s). Node: ignored (resolved from the installed package). */
   bundles?: EngineBundleInput;
+  /** DuckDB threads asked for; above 1 a browser starts the coi build where it can. */
+  threads?: number;
   /** The database to open (`opfs://…` in a browser, a file path in Node); in memory when absent. */
   path?: string;
   /** Budget for loading and opening DuckDB, ms. */

@@ -47,6 +47,8 @@ declare global {
 let browser: Browser | undefined;
 const servers: StaticServer[] = [];
 const built: Record<'vite' | 'esbuild' | 'webpack' | 'importmap', { origin: string; output: string; dist: string }> = {} as never;
+/** The esbuild app again, served with COOP/COEP (cross-origin isolated). */
+let isolatedOrigin = '';
 
 async function buildVite(): Promise<void> {
   const app = await freshApp('vite', {
@@ -72,9 +74,11 @@ async function buildEsbuild(): Promise<void> {
   // A script that loads fine but is not DuckDB's worker: nothing ever answers.
   writeFileSync(join(dist, 'idle.worker.js'), 'self.onmessage = () => {};\n');
   writeFileSync(join(dist, 'index.html'), '<!doctype html><title>tour</title><link rel="icon" href="data:,"><script type="module" src="./app.js"></script>');
-  copyDuckDBFiles(app, dist);
+  copyDuckDBFiles(app, dist, true);
   const server = await serveStatic({ '/': dist });
-  servers.push(server);
+  const isolated = await serveStatic({ '/': dist }, { isolated: true });
+  servers.push(server, isolated);
+  isolatedOrigin = isolated.origin;
   built.esbuild = { origin: server.origin, output: stdout + stderr + readFileSync(join(app, 'meta.json'), 'utf8'), dist };
 }
 
@@ -89,11 +93,13 @@ async function buildWebpack(): Promise<void> {
   built.webpack = { origin: server.origin, output: stdout + stderr, dist };
 }
 
-/** The README's recipe for esbuild and plain pages: the four DuckDB files copied to `dist/duckdb/`. */
-function copyDuckDBFiles(app: string, dist: string): void {
+/** The README's recipe for esbuild and plain pages: the four DuckDB files copied to `dist/duckdb/` (and the coi build's three). */
+function copyDuckDBFiles(app: string, dist: string, coi = false): void {
   mkdirSync(join(dist, 'duckdb'), { recursive: true });
   const duckdbDist = join(app, 'node_modules', '@duckdb', 'duckdb-wasm', 'dist');
-  for (const file of ['duckdb-eh.wasm', 'duckdb-mvp.wasm', 'duckdb-browser-eh.worker.js', 'duckdb-browser-mvp.worker.js']) {
+  const files = ['duckdb-eh.wasm', 'duckdb-mvp.wasm', 'duckdb-browser-eh.worker.js', 'duckdb-browser-mvp.worker.js'];
+  if (coi) files.push('duckdb-coi.wasm', 'duckdb-browser-coi.worker.js', 'duckdb-browser-coi.pthread.worker.js');
+  for (const file of files) {
     cpSync(join(duckdbDist, file), join(dist, 'duckdb', file));
   }
 }
@@ -285,6 +291,55 @@ describe.skipIf(!browserAvailable)('the packed package in zero-config browser bu
       } finally {
         await context.close();
       }
+    });
+  });
+
+  describe('threads: 2 (the coi build)', () => {
+    /** Starts an orchestrator with threads: 2 on `origin`'s page; reports threads, a GROUP BY, warnings and DuckDB's workers. */
+    const threaded = async (origin: string) => {
+      const page = await browser!.newPage();
+      const workers: string[] = [];
+      page.on('worker', (worker) => workers.push(worker.url().split('/').pop()!));
+      try {
+        await page.goto(`${origin}/#no-tour`);
+        await page.waitForFunction(() => window.__dataprism !== undefined, undefined, WAIT);
+        const result = await page.evaluate(async () => {
+          const { DataPrismOrchestrator, duckdbBundles } = window.__dataprism;
+          const warnings: string[] = [];
+          const logger = { debug() {}, info() {}, warn: (message: string) => warnings.push(message), error() {} };
+          const orchestrator = new DataPrismOrchestrator({
+            engineOptions: { bundles: duckdbBundles(new URL('./duckdb/', location.href)), threads: 2, logger },
+          });
+          try {
+            await orchestrator.initialize();
+            const engine = orchestrator.getEngine();
+            const threads = (await engine.query("SELECT current_setting('threads') AS t")).data[0]!['t'];
+            await engine.query('CREATE TABLE t AS SELECT (range % 1000)::INTEGER AS k, range::DOUBLE AS v FROM range(1000000)');
+            const groups = (await engine.query('SELECT count(*) AS groups, sum(s) AS total FROM (SELECT k, sum(v) AS s FROM t GROUP BY k)')).data[0];
+            return { isolated: crossOriginIsolated, threads, groups, warnings };
+          } finally {
+            await orchestrator.shutdown();
+          }
+        });
+        return { ...result, workers };
+      } finally {
+        await page.close();
+      }
+    };
+
+    it("on a cross-origin-isolated page starts the coi build: current_setting('threads') is 2, its thread workers run, results are right", async () => {
+      const r = await threaded(isolatedOrigin);
+      expect(r).toMatchObject({ isolated: true, threads: 2, groups: { groups: 1000, total: 499_999_500_000 }, warnings: [] });
+      expect(r.workers).toContain('duckdb-browser-coi.worker.js');
+      expect(r.workers).toContain('duckdb-browser-coi.pthread.worker.js');
+    });
+
+    it('on a page without isolation starts the eh build, on one thread, and warns (DuckDB would refuse SET threads there)', async () => {
+      const r = await threaded(built.esbuild.origin);
+      expect(r).toMatchObject({ isolated: false, groups: { groups: 1000, total: 499_999_500_000 } });
+      expect(r.warnings).toEqual([expect.stringMatching(/threads: 2 asked, but this DuckDB-WASM build runs on one thread.*cross-origin-isolated/)]);
+      expect(r.workers.filter((w) => w.includes('coi'))).toEqual([]);
+      expect(r.workers).toContain('duckdb-browser-eh.worker.js');
     });
   });
 

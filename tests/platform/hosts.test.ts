@@ -12,6 +12,7 @@ import * as nodeWriter from '../../packages/plugins/src/writeTextFile.js';
 import * as browserWriter from '../../packages/plugins/src/writeTextFile.browser.js';
 import { ConfigError, EngineError, ValidationError, duckdbBundles, selectBundle, supportsWasmExceptions } from '@dataprism/orchestration';
 import { readFileSync } from 'node:fs';
+import { coiBundle } from '../../src/engine/browserBundles.js';
 
 describe('browser swaps', () => {
   it('every file the browser field swaps exports the same names as the file it replaces', () => {
@@ -66,10 +67,15 @@ describe('the browser host', () => {
 });
 
 describe('bundle helpers', () => {
-  it('duckdbBundles names both builds under a base URL, with or without the trailing slash', () => {
+  it('duckdbBundles names the three builds under a base URL, with or without the trailing slash', () => {
     const expected = {
       eh: { mainModule: 'https://app.example/duckdb/duckdb-eh.wasm', mainWorker: 'https://app.example/duckdb/duckdb-browser-eh.worker.js' },
       mvp: { mainModule: 'https://app.example/duckdb/duckdb-mvp.wasm', mainWorker: 'https://app.example/duckdb/duckdb-browser-mvp.worker.js' },
+      coi: {
+        mainModule: 'https://app.example/duckdb/duckdb-coi.wasm',
+        mainWorker: 'https://app.example/duckdb/duckdb-browser-coi.worker.js',
+        pthreadWorker: 'https://app.example/duckdb/duckdb-browser-coi.pthread.worker.js',
+      },
     };
     expect(duckdbBundles('https://app.example/duckdb')).toEqual(expected);
     expect(duckdbBundles(new URL('https://app.example/duckdb/'))).toEqual(expected);
@@ -82,5 +88,23 @@ describe('bundle helpers', () => {
     expect(selectBundle(both)).toBe(both.eh);
     expect(selectBundle({ mvp: both.mvp })).toBe(both.mvp);
     expect(selectBundle(both.mvp)).toBe(both.mvp);
+  });
+
+  it('a coi bundle needs all three URLs; a single bundle or none has no coi build', () => {
+    const both = duckdbBundles('https://app.example/d/');
+    expect(coiBundle(both)).toBe(both.coi);
+    expect(coiBundle({ mvp: both.mvp })).toBeUndefined();
+    expect(coiBundle(both.mvp)).toBeUndefined();
+    const { pthreadWorker: _, ...noThreadWorker } = both.coi!;
+    const missing = (() => {
+      try {
+        coiBundle({ ...both, coi: noThreadWorker as typeof both.coi });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(missing).toBeInstanceOf(ValidationError);
+    expect((missing as ValidationError).message).toMatch(/bundles\.coi needs pthreadWorker/);
+    expect(() => coiBundle({ ...both, coi: { ...both.coi!, mainModule: '' } })).toThrow(/engineOptions\.bundles\.coi needs mainModule/);
   });
 });
