@@ -1,11 +1,10 @@
 /**
- * The packed package in a fresh app, built with no bundler configuration by Vite,
- * by esbuild (`--platform=browser --minify`) and by webpack 5 (`webpack`, no
- * config file), running the README's tour in
+ * The packed package in a fresh app, built with no bundler configuration by Vite
+ * and by esbuild (`--platform=browser --minify`), running the README's tour in
  * Chromium: data right, chart marks in the page, events seen, clean shutdown,
  * no console errors, error names intact after minification. The minified page
  * is then fed wrong bundle URLs: initialize() must reject with an EngineError
- * naming the URL and shutdown() must still complete.
+ * naming the URL and shutdown() must still complete. (webpack: webpack.test.ts.)
  */
 import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -16,37 +15,16 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, browserAvailable } from '../support/browser.js';
 import { freshApp } from '../support/packed.js';
 import { serveStatic, type StaticServer } from '../support/staticServer.js';
+import { NODE_ONLY, WAIT, apps, expectTour, tourIn } from './tour.js';
 
 const run = promisify(execFile);
 const BIN = join(process.cwd(), 'node_modules', '.bin');
-const apps = (file: string) => readFileSync(join(import.meta.dirname, 'apps', file), 'utf8');
-const WAIT = { timeout: 60_000, polling: 100 } as const;
 /** Long enough for any healthy start on a loaded machine; a hang shows up as 'hung'. */
 const HUNG_AFTER_MS = 30_000;
 
-interface TourResult {
-  seen: string[];
-  totals: [string, number][];
-  marks: number;
-  summaryColumns: string[];
-  queryError: { name: string; isQueryError: boolean; category: string };
-  thresholdViolations: number;
-}
-type TourOutcome = { ok: true; value: TourResult } | { ok: false; error: { name: string; message: string } };
-declare global {
-  interface Window {
-    __tour?: TourOutcome;
-    __answer?: unknown;
-    __dataprism: {
-      DataPrismOrchestrator: typeof import('../../src/index.js').DataPrismOrchestrator;
-      duckdbBundles: typeof import('../../src/index.js').duckdbBundles;
-    };
-  }
-}
-
 let browser: Browser | undefined;
 const servers: StaticServer[] = [];
-const built: Record<'vite' | 'esbuild' | 'webpack' | 'importmap', { origin: string; output: string; dist: string }> = {} as never;
+const built: Record<'vite' | 'esbuild' | 'importmap', { origin: string; output: string; dist: string }> = {} as never;
 /** The esbuild app again, served with COOP/COEP (cross-origin isolated). */
 let isolatedOrigin = '';
 
@@ -80,17 +58,6 @@ async function buildEsbuild(): Promise<void> {
   servers.push(server, isolated);
   isolatedOrigin = isolated.origin;
   built.esbuild = { origin: server.origin, output: stdout + stderr + readFileSync(join(app, 'meta.json'), 'utf8'), dist };
-}
-
-/** webpack 5 as a fresh app runs it: `webpack`, no config file (src/index.js → dist/main.js, production mode). */
-async function buildWebpack(): Promise<void> {
-  const app = await freshApp('webpack', { 'src/index.js': apps('webpack-main.js'), 'src/tour.js': apps('tour.js') });
-  const { stdout, stderr } = await run(join(BIN, 'webpack'), [], { cwd: app });
-  const dist = join(app, 'dist');
-  writeFileSync(join(dist, 'index.html'), '<!doctype html><title>tour</title><link rel="icon" href="data:,"><script src="./main.js"></script>');
-  const server = await serveStatic({ '/': dist });
-  servers.push(server);
-  built.webpack = { origin: server.origin, output: stdout + stderr, dist };
 }
 
 /** The README's recipe for esbuild and plain pages: the four DuckDB files copied to `dist/duckdb/` (and the coi build's three). */
@@ -128,46 +95,6 @@ async function buildImportMapPage(): Promise<void> {
   built.importmap = { origin: server.origin, output: '', dist };
 }
 
-async function tourIn(origin: string): Promise<{ outcome: TourOutcome; consoleErrors: string[] }> {
-  const page = await browser!.newPage();
-  const consoleErrors: string[] = [];
-  page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
-  try {
-    await page.goto(`${origin}/`);
-    await page.waitForFunction(() => window.__tour !== undefined, undefined, WAIT);
-    const outcome = (await page.evaluate(() => window.__tour))!;
-    return { outcome, consoleErrors };
-  } finally {
-    await page.close();
-  }
-}
-
-function expectTour(outcome: TourOutcome): TourResult {
-  if (!outcome.ok) throw new Error(`the tour failed in the page: ${outcome.error.name}: ${outcome.error.message}`);
-  const tour = outcome.value;
-  // Each region gets every 4th i of 0..19 999: sum = 5000 * (offset + 19 996 / 2).
-  expect(tour.totals).toEqual([
-    ['east', 49_990_000],
-    ['north', 49_995_000],
-    ['south', 50_000_000],
-    ['west', 50_005_000],
-  ]);
-  expect(tour.marks).toBeGreaterThanOrEqual(4);
-  expect(tour.seen[0]).toMatch(/^engine:ready v\d+\.\d+/);
-  expect(tour.seen).toEqual(expect.arrayContaining(['plugin:loaded visualization', 'plugin:loaded analytics', 'orchestrator:shutdown']));
-  expect(tour.seen.at(-1)).toBe('orchestrator:shutdown');
-  expect(tour.summaryColumns).toEqual(expect.arrayContaining(['region', 'amount']));
-  expect(tour.queryError).toEqual({ name: 'QueryError', isQueryError: true, category: 'query' });
-  return tour;
-}
-
-/**
- * A static or literal dynamic import of a Node built-in (what a bundler must resolve), or Node-only
- * modules of ours. A `node:` string behind a variable (a Node-only branch the bundler never follows) is fine.
- */
-const NODE_ONLY = /(?:\bfrom|\bimport\(|(?<![.\w])require\()\s*["'`]node:[a-z_/]+["'`]|NodeWorkerAdapter|createRequire/;
-
 // Skipped with a suite-wide notice where chromium is missing (tests/support/globalSetup.ts); CI requires it.
 describe.skipIf(!browserAvailable)('the packed package in zero-config browser builds', () => {
   beforeAll(async () => {
@@ -175,10 +102,9 @@ describe.skipIf(!browserAvailable)('the packed package in zero-config browser bu
     // One pack serves both builds; the builds themselves run one after the other (two cores are shared).
     await buildVite();
     await buildEsbuild();
-    await buildWebpack();
     await buildImportMapPage();
     browser = await launching;
-  }, 300_000);
+  }, 600_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -209,33 +135,14 @@ describe.skipIf(!browserAvailable)('the packed package in zero-config browser bu
     expect(inputs.filter((i) => /\/pako\/|hdr-histogram-js\/dist\/(index|HistogramBuilder|hdrhistogram\.umd|wasm\/)|semver\/index\.js/.test(i))).toEqual([]);
   });
 
-  it('webpack builds with no warning but its defaults (mode, asset sizes), and the bundle holds no Node-only code', () => {
-    const warnings = built.webpack.output.split('\n').filter((line) => /^(WARNING|ERROR) in /.test(line));
-    expect(warnings.filter((w) => !/^WARNING in (configuration|asset size limit|entrypoint size limit|webpack performance recommendations)/.test(w))).toEqual([]);
-    expect(built.webpack.output).not.toMatch(/Critical dependency|Module not found|UnhandledSchemeError/);
-    const scripts = readdirSync(built.webpack.dist).filter((f) => f.endsWith('.js'));
-    // DuckDB's eh and mvp workers, emitted as assets under webpack's default name: [hash].js.
-    const workers = scripts.filter((f) => /^[0-9a-f]{16,}\.js$/.test(f));
-    expect(workers).toHaveLength(2);
-    for (const file of scripts.filter((f) => !workers.includes(f))) {
-      expect(NODE_ONLY.exec(readFileSync(join(built.webpack.dist, file), 'utf8'))?.[0], file).toBeUndefined();
-    }
-  });
-
-  it('runs the README tour from the webpack build', async () => {
-    const { outcome, consoleErrors } = await tourIn(built.webpack.origin);
-    expectTour(outcome);
-    expect(consoleErrors).toEqual([]);
-  });
-
   it('runs the README tour from the Vite build', async () => {
-    const { outcome, consoleErrors } = await tourIn(built.vite.origin);
+    const { outcome, consoleErrors } = await tourIn(browser!, built.vite.origin);
     expectTour(outcome);
     expect(consoleErrors).toEqual([]);
   });
 
   it('runs the README tour from the minified esbuild build, error names intact', async () => {
-    const { outcome, consoleErrors } = await tourIn(built.esbuild.origin);
+    const { outcome, consoleErrors } = await tourIn(browser!, built.esbuild.origin);
     expectTour(outcome);
     expect(consoleErrors).toEqual([]);
   });

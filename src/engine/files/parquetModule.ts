@@ -22,10 +22,11 @@ export function loadParquetWasm(platformKind: 'node' | 'browser'): Promise<Parqu
 }
 
 async function importParquetWasm(): Promise<ParquetWasmModule> {
-  // A variable specifier: bundlers must not pull an optional peer (and its 5 MB of wasm) into the core.
+  // A variable specifier: bundlers must not pull an optional peer (and its 5 MB of wasm) into the core;
+  // the ignore comments keep Vite and webpack from warning that they cannot resolve it.
   const specifier = 'parquet-wasm';
   try {
-    return (await import(/* @vite-ignore */ specifier)) as ParquetWasmModule;
+    return (await import(/* @vite-ignore */ /* webpackIgnore: true */ specifier)) as ParquetWasmModule;
   } catch (cause) {
     cached = undefined;
     throw new EngineError(
