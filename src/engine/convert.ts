@@ -129,10 +129,21 @@ function keyedRowBuilder(names: readonly string[]): RowBuilder {
   return (columns, n, rows, base) => {
     for (let i = 0; i < n; i++) {
       const row: Record<string, unknown> = {};
-      for (let c = 0; c < names.length; c++) row[names[c]!] = columns[c]![i];
+      for (let c = 0; c < names.length; c++) setField(row, names[c]!, columns[c]![i]);
       rows[base + i] = row;
     }
   };
+}
+
+/**
+ * `row[key] = value` as an own property. Plain assignment to `__proto__` would
+ * instead replace the row's prototype with the value (a column or struct field
+ * of that name, e.g. from a loaded JSON file), dropping the column and letting
+ * data decide what every other key of the row inherits.
+ */
+function setField(row: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(row, key, { value, enumerable: true, writable: true, configurable: true });
+  else row[key] = value;
 }
 
 function isNullAt(data: Data, i: number): boolean {
@@ -280,7 +291,7 @@ function convertData(
           continue;
         }
         const row: Record<string, unknown> = {};
-        for (let c = 0; c < fields.length; c++) row[fields[c]!.name] = children[c]![i];
+        for (let c = 0; c < fields.length; c++) setField(row, fields[c]!.name, children[c]![i]);
         out[base + i] = row;
       }
       return out;
