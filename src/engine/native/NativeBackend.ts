@@ -45,6 +45,8 @@ export class NativeBackend implements DuckDBBackend {
   private readonly connections = new Map<number, DuckDBConnection>();
   private readonly statements = new Map<number, DuckDBPreparedStatement>();
   private readonly running = new Map<number, Running>();
+  /** DuckDB calls not yet settled (see terminate). */
+  private readonly inflight = new Set<Promise<unknown>>();
   private nextHandle = 1;
 
   private constructor(
@@ -160,7 +162,7 @@ export class NativeBackend implements DuckDBBackend {
   }
 
   async prepare(conn: number, sql: string): Promise<number> {
-    const statement = await this.connection(conn).prepare(sql);
+    const statement = await this.track(this.connection(conn).prepare(sql));
     const handle = this.nextHandle++;
     this.statements.set(handle, statement);
     return handle;
@@ -175,7 +177,7 @@ export class NativeBackend implements DuckDBBackend {
       p === null ? SQLNULL : typeof p === 'number' ? DOUBLE : typeof p === 'boolean' ? BOOLEAN : VARCHAR,
     );
     prepared.bind(params as DuckDBValue[], types);
-    return toTable(await prepared.run());
+    return toTable(await this.track(prepared.run()));
   }
 
   closePrepared(_conn: number, statement: number): Promise<void> {
@@ -196,8 +198,8 @@ export class NativeBackend implements DuckDBBackend {
   /** Creates the table if asked, then fills it through one appender. */
   private async append(conn: number, options: InsertOptions, createSql: () => string, fill: (appender: DuckDBAppender) => void): Promise<void> {
     const connection = this.connection(conn);
-    if (options.create) await connection.run(createSql());
-    const appender = await connection.createAppender(options.name);
+    if (options.create) await this.track(connection.run(createSql()));
+    const appender = await this.track(connection.createAppender(options.name));
     try {
       fill(appender);
       appender.flushSync();
@@ -212,7 +214,7 @@ export class NativeBackend implements DuckDBBackend {
       options.delimiter === undefined ? '' : `, delim = ${quote(options.delimiter)}`
     })`;
     const target = quoteIdentifier(options.name);
-    await this.connection(conn).run(options.create ? `CREATE TABLE ${target} AS FROM ${reader}` : `INSERT INTO ${target} FROM ${reader}`);
+    await this.track(this.connection(conn).run(options.create ? `CREATE TABLE ${target} AS FROM ${reader}` : `INSERT INTO ${target} FROM ${reader}`));
   }
 
   async registerFileText(name: string, text: string): Promise<void> {
@@ -241,7 +243,7 @@ export class NativeBackend implements DuckDBBackend {
   async insertJSON(conn: number, fileName: string, options: InsertOptions): Promise<void> {
     const target = quoteIdentifier(options.name);
     const reader = `read_json(${quote(this.realPath(fileName))}, format = 'array')`;
-    await this.connection(conn).run(options.create ? `CREATE TABLE ${target} AS FROM ${reader}` : `INSERT INTO ${target} FROM ${reader}`);
+    await this.track(this.connection(conn).run(options.create ? `CREATE TABLE ${target} AS FROM ${reader}` : `INSERT INTO ${target} FROM ${reader}`));
   }
 
   async dropFile(name: string): Promise<void> {
@@ -257,6 +259,10 @@ export class NativeBackend implements DuckDBBackend {
   async terminate(): Promise<void> {
     const instance = this.instance;
     this.instance = undefined;
+    // Closing a connection while DuckDB still runs a statement on it crashes the
+    // process (a segfault, e.g. close() during a loadFile): stop them and wait first.
+    for (const connection of this.connections.values()) connection.interrupt();
+    await Promise.allSettled([...this.inflight]);
     for (const statement of this.statements.values()) statement.destroySync();
     this.statements.clear();
     for (const connection of this.connections.values()) connection.closeSync();
@@ -266,8 +272,18 @@ export class NativeBackend implements DuckDBBackend {
     await rm(this.filesDirectory, { recursive: true, force: true });
   }
 
+  /** `work` counted as in flight until it settles, so terminate() can wait for it. */
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inflight.add(work);
+    void work.then(
+      () => this.inflight.delete(work),
+      () => this.inflight.delete(work),
+    );
+    return work;
+  }
+
   private async read(connection: DuckDBConnection, sql: string): Promise<NativeRowResult> {
-    return toTable(await connection.run(sql));
+    return toTable(await this.track(connection.run(sql)));
   }
 
   /** Host-registered names are paths under the engine's host-files directory; they live in `filesDirectory`. */
