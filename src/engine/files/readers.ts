@@ -13,6 +13,7 @@ import { resultAsTable, type DuckDBBackend } from '../backend.js';
 import { HOST_FILES_DIRECTORY } from '../access.js';
 import { quoteIdentifier, quoteLiteral } from '../sql.js';
 import { fileError, formatName, type FilePosition } from './fileErrors.js';
+import { jsonDepthOverflow, MAX_JSON_DEPTH } from './jsonDepth.js';
 import { jsonErrorOffset } from './jsonPosition.js';
 import type { ResolvedFile } from './source.js';
 import type { FileFormat, LoadFileOptions, ParquetWasmModule } from './types.js';
@@ -34,6 +35,7 @@ let fileCounter = 0;
 
 /** Creates the table `table` (which must not exist) from `file` read as `format`. */
 export async function createTableFromFile(ctx: ReaderContext, file: ResolvedFile, format: FileFormat, table: string, options: LoadFileOptions): Promise<void> {
+  if (format === 'json' || format === 'ndjson') checkJsonDepth(await file.bytes(), file.label, format);
   if (format === 'arrow') return insertArrow(ctx, file, table);
   if (format === 'parquet' && !ctx.tableFunctions.has('read_parquet')) return insertParquetWasm(ctx, file, table);
   if ((format === 'json' || format === 'ndjson') && !ctx.tableFunctions.has('read_json')) return insertJsonWasm(ctx, file, format, table);
@@ -51,7 +53,7 @@ function readerCall(format: FileFormat, path: string, options: LoadFileOptions):
   const file = quoteLiteral(path);
   switch (format) {
     case 'csv': {
-      const header = options.header === undefined ? '' : `, header = ${options.header}`;
+      const header = options.header === undefined ? '' : `, header = ${options.header === true}`;
       const delimiter = options.delimiter === undefined ? '' : `, delim = ${quoteLiteral(options.delimiter)}`;
       return `read_csv(${file}${header}${delimiter})`;
     }
@@ -289,6 +291,14 @@ export function linesAsArray(bytes: Uint8Array): Uint8Array {
   }
   out[at++] = 0x5d;
   return out.subarray(0, at);
+}
+
+function checkJsonDepth(bytes: Uint8Array, label: string, format: 'json' | 'ndjson'): void {
+  const at = jsonDepthOverflow(bytes);
+  if (at < 0) return;
+  throw new ValidationError(`${label} could not be loaded as ${formatName(format)} at byte ${at}: it nests deeper than ${MAX_JSON_DEPTH} levels, more than loadFile reads`, {
+    issues: [{ path: `${label} (byte ${at})`, message: 'nested too deeply' }],
+  });
 }
 
 function noColumns(label: string, format: FileFormat): ValidationError {
