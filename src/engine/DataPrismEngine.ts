@@ -36,7 +36,7 @@ import { shortSql, toQueryError } from './duckdbErrors.js';
 import { columnsToTable, rowsToColumns, rowsToTable, type RowColumns } from './ingest.js';
 import { quoteIdentifier, quoteLiteral } from './sql.js';
 import { summarySql, readSummary } from './summary.js';
-import { formatOf, loadFileAtomically } from './files/loadFile.js';
+import { checkFileOptions, formatOf, loadFileAtomically, TableQueue } from './files/loadFile.js';
 import { loadParquetWasm } from './files/parquetModule.js';
 import { resolveSource, type FileAccess } from './files/source.js';
 import type { LoadFileOptions, LoadFileResult, LoadFileSource, ParquetWasmModule } from './files/types.js';
@@ -70,6 +70,10 @@ export class DataPrismEngine {
   private readonly options: EngineOptions;
   private readonly host: EngineHost;
   private readonly limiter: ConcurrencyLimiter;
+  /** loadFile calls into one table, one after the other (see TableQueue). */
+  private readonly fileLoads = new TableQueue();
+  /** Aborted by terminate(): stops the downloads of loadFile calls in flight. */
+  private closing = new AbortController();
   private backend: DuckDBBackend | undefined;
   private opening: Promise<{ version: string }> | undefined;
   private version: string | undefined;
@@ -112,6 +116,8 @@ export class DataPrismEngine {
     if (opening) await opening.catch(() => undefined);
     const backend = this.backend;
     this.backend = undefined;
+    this.closing.abort(closedWhileLoading());
+    this.closing = new AbortController();
     if (!backend) return;
     const connections = this.freeConnections.splice(0);
     this.connectionCount = 0;
@@ -535,7 +541,9 @@ export class DataPrismEngine {
     try {
       return await this.readFile(access, source, tableName, options);
     } catch (error) {
-      throw this.reportFailure(error, 'loadFile', { table: tableName });
+      // DuckDB's own message when close() ended the database under the load (native: bad_weak_ptr).
+      const typed = this.backend === undefined && !(error instanceof DataPrismError) ? closedWhileLoading(error) : error;
+      throw this.reportFailure(typed, 'loadFile', { table: tableName });
     }
   }
 
@@ -547,20 +555,27 @@ export class DataPrismEngine {
       access === undefined
         ? { kind: 'host' }
         : { kind: 'restricted', files: access.files, allowed: [...(this.options.allowedDirectories ?? []), ...(this.options.allowedPaths ?? [])] };
+    checkFileOptions(options);
+    // close() aborts a download in flight too: a server that never finishes must not hold the caller past it.
+    const closing = this.closing.signal;
+    const signal = options.signal ? AbortSignal.any([options.signal, closing]) : closing;
+    options = { ...options, signal };
     const file = await resolveSource(source, options, fileAccess, platform);
     const format = formatOf(file, options);
-    const { rows, columns } = await this.limiter.run(async () => {
-      const lease = await this.lease();
-      try {
-        const tableFunctions = this.policy?.tableFunctions ?? new Set<string>();
-        const ctx = { backend: lease.backend, conn: lease.conn, tableFunctions, parquet: () => this.parquetModule() };
-        return await loadFileAtomically(ctx, file, format, tableName, mode, options);
-      } catch (error) {
-        throw toQueryError(error, `loadFile into ${quoteIdentifier(tableName)}`, 'loadFile');
-      } finally {
-        lease.release();
-      }
-    });
+    const { rows, columns } = await this.fileLoads.run(tableName, () =>
+      this.limiter.run(async () => {
+        const lease = await this.lease();
+        try {
+          const tableFunctions = this.policy?.tableFunctions ?? new Set<string>();
+          const ctx = { backend: lease.backend, conn: lease.conn, tableFunctions, parquet: () => this.parquetModule() };
+          return await loadFileAtomically(ctx, file, format, tableName, mode, options);
+        } catch (error) {
+          throw toQueryError(error, `loadFile into ${quoteIdentifier(tableName)}`, 'loadFile');
+        } finally {
+          lease.release();
+        }
+      }),
+    );
     this.metrics.rowsLoaded += rows;
     return { tableName, rowCount: rows, columns, format, source: file.label, bytes: file.size };
   }
@@ -612,7 +627,7 @@ export class DataPrismEngine {
   private async tableExists(backend: DuckDBBackend, conn: number, tableName: string): Promise<boolean> {
     const bytes = await backend.runQuery(
       conn,
-      `SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = ${quoteLiteral(tableName)} AND schema_name = current_schema() AND database_name = current_database()`,
+      `SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE lower(table_name) = lower(${quoteLiteral(tableName)}) AND schema_name = current_schema() AND database_name = current_database()`,
     );
     return (resultTable([bytes]).getChildAt(0)?.get(0) as number) > 0;
   }
@@ -863,6 +878,10 @@ function listLiteral(values: readonly string[]): string {
 }
 
 /** The load mode of `options` after checking the table name; a ValidationError naming `operation` otherwise. */
+function closedWhileLoading(cause?: unknown): EngineError {
+  return new EngineError('the engine was closed while loadFile ran; nothing was loaded — initialize the engine again and retry', { component: 'engine', cause });
+}
+
 function loadMode(operation: string, tableName: string, options: LoadDataOptions): 'create' | 'replace' | 'append' {
   if (typeof tableName !== 'string' || tableName.length === 0) {
     throw new ValidationError(`${operation} needs a table name: a non-empty string`, {

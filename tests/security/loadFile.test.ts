@@ -129,6 +129,17 @@ describe.each(ENGINE_BACKENDS)('context.loadFile ($label)', ({ options: backend 
     expect(await engine.listTables()).not.toContain('stolen');
   });
 
+  test('SQL in options.header or options.delimiter does not run: a writer reads no allowed file through them', async () => {
+    const smuggle = `CREATE TABLE pwn AS FROM read_csv('${path.join(allowed, 'ok.csv')}'); --`;
+    for (const options of [{ header: `true); ${smuggle}` }, { delimiter: `,'); ${smuggle}` }]) {
+      const error = await refusal('writer', new TextEncoder().encode('v\n1\n'), { format: 'csv', ...options });
+      // A header that is not a boolean is refused; a delimiter is always a quoted literal, so DuckDB only rejects it as a delimiter.
+      expect(error, JSON.stringify(options)).toBeInstanceOf(PluginError);
+      expect((error as PluginError).cause).toBeInstanceOf(ValidationError);
+      expect(await engine.listTables()).not.toContain('pwn');
+    }
+  });
+
   test('a huge download is cut off at maxBytes', async () => {
     const error = await refusal('loader', `${origin}/data/huge.csv`, { maxBytes: 1024 * 1024 });
     expect(error).toBeInstanceOf(PluginError);

@@ -74,3 +74,9 @@ export function fileError(error: unknown, label: string, format: FileFormat, int
     cause: error,
   });
 }
+
+/** The error of a load `signal` stopped: its reason when that is one of ours (the engine closing), else a ValidationError naming the file. */
+export function abortedError(signal: AbortSignal, label: string): DataPrismError {
+  if (signal.reason instanceof DataPrismError) return signal.reason;
+  return new ValidationError(`loading ${label} was aborted by options.signal; nothing was loaded`, { issues: [{ path: 'options.signal', message: 'aborted' }], cause: signal.reason });
+}

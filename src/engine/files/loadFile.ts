@@ -6,19 +6,37 @@
  * nothing behind (rolled back, and the temporary table dropped), an existing
  * table of that name is untouched, and other connections never see a half-loaded table.
  */
-import { DataPrismError } from '../../errors/DataPrismError.js';
+import type { DataPrismError } from '../../errors/DataPrismError.js';
 import { ValidationError } from '../../errors/ValidationError.js';
 import { resultAsTable, type BackendResult } from '../backend.js';
 import { toQueryError, trimDuckDBMessage } from '../duckdbErrors.js';
 import { quoteIdentifier, quoteLiteral } from '../sql.js';
 import { detectFormat } from './detect.js';
-import { formatName } from './fileErrors.js';
+import { abortedError, formatName } from './fileErrors.js';
 import { createTableFromFile, type ReaderContext } from './readers.js';
 import type { ResolvedFile } from './source.js';
 import type { ColumnInfo } from '../types.js';
 import type { FileFormat, LoadFileOptions } from './types.js';
 
 const FORMATS: readonly FileFormat[] = ['csv', 'parquet', 'json', 'ndjson', 'arrow'];
+
+/**
+ * A ValidationError for an option of the wrong type. The options reach SQL
+ * (`header`, `delimiter`) and come from plugins as well as the host, so a
+ * value that is not what its type says is refused, never written into a statement.
+ */
+export function checkFileOptions(options: LoadFileOptions): void {
+  const wrong = (path: string, what: string, value: unknown) =>
+    new ValidationError(`loadFile options.${path} must be ${what}; got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`, {
+      issues: [{ path: `options.${path}`, message: `not ${what}` }],
+    });
+  if (options === null || typeof options !== 'object') throw wrong('', 'an object', options);
+  if (options.header !== undefined && typeof options.header !== 'boolean') throw wrong('header', 'true or false', options.header);
+  if (options.delimiter !== undefined && (typeof options.delimiter !== 'string' || options.delimiter.length === 0)) throw wrong('delimiter', 'a non-empty string', options.delimiter);
+  if (options.maxBytes !== undefined && !(typeof options.maxBytes === 'number' && options.maxBytes > 0)) throw wrong('maxBytes', 'a positive number', options.maxBytes);
+  if (options.name !== undefined && typeof options.name !== 'string') throw wrong('name', 'a string', options.name);
+  if (options.signal !== undefined && !(typeof AbortSignal !== 'undefined' && options.signal instanceof AbortSignal)) throw wrong('signal', 'an AbortSignal', options.signal);
+}
 
 let tempCounter = 0;
 
@@ -54,6 +72,9 @@ export async function loadFileAtomically(
   const run = (sql: string) => backend.runQuery(conn, sql);
   const target = quoteIdentifier(tableName);
   const temp = `__dataprism_load_${Date.now().toString(36)}_${++tempCounter}`;
+  if (file.size === 0) {
+    throw new ValidationError(`${file.label} is empty (0 bytes): there is nothing to load as ${formatName(format)}`, { issues: [{ path: file.label, message: 'empty' }] });
+  }
   const exists = await tableExists(ctx, tableName);
   if (exists && mode === 'create') {
     throw new ValidationError(`table '${tableName}' already exists; pass { mode: 'replace' } to overwrite it or { mode: 'append' } to add rows`, {
@@ -98,18 +119,15 @@ function swapError(error: unknown, label: string, tableName: string, append: boo
   });
 }
 
-/** A ValidationError once `options.signal` is aborted (a DataPrismError reason is thrown as it is). */
+/** The abort's error once `options.signal` is aborted. */
 function checkAborted(options: LoadFileOptions, label: string): void {
-  const signal = options.signal;
-  if (!signal?.aborted) return;
-  if (signal.reason instanceof DataPrismError) throw signal.reason;
-  throw new ValidationError(`loading ${label} was aborted by options.signal; nothing was loaded`, { issues: [{ path: 'options.signal', message: 'aborted' }], cause: signal.reason });
+  if (options.signal?.aborted) throw abortedError(options.signal, label);
 }
 
 async function tableExists(ctx: ReaderContext, tableName: string): Promise<boolean> {
   const result = await ctx.backend.runQuery(
     ctx.conn,
-    `SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = ${quoteLiteral(tableName)} AND schema_name = current_schema() AND database_name = current_database()`,
+    `SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE lower(table_name) = lower(${quoteLiteral(tableName)}) AND schema_name = current_schema() AND database_name = current_database()`,
   );
   return (resultAsTable(result).getChildAt(0)?.get(0) as number) > 0;
 }
@@ -132,9 +150,32 @@ async function countRows(ctx: ReaderContext, temp: string, label: string, format
 async function columnsOf(ctx: ReaderContext, tableName: string): Promise<ColumnInfo[]> {
   const result = await ctx.backend.runQuery(
     ctx.conn,
-    `SELECT column_name AS name, data_type AS type FROM duckdb_columns() WHERE table_name = ${quoteLiteral(tableName)} AND schema_name = current_schema() AND database_name = current_database() ORDER BY column_index`,
+    `SELECT column_name AS name, data_type AS type FROM duckdb_columns() WHERE lower(table_name) = lower(${quoteLiteral(tableName)}) AND schema_name = current_schema() AND database_name = current_database() ORDER BY column_index`,
   );
   return resultAsTable(result)
     .toArray()
     .map((row: { name: unknown; type: unknown }) => ({ name: String(row.name), type: String(row.type) }));
+}
+
+/**
+ * Loads into the same table one after the other. Two loads of one name would
+ * otherwise both see "no such table", both fill a temporary table and collide
+ * at the rename (DuckDB's write-write conflict): a `replace` would fail for no
+ * reason of the caller's and a second `create` would not hear "already exists".
+ * Keyed case-insensitively, as DuckDB compares names.
+ */
+export class TableQueue {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(tableName: string, task: () => Promise<T>): Promise<T> {
+    const key = tableName.toLowerCase();
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const result = previous.then(task, task);
+    const tail = result.catch(() => undefined);
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return result;
+  }
 }

@@ -13,6 +13,7 @@
 import { ValidationError } from '../../errors/ValidationError.js';
 import type { Platform } from '../../platform/types.js';
 import { HEAD_BYTES } from './detect.js';
+import { abortedError } from './fileErrors.js';
 import type { LoadFileOptions, LoadFileSource } from './types.js';
 
 /** Default `maxBytes`: 1 GiB. */
@@ -126,6 +127,7 @@ async function fromUrl(text: string, options: LoadFileOptions, maxBytes: number,
     // Redirects are refused for restricted callers: the allowed URL must not lead elsewhere.
     response = await fetch(url, { ...(options.signal ? { signal: options.signal } : {}), redirect: access.kind === 'restricted' ? 'error' : 'follow' });
   } catch (cause) {
+    if (options.signal?.aborted) throw abortedError(options.signal, label);
     throw new ValidationError(`cannot load ${label}: the request failed (${messageOf(cause)}); check the URL and the network`, {
       issues: [{ path: 'source', message: 'fetch failed' }],
       cause,
@@ -146,7 +148,7 @@ async function fromUrl(text: string, options: LoadFileOptions, maxBytes: number,
       throw error;
     }
   }
-  const bytes = await readBounded(response, label, maxBytes);
+  const bytes = await readBounded(response, label, maxBytes, options.signal);
   return inMemory(label, options.name ?? url.pathname, bytes);
 }
 
@@ -165,7 +167,7 @@ function isAllowedUrl(url: URL, entry: string): boolean {
 }
 
 /** The body, refused as soon as it passes `maxBytes` (a server may send more than it declared). */
-async function readBounded(response: Response, label: string, maxBytes: number): Promise<Uint8Array> {
+async function readBounded(response: Response, label: string, maxBytes: number, signal: AbortSignal | undefined): Promise<Uint8Array> {
   const reader = response.body?.getReader();
   if (!reader) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
@@ -183,6 +185,7 @@ async function readBounded(response: Response, label: string, maxBytes: number):
     }
   } catch (error) {
     if (error instanceof ValidationError) throw error;
+    if (signal?.aborted) throw abortedError(signal, label);
     throw new ValidationError(`cannot load ${label}: the download broke off after ${total} bytes (${messageOf(error)}); try again`, {
       issues: [{ path: 'source', message: 'download failed' }],
       cause: error,
