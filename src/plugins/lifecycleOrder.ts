@@ -10,6 +10,7 @@
  */
 import { pluginStateName } from '../../machines/plugin.machine.js';
 import { toError } from '../errors/DataPrismError.js';
+import { LifecycleError } from '../errors/LifecycleError.js';
 import { PluginError } from '../errors/PluginError.js';
 import { allSettled, isSettled, settled, waitForState } from './actorWait.js';
 import { findCycle, formatCycle } from './dependencyGraph.js';
@@ -162,6 +163,10 @@ export async function disposeAllInReverseOrder(source: LifecycleSource): Promise
   await Promise.all(outcome.blocked.map(disposeAndRemove));
 }
 
+function disposedWhileInitializing(name: string): LifecycleError {
+  return new LifecycleError(`plugin '${name}' is being disposed while it initializes; stop initialize when context.signal aborts`, { component: `plugin:${name}`, state: 'initializing' });
+}
+
 /** Disposes one plugin through its actor once the supervisor grants a stop slot; no restart begins meanwhile. */
 export async function dispose(supervisor: Supervisor, entry: Entry): Promise<void> {
   await new Promise<void>((granted) => supervisor.requestDispose(entry.plugin.name, granted));
@@ -172,6 +177,9 @@ export async function dispose(supervisor: Supervisor, entry: Entry): Promise<voi
     // A hook that finishes synchronously leaves the actor settled at once: no need to wait then.
     for (let asked = 0; asked < MAX_DISPOSE_REQUESTS; asked++) {
       let snapshot = entry.actor.getSnapshot();
+      // A start still running (initializeAll's, or a restart's) is told to stop: the
+      // plugin is going away, so waiting for it would cost up to its whole time budget.
+      if (snapshot.value === 'initializing') entry.lease?.abort(disposedWhileInitializing(entry.plugin.name));
       if (snapshot.value !== 'executing' && !isSettled(snapshot)) snapshot = await settled(entry.actor);
       if (snapshot.status !== 'active' || snapshot.value === 'disposed') return;
       entry.actor.send({ type: 'DISPOSE' });

@@ -41,7 +41,11 @@ export class PluginCalls {
     entry.actor.on('plugin:executed', (e) => this.answered(entry, e.requestId)?.resolve(e.result));
     entry.actor.on('plugin:refused', (e) => {
       this.answered(entry, e.requestId)?.reject(
-        this.notReady(entry) ?? new LifecycleError(`plugin '${entry.plugin.name}' could not take the request; retry`, { component: entry.id }),
+        // A running plugin refuses only while a restart or stop waits for its calls in flight.
+        this.notReady(entry) ??
+          new LifecycleError(`plugin '${entry.plugin.name}' is about to restart or stop and takes no new call until it has; retry the call once it is initialized again`, {
+            component: entry.id,
+          }),
       );
     });
   }
