@@ -163,8 +163,8 @@ export async function disposeAllInReverseOrder(source: LifecycleSource): Promise
   await Promise.all(outcome.blocked.map(disposeAndRemove));
 }
 
-function disposedWhileInitializing(name: string): LifecycleError {
-  return new LifecycleError(`plugin '${name}' is being disposed while it initializes; stop initialize when context.signal aborts`, { component: `plugin:${name}`, state: 'initializing' });
+function disposedWhile(name: string, what: string): LifecycleError {
+  return new LifecycleError(`plugin '${name}' is being disposed while it ${what}; stop the hook when context.signal aborts`, { component: `plugin:${name}`, state: 'disposing' });
 }
 
 /** Disposes one plugin through its actor once the supervisor grants a stop slot; no restart begins meanwhile. */
@@ -179,7 +179,9 @@ export async function dispose(supervisor: Supervisor, entry: Entry): Promise<voi
       let snapshot = entry.actor.getSnapshot();
       // A start still running (initializeAll's, or a restart's) is told to stop: the
       // plugin is going away, so waiting for it would cost up to its whole time budget.
-      if (snapshot.value === 'initializing') entry.lease?.abort(disposedWhileInitializing(entry.plugin.name));
+      if (snapshot.value === 'initializing') entry.lease?.abort(disposedWhile(entry.plugin.name, 'initializes'));
+      // The same for its execute calls: DISPOSE waits for them, so they are told to stop too.
+      for (const call of entry.running) call.abort(disposedWhile(entry.plugin.name, 'runs a call'));
       if (snapshot.value !== 'executing' && !isSettled(snapshot)) snapshot = await settled(entry.actor);
       if (snapshot.status !== 'active' || snapshot.value === 'disposed') return;
       entry.actor.send({ type: 'DISPOSE' });

@@ -70,6 +70,23 @@ describe('supervisor under attack', () => {
     expect(initializes).toBe(during === 'a restart' ? 2 : 1);
   });
 
+  it('unregister while an execute runs: its signal is aborted for the disposal, and the call is answered', async () => {
+    const { registry } = supervised({ maxConcurrency: 2 });
+    let reason: unknown;
+    await registry.register(
+      testPlugin('e', { execute: (_action, _params, context) => new Promise((resolve) => context.signal.addEventListener('abort', () => resolve((reason = context.signal.reason, 'stopped')))) }),
+    );
+    await registry.initializeAll();
+    const call = registry.execute('e', 'run').catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await registry.unregister('e');
+    expect(await call).toBe('stopped');
+    expect(reason).toBeInstanceOf(LifecycleError);
+    expect((reason as Error).message).toMatch(/plugin 'e' is being disposed while it runs a call/);
+    expect(registry.has('e')).toBe(false);
+    await registry.shutdownAll();
+  });
+
   it('the same name registered three times at once: one plugin, two ValidationErrors', async () => {
     const registry = new PluginRegistry();
     const results = await Promise.allSettled([registry.register(testPlugin('dup')), registry.register(testPlugin('dup')), registry.register(testPlugin('dup', { version: '2.0.0' }))]);
