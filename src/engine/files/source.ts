@@ -11,7 +11,7 @@
  * refused for everyone.
  */
 import { ValidationError } from '../../errors/ValidationError.js';
-import type { Platform } from '../../platform/types.js';
+import type { LocalFile, Platform } from '../../platform/types.js';
 import { HEAD_BYTES } from './detect.js';
 import { abortedError } from './fileErrors.js';
 import type { LoadFileOptions, LoadFileSource } from './types.js';
@@ -83,8 +83,17 @@ async function fromPath(path: string, maxBytes: number, access: FileAccess, plat
     const real = await platform.realPath(path);
     const allowed = real !== undefined && (await isAllowedPath(real, access.allowed, platform));
     if (!allowed) throw refused(path, 'it is not one of the files the host allows (engineOptions.allowedPaths / allowedDirectories), or it does not exist');
+    // Open the path that was checked, not the name again: a symlink swapped in
+    // after the check must not lead outside. Resolving the checked path to
+    // anything else means something on the way changed since; refuse that too.
+    const file = await platform.openLocalFile(real);
+    if (file.realPath !== real) throw refused(path, 'it changed while it was being opened');
+    return opened(path, file, maxBytes);
   }
-  const file = await platform.openLocalFile(path);
+  return opened(path, await platform.openLocalFile(path), maxBytes);
+}
+
+async function opened(path: string, file: LocalFile, maxBytes: number): Promise<ResolvedFile> {
   checkSize(path, file.size, maxBytes);
   const head = await file.readHead(HEAD_BYTES);
   return { label: path, nameHint: path, size: file.size, head, localPath: file.realPath, bytes: () => file.read(maxBytes) };
