@@ -8,6 +8,7 @@
  */
 import { ConfigError } from '../errors/ConfigError.js';
 import { TimeoutError } from '../errors/TimeoutError.js';
+import { readCappedBody } from '../util/readCappedBody.js';
 
 /** The largest document accepted, in bytes (after any Content-Encoding is undone): 10 MiB. */
 export const MAX_CONFIG_SIZE = 10 * 1024 * 1024;
@@ -60,28 +61,9 @@ export async function fetchText(url: string, timeoutMs: number): Promise<{ text:
   }
 }
 
-/** Reads the body chunk by chunk, cancelling it (which closes the connection) once it passes the cap. */
+/** Reads the body under the cap (cancelled once it passes it), decoded as text. */
 async function readCapped(response: Response, url: string): Promise<string> {
-  if (response.body === null) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let received = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    received += value.byteLength;
-    if (received > MAX_CONFIG_SIZE) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(url, `sent more than ${MAX_CONFIG_SIZE} bytes`);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(received);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const bytes = await readCappedBody(response, MAX_CONFIG_SIZE, () => tooLarge(url, `sent more than ${MAX_CONFIG_SIZE} bytes`));
   // What response.text() does: UTF-8, a leading BOM dropped, bad sequences replaced.
   return new TextDecoder('utf-8').decode(bytes);
 }

@@ -13,6 +13,7 @@
 import { ValidationError } from '../../errors/ValidationError.js';
 import type { LocalFile, Platform } from '../../platform/types.js';
 import { HEAD_BYTES } from './detect.js';
+import { readCappedBody } from '../../util/readCappedBody.js';
 import { abortedError } from './fileErrors.js';
 import type { LoadFileOptions, LoadFileSource } from './types.js';
 
@@ -177,42 +178,26 @@ function isAllowedUrl(url: URL, entry: string): boolean {
 
 /** The body, refused as soon as it passes `maxBytes` (a server may send more than it declared). */
 async function readBounded(response: Response, label: string, maxBytes: number, signal: AbortSignal | undefined): Promise<Uint8Array> {
-  const reader = response.body?.getReader();
-  if (!reader) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        checkSize(label, total, maxBytes);
-      }
-      chunks.push(value);
-    }
-  } catch (error) {
-    if (error instanceof ValidationError) throw error;
-    if (signal?.aborted) throw abortedError(signal, label);
-    throw new ValidationError(`cannot load ${label}: the download broke off after ${total} bytes (${messageOf(error)}); try again`, {
-      issues: [{ path: 'source', message: 'download failed' }],
-      cause: error,
-    });
-  }
-  if (chunks.length === 1) return chunks[0]!;
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return bytes;
+  return readCappedBody(
+    response,
+    maxBytes,
+    (received) => tooLarge(label, received, maxBytes),
+    (error, received) =>
+      signal?.aborted
+        ? abortedError(signal, label)
+        : new ValidationError(`cannot load ${label}: the download broke off after ${received} bytes (${messageOf(error)}); try again`, {
+            issues: [{ path: 'source', message: 'download failed' }],
+            cause: error,
+          }),
+  );
 }
 
 function checkSize(label: string, size: number, maxBytes: number): void {
-  if (size <= maxBytes) return;
-  throw new ValidationError(`cannot load ${label}: it has ${size} bytes, more than options.maxBytes (${maxBytes}); raise maxBytes to load it`, {
+  if (size > maxBytes) throw tooLarge(label, size, maxBytes);
+}
+
+function tooLarge(label: string, size: number, maxBytes: number): ValidationError {
+  return new ValidationError(`cannot load ${label}: it has ${size} bytes, more than options.maxBytes (${maxBytes}); raise maxBytes to load it`, {
     issues: [{ path: 'source', message: 'too large' }],
   });
 }
