@@ -304,6 +304,14 @@ describe.skipIf(!browserAvailable)('visualizer chart view', () => {
 
     // Hide the orchestrator's lifeline: nothing is drawn on it, and what it sent now comes from outside.
     const orchestrator = await page.evaluate(() => window.__dataprismViz.actors().find((a) => a.systemId === 'orchestrator')!.sessionId);
+    // The log keeps growing while paused; the chips must stay the same elements, or a click lands on a detached box.
+    const chip = await page.$(`#seq-chips input[data-session="${orchestrator}"]`);
+    const logged = await page.evaluate(() => window.__dataprismViz.stats().logged);
+    await page.waitForFunction((n) => window.__dataprismViz.stats().logged > n, logged, WAIT);
+    // Past the view's 200 ms redraw throttle, so a redraw has happened since the log grew.
+    await page.waitForTimeout(400);
+    await drawn(page);
+    expect(await chip!.evaluate((box) => box.isConnected)).toBe(true);
     await page.locator(`#seq-chips input[data-session="${orchestrator}"]`).uncheck();
     await drawn(page);
     const filtered = await read();

@@ -34,6 +34,7 @@ export function createSequenceView({ chips, heads, body, scroller, count, onSele
   const choices = new Map();
   let lastKey = '';
   let lastDraw = 0;
+  let lastChips = '';
 
   const shownSet = (store) => {
     const base = defaultShown(store);
@@ -47,6 +48,10 @@ export function createSequenceView({ chips, heads, body, scroller, count, onSele
 
   const drawChips = (store, shown) => {
     const wanted = [...store.actors.values()].filter((a) => a.definition && actorAt(a, store.cursor));
+    // Rebuilt only when a chip would change: a chip replaced under the pointer swallows the user's click.
+    const key = wanted.map((a) => `${a.sessionId}${shown.has(a.sessionId) ? '+' : '-'}${actorName(a)}`).join('|');
+    if (key === lastChips) return;
+    lastChips = key;
     chips.replaceChildren(
       ...wanted.map((actor) => {
         const label = el('label', `chip${shown.has(actor.sessionId) ? ' on' : ''}`);
