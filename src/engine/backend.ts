@@ -38,6 +38,11 @@ export function resultAsTable(result: BackendResult): Table {
   return result instanceof Table ? result : result.table();
 }
 
+/** The first column of the first row (a count, say); undefined for an empty result. */
+export function firstValue(result: BackendResult): unknown {
+  return resultAsTable(result).getChildAt(0)?.get(0);
+}
+
 /** How an Arrow IPC stream is inserted. */
 export interface InsertOptions {
   /** Table name (unquoted: DuckDB quotes it). */

@@ -8,7 +8,7 @@
  */
 import type { DataPrismError } from '../../errors/DataPrismError.js';
 import { ValidationError } from '../../errors/ValidationError.js';
-import { resultAsTable, type BackendResult } from '../backend.js';
+import { firstValue, resultAsTable, type BackendResult } from '../backend.js';
 import { toQueryError, trimDuckDBMessage } from '../duckdbErrors.js';
 import { quoteIdentifier, quoteLiteral } from '../sql.js';
 import { detectFormat } from './detect.js';
@@ -59,7 +59,15 @@ export function formatOf(file: ResolvedFile, options: LoadFileOptions): FileForm
   return format;
 }
 
-/** Loads `file` into `tableName` atomically; resolves with the rows loaded and the table's columns after the load. */
+/**
+ * Loads `file` into `tableName` atomically; resolves with the rows loaded and the table's columns after the load.
+ *
+ * Round trips are counted (each is a worker message on DuckDB-WASM): the
+ * existence check rides on BEGIN, the reader's statement reports the rows it
+ * created where it can (CREATE TABLE AS answers a count, an Arrow insert knows
+ * its rows), one query describes the new table (and counts it when the reader
+ * could not), and the swap carries the COMMIT.
+ */
 export async function loadFileAtomically(
   ctx: ReaderContext,
   file: ResolvedFile,
@@ -75,31 +83,32 @@ export async function loadFileAtomically(
   if (file.size === 0) {
     throw new ValidationError(`${file.label} is empty (0 bytes): there is nothing to load as ${formatName(format)}`, { issues: [{ path: file.label, message: 'empty' }] });
   }
-  const exists = await tableExists(ctx, tableName);
-  if (exists && mode === 'create') {
-    throw new ValidationError(`table '${tableName}' already exists; pass { mode: 'replace' } to overwrite it or { mode: 'append' } to add rows`, {
-      issues: [{ path: 'tableName', message: 'exists' }],
-    });
-  }
   checkAborted(options, file.label);
-  await run('BEGIN TRANSACTION');
   let committed = false;
   try {
-    await createTableFromFile(ctx, file, format, temp, options);
-    const rows = await countRows(ctx, temp, file.label, format);
+    // Asked inside the transaction: the answer holds in the snapshot the swap runs in.
+    const exists = (firstValue(await run(`BEGIN TRANSACTION;\n${tableExistsSql(tableName)}`)) as number) > 0;
+    if (exists && mode === 'create') {
+      throw new ValidationError(`table '${tableName}' already exists; pass { mode: 'replace' } to overwrite it or { mode: 'append' } to add rows`, {
+        issues: [{ path: 'tableName', message: 'exists' }],
+      });
+    }
+    const counted = await createTableFromFile(ctx, file, format, temp, options);
+    const described = await describeTable(ctx, temp, counted === undefined, file.label, format);
+    const rows = counted ?? described.rows!;
     checkAborted(options, file.label);
-    // One call for the swap and the commit: each call is a worker round trip on DuckDB-WASM.
-    const swap =
-      exists && mode === 'append'
-        ? [`INSERT INTO ${target} BY NAME SELECT * FROM ${quoteIdentifier(temp)}`, `DROP TABLE ${quoteIdentifier(temp)}`]
-        : [...(exists ? [`DROP TABLE ${target}`] : []), `ALTER TABLE ${quoteIdentifier(temp)} RENAME TO ${target}`];
+    const append = exists && mode === 'append';
+    const swap = append
+      ? [`INSERT INTO ${target} BY NAME SELECT * FROM ${quoteIdentifier(temp)}`, `DROP TABLE ${quoteIdentifier(temp)}`]
+      : [...(exists ? [`DROP TABLE ${target}`] : []), `ALTER TABLE ${quoteIdentifier(temp)} RENAME TO ${target}`];
     try {
       await run([...swap, 'COMMIT'].join(';\n'));
     } catch (error) {
-      throw swapError(error, file.label, tableName, exists && mode === 'append');
+      throw swapError(error, file.label, tableName, append);
     }
     committed = true;
-    return { rows, columns: await columnsOf(ctx, tableName) };
+    // Renamed, the new table is the target and has the columns described; appended to, the target keeps its own.
+    return { rows, columns: append ? (await describeTable(ctx, tableName, false, file.label, format)).columns : described.columns };
   } finally {
     if (!committed) {
       await run('ROLLBACK').catch(() => undefined);
@@ -124,37 +133,35 @@ function checkAborted(options: LoadFileOptions, label: string): void {
   if (options.signal?.aborted) throw abortedError(options.signal, label);
 }
 
-async function tableExists(ctx: ReaderContext, tableName: string): Promise<boolean> {
-  const result = await ctx.backend.runQuery(
-    ctx.conn,
-    `SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE lower(table_name) = lower(${quoteLiteral(tableName)}) AND schema_name = current_schema() AND database_name = current_database()`,
-  );
-  return (resultAsTable(result).getChildAt(0)?.get(0) as number) > 0;
+/** One row, `n`: how many tables of this name (compared as DuckDB compares names) the current schema holds. */
+function tableExistsSql(tableName: string): string {
+  return `SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE lower(table_name) = lower(${quoteLiteral(tableName)}) AND schema_name = current_schema() AND database_name = current_database()`;
 }
 
-/** Rows of the new table; a ValidationError when the reader created none (an Arrow stream without batches, say). */
-async function countRows(ctx: ReaderContext, temp: string, label: string, format: FileFormat): Promise<number> {
+/**
+ * The table's columns and, with `count`, its rows, in one query on the load's own
+ * connection (no second queue, no prepared statement). Counting a table the
+ * reader did not create fails: a ValidationError, as the reader produced none
+ * (an Arrow stream without batches, say).
+ */
+async function describeTable(ctx: ReaderContext, table: string, count: boolean, label: string, format: FileFormat): Promise<{ rows?: number; columns: ColumnInfo[] }> {
+  const rows = count ? `, (SELECT count(*) FROM ${quoteIdentifier(table)})::DOUBLE AS n` : '';
   let result: BackendResult;
   try {
-    result = await ctx.backend.runQuery(ctx.conn, `SELECT count(*)::DOUBLE AS n FROM ${quoteIdentifier(temp)}`);
+    result = await ctx.backend.runQuery(
+      ctx.conn,
+      `SELECT column_name AS name, data_type AS type${rows} FROM duckdb_columns() WHERE lower(table_name) = lower(${quoteLiteral(table)}) AND schema_name = current_schema() AND database_name = current_database() ORDER BY column_index`,
+    );
   } catch (cause) {
+    if (!count) throw cause;
     throw new ValidationError(`${label} could not be loaded as ${formatName(format)}: the reader produced no table (is it empty, or not ${formatName(format)}?)`, {
       issues: [{ path: label, message: 'no table' }],
       cause,
     });
   }
-  return resultAsTable(result).getChildAt(0)?.get(0) as number;
-}
-
-/** The table's columns, asked on the load's own connection (no second queue, no prepared statement). */
-async function columnsOf(ctx: ReaderContext, tableName: string): Promise<ColumnInfo[]> {
-  const result = await ctx.backend.runQuery(
-    ctx.conn,
-    `SELECT column_name AS name, data_type AS type FROM duckdb_columns() WHERE lower(table_name) = lower(${quoteLiteral(tableName)}) AND schema_name = current_schema() AND database_name = current_database() ORDER BY column_index`,
-  );
-  return resultAsTable(result)
-    .toArray()
-    .map((row: { name: unknown; type: unknown }) => ({ name: String(row.name), type: String(row.type) }));
+  const described = resultAsTable(result).toArray() as { name: unknown; type: unknown; n?: number }[];
+  const columns = described.map((row) => ({ name: String(row.name), type: String(row.type) }));
+  return count ? { rows: described[0]?.n ?? 0, columns } : { columns };
 }
 
 /**

@@ -9,7 +9,7 @@
  */
 import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
 import { ValidationError } from '../../errors/ValidationError.js';
-import { resultAsTable, type DuckDBBackend } from '../backend.js';
+import { firstValue, resultAsTable, type DuckDBBackend } from '../backend.js';
 import { HOST_FILES_DIRECTORY } from '../access.js';
 import { quoteIdentifier, quoteLiteral } from '../sql.js';
 import { fileError, formatName, type FilePosition } from './fileErrors.js';
@@ -33,19 +33,28 @@ const PARQUET_BATCH_ROWS = 122_880;
 
 let fileCounter = 0;
 
-/** Creates the table `table` (which must not exist) from `file` read as `format`. */
-export async function createTableFromFile(ctx: ReaderContext, file: ResolvedFile, format: FileFormat, table: string, options: LoadFileOptions): Promise<void> {
+/**
+ * Creates the table `table` (which must not exist) from `file` read as `format`.
+ * Resolves with the rows it created where the reader says (CREATE TABLE AS
+ * answers a count; an Arrow insert knows its batches), else undefined: the
+ * caller counts them, which also tells whether a table was created at all.
+ */
+export async function createTableFromFile(ctx: ReaderContext, file: ResolvedFile, format: FileFormat, table: string, options: LoadFileOptions): Promise<number | undefined> {
   if (format === 'json' || format === 'ndjson') checkJsonDepth(await file.bytes(), file.label, format);
   if (format === 'arrow') return insertArrow(ctx, file, table);
   if (format === 'parquet' && !ctx.tableFunctions.has('read_parquet')) return insertParquetWasm(ctx, file, table);
   if ((format === 'json' || format === 'ndjson') && !ctx.tableFunctions.has('read_json')) return insertJsonWasm(ctx, file, format, table);
+  let rows: number | undefined;
   await withRegisteredFile(ctx, file, format, async (path, internal) => {
     try {
-      await ctx.backend.runQuery(ctx.conn, `CREATE TABLE ${quoteIdentifier(table)} AS FROM ${readerCall(format, path, options)}`);
+      const created = await ctx.backend.runQuery(ctx.conn, `CREATE TABLE ${quoteIdentifier(table)} AS FROM ${readerCall(format, path, options)}`);
+      const count = firstValue(created);
+      rows = typeof count === 'bigint' || typeof count === 'number' ? Number(count) : undefined;
     } catch (error) {
       throw fileError(error, file.label, format, internal);
     }
   });
+  return rows;
 }
 
 /** DuckDB's table function for `format` on `path`. */
@@ -102,7 +111,7 @@ function safeBaseName(nameHint: string | undefined, format: FileFormat): string 
   return /\.[A-Za-z0-9]+$/.test(base) ? base : `${base || 'file'}.${format}`;
 }
 
-async function insertArrow(ctx: ReaderContext, file: ResolvedFile, table: string): Promise<void> {
+async function insertArrow(ctx: ReaderContext, file: ResolvedFile, table: string): Promise<number | undefined> {
   const bytes = await file.bytes();
   let decoded: Table;
   try {
@@ -118,9 +127,11 @@ async function insertArrow(ctx: ReaderContext, file: ResolvedFile, table: string
   } catch (error) {
     throw fileError(error, file.label, 'arrow', []);
   }
+  // A stream without rows may create no table on DuckDB-WASM: the caller's count finds out.
+  return decoded.numRows > 0 ? decoded.numRows : undefined;
 }
 
-async function insertParquetWasm(ctx: ReaderContext, file: ResolvedFile, table: string): Promise<void> {
+async function insertParquetWasm(ctx: ReaderContext, file: ResolvedFile, table: string): Promise<undefined> {
   const module = await ctx.parquet();
   const bytes = await file.bytes();
   let ipc: Uint8Array;
@@ -134,6 +145,7 @@ async function insertParquetWasm(ctx: ReaderContext, file: ResolvedFile, table: 
   } catch (error) {
     throw fileError(error, file.label, 'parquet', []);
   }
+  return undefined;
 }
 
 /**
@@ -141,7 +153,7 @@ async function insertParquetWasm(ctx: ReaderContext, file: ResolvedFile, table: 
  * line (NDJSON), is framed as such an array first. It names no position when it
  * fails, so the file is parsed again (only then) to find one.
  */
-async function insertJsonWasm(ctx: ReaderContext, file: ResolvedFile, format: 'json' | 'ndjson', table: string): Promise<void> {
+async function insertJsonWasm(ctx: ReaderContext, file: ResolvedFile, format: 'json' | 'ndjson', table: string): Promise<undefined> {
   const original = await file.bytes();
   const framed = format === 'ndjson' ? linesAsArray(original) : startsWithObject(original) ? wrapInArray(original) : original;
   const staging = `${table}_json`;
@@ -165,7 +177,7 @@ async function insertJsonWasm(ctx: ReaderContext, file: ResolvedFile, format: 'j
   } catch (error) {
     // A cast the import's types do not allow (an integer beyond BIGINT, say) is the file's problem too.
     throw fileError(error, file.label, format, []);
-  }
+  }  return undefined;
 }
 
 /**

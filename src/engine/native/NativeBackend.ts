@@ -247,8 +247,11 @@ export class NativeBackend implements DuckDBBackend {
   }
 
   async dropFile(name: string): Promise<void> {
-    const { rm } = await import('node:fs/promises');
-    await rm(this.realPath(name), { force: true });
+    // One unlink (a registered name is a file or a hard link, never a directory); gone already is fine.
+    const { unlink } = await import('node:fs/promises');
+    await unlink(this.realPath(name)).catch((error: unknown) => {
+      if ((error as { code?: string }).code !== 'ENOENT') throw error;
+    });
   }
 
   hold(): void {
