@@ -14,6 +14,7 @@ const silentDuckDBLogger = { log: () => undefined };
 export class BlockingBackend implements DuckDBBackend {
   readonly mode = 'blocking' as const;
   readonly fixedThreads = 1;
+  readonly synchronousSlices = true;
   private db: DuckDBBindings | undefined;
 
   private constructor(db: DuckDBBindings) {

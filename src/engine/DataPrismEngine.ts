@@ -20,7 +20,7 @@ import { QueryError } from '../errors/QueryError.js';
 import { ValidationError } from '../errors/ValidationError.js';
 import { platform } from '../platform/host.js';
 import { ConcurrencyLimiter } from '../util/ConcurrencyLimiter.js';
-import { withTimeout } from '../util/withTimeout.js';
+import { isTimeLimit, timeoutError, withTimeout } from '../util/withTimeout.js';
 import {
   accessViolation,
   BEGIN_READ_ONLY,
@@ -62,7 +62,16 @@ const DEFAULT_START_TIMEOUT_MS = 120_000;
 /** Set when a running statement's time budget ran out. */
 interface Cancellation {
   cancelled: boolean;
+  /**
+   * On a backend with synchronous slices: when (performance.now()) the statement
+   * runs out of time, checked between slices in place of a timer (see
+   * `synchronousSlices`); with `timeoutMs`, the budget it came from.
+   */
+  deadline?: { at: number; timeoutMs: number };
 }
+
+/** How a query's TimeoutError reads. */
+const QUERY_TIMEOUT = { operation: 'query', hint: 'raise timeoutMs, add filters or LIMIT, or pre-aggregate' } as const;
 
 let tempCounter = 0;
 
@@ -345,16 +354,21 @@ export class DataPrismEngine {
     return this.limiter.run(async () => {
       const lease = await this.lease();
       const cancellation: Cancellation = { cancelled: false };
+      const timeoutMs = this.options.timeoutMs;
+      // No timer could fire during a synchronous slice: the deadline is checked between slices.
+      const betweenSlices = isTimeLimit(timeoutMs) && lease.backend.synchronousSlices === true;
+      if (betweenSlices) cancellation.deadline = { at: performance.now() + timeoutMs, timeoutMs };
       const execution = this.execute(lease.backend, lease.conn, sql, encoded, cancellation, access).finally(lease.release);
-      const parts = await withTimeout(execution, this.options.timeoutMs, {
-        operation: 'query',
-        hint: 'raise timeoutMs, add filters or LIMIT, or pre-aggregate',
-        onTimeout: () => {
-          cancellation.cancelled = true;
-          if (!encoded) return lease.backend.cancelPending(lease.conn);
-          return undefined;
-        },
-      });
+      const parts = betweenSlices
+        ? await execution
+        : await withTimeout(execution, timeoutMs, {
+            ...QUERY_TIMEOUT,
+            onTimeout: () => {
+              cancellation.cancelled = true;
+              if (!encoded) return lease.backend.cancelPending(lease.conn);
+              return undefined;
+            },
+          });
       const first = parts[0];
       if (parts.length === 1 && isRowResult(first)) return first;
       const table = resultTable(parts);
@@ -450,6 +464,11 @@ export class DataPrismEngine {
       if (cancellation.cancelled) {
         await backend.cancelPending(conn);
         throw new EngineError('cancelled');
+      }
+      const deadline = cancellation.deadline;
+      if (deadline !== undefined && performance.now() >= deadline.at) {
+        await backend.cancelPending(conn);
+        throw timeoutError(deadline.timeoutMs, QUERY_TIMEOUT, true);
       }
       header = await backend.pollPending(conn);
     }

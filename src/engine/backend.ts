@@ -74,6 +74,13 @@ export interface DuckDBBackend {
    * deadlocks DuckDB-WASM 1.32 (its thread workers are still loading). Default none.
    */
   readonly fixedThreads?: number;
+  /**
+   * True when `startPending` and `pollPending` run their slice before they return
+   * (DuckDB in the caller's thread): no timer can fire during a slice, so the
+   * engine checks a query's deadline between slices instead of arming a timer for
+   * every statement — most finish within the first. Default false.
+   */
+  readonly synchronousSlices?: boolean;
   /** DuckDB's version string (`v1.4.3`). */
   getVersion(): Promise<string>;
   /** Opens a connection; returns its handle. */

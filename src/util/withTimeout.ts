@@ -16,12 +16,25 @@ export interface WithTimeoutOptions {
   hint?: string;
 }
 
+/** True when `timeoutMs` is a limit at all: missing, zero, negative or infinite means none. */
+export function isTimeLimit(timeoutMs: number | undefined): timeoutMs is number {
+  return timeoutMs !== undefined && timeoutMs > 0 && Number.isFinite(timeoutMs);
+}
+
+/** The TimeoutError `withTimeout` rejects with, for callers that watch a deadline themselves; `cancelled`: the work was stopped. */
+export function timeoutError(timeoutMs: number, options: WithTimeoutOptions, cancelled = options.onTimeout !== undefined): TimeoutError {
+  return new TimeoutError(
+    `${options.operation} did not finish within ${timeoutMs} ms${cancelled ? ' and was cancelled' : ''}; ${options.hint ?? 'raise timeoutMs or make the work smaller'}`,
+    { timeoutMs, operation: options.operation, component: options.component ?? 'engine' },
+  );
+}
+
 /**
  * Resolves with `work`'s value, or rejects with a TimeoutError after `timeoutMs`.
  * A missing, zero, negative or infinite `timeoutMs` means no limit.
  */
 export function withTimeout<T>(work: Promise<T>, timeoutMs: number | undefined, options: WithTimeoutOptions): Promise<T> {
-  if (timeoutMs === undefined || !(timeoutMs > 0) || !Number.isFinite(timeoutMs)) return work;
+  if (!isTimeLimit(timeoutMs)) return work;
   return new Promise<T>((resolve, reject) => {
     let settled = false;
     const timer = setTimeout(() => {
@@ -33,12 +46,7 @@ export function withTimeout<T>(work: Promise<T>, timeoutMs: number | undefined, 
       } catch {
         // Cancelling is best effort: the caller already gets the TimeoutError.
       }
-      reject(
-        new TimeoutError(
-          `${options.operation} did not finish within ${timeoutMs} ms${options.onTimeout ? ' and was cancelled' : ''}; ${options.hint ?? 'raise timeoutMs or make the work smaller'}`,
-          { timeoutMs, operation: options.operation, component: options.component ?? 'engine' },
-        ),
-      );
+      reject(timeoutError(timeoutMs, options));
     }, timeoutMs);
     work.then(
       (value) => {

@@ -24,6 +24,8 @@ describe.each(ENGINE_BACKENDS)('timeouts ($label)', ({ options: backend }) => {
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as TimeoutError).timeoutMs).toBe(400);
     expect((error as TimeoutError).operation).toBe('query');
+    // One message on every backend, whether a timer or the check between slices (blocking) noticed.
+    expect((error as Error).message).toMatch(/^query did not finish within 400 ms and was cancelled; raise timeoutMs/);
     expect((await engine.query('SELECT 42 AS answer')).data).toEqual([{ answer: 42 }]);
     expect(engine.getMetrics().queriesFailed).toBe(1);
     // And again: a cancelled connection is reusable.
