@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import type { AsyncDuckDB, AsyncDuckDBConnection } from '@duckdb/duckdb-wasm';
 import type { DuckDBBindings } from '@duckdb/duckdb-wasm/blocking';
 import { rawWorkerStartAndStop } from './rawDuckDB.js';
-import { compareMs, runWhenMain, type BenchRow } from './harness.js';
+import { abbaRows, compareAbbaMs, compareMs, processCpuMs, runWhenMain, type BenchRow } from './harness.js';
 import { createEngine } from '../src/engine/index.js';
 import { tableToRows } from '../src/engine/convert.js';
 
@@ -63,8 +63,8 @@ async function workerRows(rows: LoadRow[]): Promise<BenchRow[]> {
 
     await engine.query(`CREATE TABLE g AS SELECT range AS i, range % 1000 AS k, (range * 7 % 1013) / 3.0 AS v FROM range(${ROWS})`);
     const groupBy = 'SELECT k, sum(v) AS s, count(*) AS c FROM g GROUP BY k';
-    m = await compareMs(() => engine.query(groupBy), () => raw.query(groupBy), 7);
-    out.push(row('engine.query GROUP BY over 1M rows (worker)', 'raw conn.query', m.ours, m.baseline, 'ms', false, 'ratio ≤ 1.05', m.ours / m.baseline <= 1.05));
+    const grouped = await compareAbbaMs(() => engine.query(groupBy), () => raw.query(groupBy), { samples: 30, batch: 4, warmup: 3, cpuClock: processCpuMs });
+    out.push(...abbaRows(grouped, { name: 'engine.query GROUP BY over 1M rows (worker)', baselineName: 'raw conn.query', maxSlowdown: 1.05, target: 'ratio ≤ 1.05' }));
 
     // Loading 1M row objects, end to end from the same rows.
     let n = 0;
@@ -129,12 +129,13 @@ async function blockingRows(): Promise<BenchRow[]> {
   try {
     const raw = (engine.unsafeDuckDB() as DuckDBBindings).connect();
     const timedRaw = (timed.unsafeDuckDB() as DuckDBBindings).connect();
-    let m = await compareMs(() => selectOnes(() => engine.query('SELECT 1')), () => selectOnes(async () => raw.query('SELECT 1')), 5);
+    const m = await compareMs(() => selectOnes(() => engine.query('SELECT 1')), () => selectOnes(async () => raw.query('SELECT 1')), 5);
     const out = [row(`engine.query SELECT 1 ×${SELECTS} (blocking)`, 'raw conn.query', m.ours, m.baseline, 'ms', false, 'ratio ≤ 1.15', m.ours / m.baseline <= 1.15)];
-    m = await compareMs(() => selectOnes(() => timed.query('SELECT 1')), () => selectOnes(async () => timedRaw.query('SELECT 1')), 5);
-    out.push(
-      row(`engine.query SELECT 1 ×${SELECTS} (blocking, timeoutMs set: cancellable path)`, 'raw conn.query', m.ours, m.baseline, 'ms', false, 'ratio ≤ 1.15', m.ours / m.baseline <= 1.15),
-    );
+    const timedM = await compareAbbaMs(() => selectOnes(() => timed.query('SELECT 1')), () => selectOnes(async () => timedRaw.query('SELECT 1')), {
+      samples: 12,
+      cpuClock: processCpuMs,
+    });
+    out.push(...abbaRows(timedM, { name: `engine.query SELECT 1 ×${SELECTS} (blocking, timeoutMs set: cancellable path)`, baselineName: 'raw conn.query', maxSlowdown: 1.15, target: 'ratio ≤ 1.15' }));
     raw.close();
     timedRaw.close();
     return out;

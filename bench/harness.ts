@@ -5,8 +5,15 @@
  * `bench/results.json`, from which the README's table is generated.
  */
 import { pathToFileURL } from 'node:url';
+import type { AbbaResult } from './timing.js';
 
-export { compareMs } from './timing.js';
+export { compareAbbaMs, compareMs, type AbbaResult } from './timing.js';
+
+/** CPU time of this process so far, ms: every thread's (the worker's, DuckDB's), for `compareAbbaMs`'s `cpuClock`. */
+export function processCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
 
 export interface BenchRow {
   /** What was measured, e.g. `engine.query SELECT 1 ×1000 (worker)`. */
@@ -25,6 +32,46 @@ export interface BenchRow {
   target?: string;
   /** Whether the target was met on this run. */
   met?: boolean;
+}
+
+/** What `abbaRows` needs to know about a comparison besides its numbers. */
+export interface AbbaRowSpec {
+  name: string;
+  baselineName: string;
+  /** Applied to ours / baseline (times) or baseline / ours (`perMs` given): a slowdown bound, e.g. 1.15. */
+  maxSlowdown: number;
+  /** The target in words, e.g. `ratio ≤ 1.15`. */
+  target: string;
+  /** Reports throughput (`perMs / ms`, in `unit`) instead of ms. */
+  perMs?: number;
+  unit?: string;
+}
+
+/**
+ * The rows of one `compareAbbaMs` run with a `cpuClock`: wall time (the target's
+ * row) and CPU time of the very same samples, so a reader of a table measured on
+ * a busy machine can tell waiting for a core from work.
+ */
+export function abbaRows(m: AbbaResult, spec: AbbaRowSpec): BenchRow[] {
+  const make = (ours: number, baseline: number, suffix: string): BenchRow => {
+    const throughput = spec.perMs !== undefined;
+    const o = throughput ? spec.perMs! / ours : ours;
+    const b = throughput ? spec.perMs! / baseline : baseline;
+    const slow = ours / baseline;
+    return {
+      name: `${spec.name}${suffix}`,
+      baselineName: spec.baselineName,
+      ours: o,
+      baseline: b,
+      unit: spec.unit ?? 'ms',
+      higherIsBetter: throughput,
+      target: spec.target,
+      met: slow <= spec.maxSlowdown,
+    };
+  };
+  const rows = [make(m.ours, m.baseline, '')];
+  if (m.oursCpu !== undefined && m.baselineCpu !== undefined) rows.push(make(m.oursCpu, m.baselineCpu, ', CPU time'));
+  return rows;
 }
 
 /** ours / baseline for times, baseline / ours for throughputs: > 1 means we are slower. */

@@ -16,7 +16,7 @@ import { readFile, rm } from 'node:fs/promises';
 import type { AsyncDuckDB } from '@duckdb/duckdb-wasm';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { Table, tableToIPC, type Vector } from 'apache-arrow';
-import { compareMs, medianMs, runWhenMain, type BenchRow } from './harness.js';
+import { abbaRows, compareAbbaMs, compareMs, medianMs, processCpuMs, runWhenMain, type BenchRow } from './harness.js';
 import { createEngine } from '../src/engine/index.js';
 import { columnToVector } from '../src/engine/ingest.js';
 import { writeDataFiles } from '../tests/support/dataFiles.js';
@@ -42,6 +42,11 @@ function throughput(name: string, baselineName: string, m: { ours: number; basel
   };
 }
 
+/** Throughput rows (wall, then CPU time of the same samples) of an ABBA comparison of loads. */
+function loadRows(name: string, baselineName: string, m: Parameters<typeof abbaRows>[0]): BenchRow[] {
+  return abbaRows(m, { name, baselineName, maxSlowdown: 1 / TARGET, target: `ratio ≥ ${TARGET}`, perMs: ROWS * 1000, unit: 'rows/s' });
+}
+
 async function wasmRows(csv: string, parquetPath: string, parquet: ParquetWasm): Promise<BenchRow[]> {
   const engine = await createEngine({ mode: 'worker' });
   try {
@@ -55,7 +60,7 @@ async function wasmRows(csv: string, parquetPath: string, parquet: ParquetWasm):
     };
     const ours = (path: string, table: string) => () => engine.loadFile(path, table, { mode: 'replace' });
     const out: BenchRow[] = [];
-    let m = await compareMs(ours(csv, 'ours_csv'), rawCsv, 5);
+    const m = await compareMs(ours(csv, 'ours_csv'), rawCsv, 5);
     out.push(throughput('wasm (worker) loadFile 1M-row CSV', 'readFile + registerFileBuffer + CREATE TABLE AS read_csv', m));
     const rawParquet = async () => {
       const bytes = new Uint8Array(await readFile(parquetPath));
@@ -63,8 +68,9 @@ async function wasmRows(csv: string, parquetPath: string, parquet: ParquetWasm):
       await conn.query('DROP TABLE IF EXISTS raw_parquet');
       await conn.insertArrowFromIPCStream(ipc, { name: 'raw_parquet', create: true });
     };
-    m = await compareMs(ours(parquetPath, 'ours_parquet'), rawParquet, 9);
-    out.push(throughput('wasm (worker) loadFile 1M-row Parquet', 'readFile + parquet-wasm → IPC + insertArrowFromIPCStream', m));
+    // ABBA with CPU time: a ~5% target needs more than a few wall-clock samples on a shared machine.
+    const abba = await compareAbbaMs(ours(parquetPath, 'ours_parquet'), rawParquet, { samples: 16, cpuClock: processCpuMs });
+    out.push(...loadRows('wasm (worker) loadFile 1M-row Parquet', 'readFile + parquet-wasm → IPC + insertArrowFromIPCStream', abba));
     await conn.close();
     return out;
   } finally {
@@ -79,10 +85,13 @@ async function nativeRows(csv: string, parquetPath: string): Promise<BenchRow[]>
   try {
     const out: BenchRow[] = [];
     const ours = (path: string, table: string) => () => engine.loadFile(path, table, { mode: 'replace' });
-    let m = await compareMs(ours(csv, 'ours_csv'), () => raw.run(`CREATE OR REPLACE TABLE raw_csv AS FROM read_csv('${csv}')`), 5);
+    const m = await compareMs(ours(csv, 'ours_csv'), () => raw.run(`CREATE OR REPLACE TABLE raw_csv AS FROM read_csv('${csv}')`), 5);
     out.push(throughput('native loadFile 1M-row CSV', 'raw @duckdb/node-api CREATE TABLE AS read_csv(path)', m));
-    m = await compareMs(ours(parquetPath, 'ours_parquet'), () => raw.run(`CREATE OR REPLACE TABLE raw_parquet AS FROM read_parquet('${parquetPath}')`), 9);
-    out.push(throughput('native loadFile 1M-row Parquet', 'raw @duckdb/node-api CREATE TABLE AS read_parquet(path)', m));
+    const abba = await compareAbbaMs(ours(parquetPath, 'ours_parquet'), () => raw.run(`CREATE OR REPLACE TABLE raw_parquet AS FROM read_parquet('${parquetPath}')`), {
+      samples: 30,
+      cpuClock: processCpuMs,
+    });
+    out.push(...loadRows('native loadFile 1M-row Parquet', 'raw @duckdb/node-api CREATE TABLE AS read_parquet(path)', abba));
     return out;
   } finally {
     raw.closeSync();

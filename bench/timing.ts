@@ -39,6 +39,21 @@ export interface AbbaOptions {
   batch?: number;
   /** Untimed calls of each side first. Default 2. */
   warmup?: number;
+  /**
+   * A second clock read on the same samples, in ms: in Node the process's CPU
+   * time (`process.cpuUsage`, every thread, so a worker's and DuckDB's too).
+   * Under load CPU time hides the time a thread waits for a core, which wall
+   * time counts against whichever side happened to wait.
+   */
+  cpuClock?: () => number;
+}
+
+/** Median ms per call of each side; `oursCpu` / `baselineCpu` when a `cpuClock` was given. */
+export interface AbbaResult {
+  ours: number;
+  baseline: number;
+  oursCpu?: number;
+  baselineCpu?: number;
 }
 
 /**
@@ -49,30 +64,35 @@ export interface AbbaOptions {
  * resolution (100 µs in a page that is not cross-origin isolated) and scheduling
  * jitter. Returns the median ms per call of each side.
  */
-export async function compareAbbaMs(ours: () => unknown, baseline: () => unknown, options: AbbaOptions = {}): Promise<{ ours: number; baseline: number }> {
+export async function compareAbbaMs(ours: () => unknown, baseline: () => unknown, options: AbbaOptions = {}): Promise<AbbaResult> {
   const samples = Math.ceil((options.samples ?? 20) / 2) * 2;
   const batch = options.batch ?? 1;
   const warmup = options.warmup ?? 2;
+  const cpuClock = options.cpuClock;
   for (let i = 0; i < warmup; i++) {
     await baseline();
     await ours();
   }
-  const sample = async (fn: () => unknown, into: number[]) => {
+  const sample = async (fn: () => unknown, into: number[], cpuInto: number[]) => {
+    const cpuStart = cpuClock?.() ?? 0;
     const start = performance.now();
     for (let j = 0; j < batch; j++) await fn();
     into.push((performance.now() - start) / batch);
+    if (cpuClock) cpuInto.push((cpuClock() - cpuStart) / batch);
   };
   const a: number[] = [];
   const b: number[] = [];
+  const aCpu: number[] = [];
+  const bCpu: number[] = [];
   for (let i = 0; i < samples; i++) {
     if (i % 2 === 0) {
-      await sample(baseline, b);
-      await sample(ours, a);
+      await sample(baseline, b, bCpu);
+      await sample(ours, a, aCpu);
     } else {
-      await sample(ours, a);
-      await sample(baseline, b);
+      await sample(ours, a, aCpu);
+      await sample(baseline, b, bCpu);
     }
   }
   const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
-  return { ours: median(a), baseline: median(b) };
+  return { ours: median(a), baseline: median(b), ...(cpuClock ? { oursCpu: median(aCpu), baselineCpu: median(bCpu) } : {}) };
 }
