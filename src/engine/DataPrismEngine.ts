@@ -23,6 +23,7 @@ import { ConcurrencyLimiter } from '../util/ConcurrencyLimiter.js';
 import { isTimeLimit, timeoutError, withTimeout } from '../util/withTimeout.js';
 import {
   accessViolation,
+  isRestricted,
   BEGIN_READ_ONLY,
   END_READ_ONLY,
   HOST_FILES_DIRECTORY,
@@ -86,7 +87,12 @@ export class DataPrismEngine {
   private backend: DuckDBBackend | undefined;
   private opening: Promise<{ version: string }> | undefined;
   private version: string | undefined;
-  private policy: AccessPolicy | undefined;
+  /**
+   * What access.ts checks a restricted statement against, read from DuckDB on first
+   * use: listing DuckDB's functions costs more than the rest of the start together
+   * (about 140 ms in a browser), and only plugins' statements and loadFile need it.
+   */
+  private policy: { backend: DuckDBBackend; read: Promise<AccessPolicy> } | undefined;
   private readonly freeConnections: number[] = [];
   private connectionCount = 0;
   private readonly metrics = { queriesRun: 0, queriesFailed: 0, totalExecutionTime: 0, rowsLoaded: 0 };
@@ -125,6 +131,7 @@ export class DataPrismEngine {
     if (opening) await opening.catch(() => undefined);
     const backend = this.backend;
     this.backend = undefined;
+    this.policy = undefined;
     this.closing.abort(closedWhileLoading());
     this.closing = new AbortController();
     if (!backend) return;
@@ -160,7 +167,6 @@ export class DataPrismEngine {
       const conn = await backend.connect();
       this.connectionCount = 1;
       await backend.runQuery(conn, this.settingsSql(backend));
-      this.policy = await this.readPolicy(backend, conn);
       this.version = await backend.getVersion();
       this.freeConnections.push(conn);
       this.backend = backend;
@@ -180,9 +186,24 @@ export class DataPrismEngine {
     return { version: this.version };
   }
 
-  /** What the statement check of access.ts asks of this database: its table functions and allowed files. */
+  /**
+   * What the statement check of access.ts asks of this database: its table functions
+   * and allowed files. Read once per backend, on the caller's leased connection; a
+   * failed read is not kept, so the next caller asks again.
+   */
+  private accessPolicy(backend: DuckDBBackend, conn: number): Promise<AccessPolicy> {
+    if (this.policy?.backend === backend) return this.policy.read;
+    const read = this.readPolicy(backend, conn);
+    const entry = { backend, read };
+    this.policy = entry;
+    read.catch(() => {
+      if (this.policy === entry) this.policy = undefined;
+    });
+    return read;
+  }
+
   private async readPolicy(backend: DuckDBBackend, conn: number): Promise<AccessPolicy> {
-    const bytes = await backend.runQuery(conn, "SELECT DISTINCT lower(function_name) AS name FROM duckdb_functions() WHERE function_type IN ('table', 'table_macro')");
+    const bytes = await backend.runQuery(conn, "SELECT DISTINCT lower(function_name) AS name FROM duckdb_functions() WHERE internal AND function_type IN ('table', 'table_macro')");
     const names = resultTable([bytes]).getChild('name')?.toArray() as string[] | undefined;
     const { allowedPaths = [], allowedDirectories = [] } = this.options;
     return Object.freeze({
@@ -353,6 +374,15 @@ export class DataPrismEngine {
     const encoded = params && params.length > 0 ? encodeParams(params) : undefined;
     return this.limiter.run(async () => {
       const lease = await this.lease();
+      if (access && isRestricted(access)) {
+        // Before the time budget starts: the first restricted statement reads the policy.
+        try {
+          await this.accessPolicy(lease.backend, lease.conn);
+        } catch (error) {
+          lease.release();
+          throw toQueryError(error, sql);
+        }
+      }
       const cancellation: Cancellation = { cancelled: false };
       const timeoutMs = this.options.timeoutMs;
       // No timer could fire during a synchronous slice: the deadline is checked between slices.
@@ -412,7 +442,7 @@ export class DataPrismEngine {
     access: StatementAccess,
     oneShot: boolean,
   ): Promise<BackendResult[]> {
-    const violation = this.policy ? accessViolation(sql, access, this.policy) : 'Permission Error: the engine has no access policy';
+    const violation = isRestricted(access) ? accessViolation(sql, access, await this.accessPolicy(backend, conn)) : null;
     if (violation !== null) throw new QueryError(violation, { sql: shortSql(sql) });
     const text = access.write ? sql : readOnlyStatement(sql);
     if (!access.write) await backend.runQuery(conn, BEGIN_READ_ONLY);
@@ -585,7 +615,7 @@ export class DataPrismEngine {
       this.limiter.run(async () => {
         const lease = await this.lease();
         try {
-          const tableFunctions = this.policy?.tableFunctions ?? new Set<string>();
+          const { tableFunctions } = await this.accessPolicy(lease.backend, lease.conn);
           const ctx = { backend: lease.backend, conn: lease.conn, tableFunctions, parquet: () => this.parquetModule() };
           return await loadFileAtomically(ctx, file, format, tableName, mode, options);
         } catch (error) {

@@ -97,6 +97,11 @@ const FILE_STATEMENTS = new Set(['COPY', 'ATTACH', 'DETACH', 'EXPORT', 'IMPORT',
 const readOnlyTableFunction = (name: string) =>
   READ_ONLY_TABLE_FUNCTIONS.has(name) || (name.startsWith('duckdb_') && name !== 'duckdb_secrets') || (name.startsWith('pragma_') && name !== 'pragma_metadata_info');
 
+/** Whether `access` refuses anything, so that a statement must meet `accessViolation` (and the policy be read). */
+export function isRestricted(access: StatementAccess): boolean {
+  return !(access.files && access.write);
+}
+
 /**
  * Why `sql` needs more than `access` grants, or null. The part of the check that
  * DuckDB's settings cannot make per caller: a plugin without `files` must not
@@ -108,7 +113,7 @@ const readOnlyTableFunction = (name: string) =>
  * write access | full rights>`.
  */
 export function accessViolation(sql: string, access: StatementAccess, policy: AccessPolicy): string | null {
-  if (access.files && access.write) return null;
+  if (!isRestricted(access)) return null;
   const { tokens } = tokenizeSql(sql);
   if (!access.files) {
     const words = tokens.filter((t) => t.kind === 'word').slice(0, 3).map((t) => t.value);
