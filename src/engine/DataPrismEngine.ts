@@ -166,8 +166,9 @@ export class DataPrismEngine {
       backend.hold();
       const conn = await backend.connect();
       this.connectionCount = 1;
-      await backend.runQuery(conn, this.settingsSql(backend));
-      this.version = await backend.getVersion();
+      // Sent back to back: the worker answers the version right after the settings, one wait instead of two.
+      const [, version] = await Promise.all([backend.runQuery(conn, this.settingsSql(backend)), backend.getVersion()]);
+      this.version = version;
       this.freeConnections.push(conn);
       this.backend = backend;
       backend.release();
