@@ -98,8 +98,11 @@ async function chooseBundle(bundles: EngineBundleInput, threads: number | undefi
 /**
  * Reads the first bytes of `url` before the worker loads it, so that a wrong
  * bundle URL rejects at once with the URL in the message: the worker reports a
- * missing or wrong wasm file late or never. The request is dropped after the
- * first chunk; the worker's own load is separate.
+ * missing or wrong wasm file late or never. It asks for those four bytes alone
+ * (a single range is CORS-safelisted, so no preflight): the worker downloads the
+ * 34 MB file at the same time, and a second full download competes with it.
+ * A server that ignores ranges answers the whole file, dropped after the first
+ * chunk. The worker's own load is separate.
  */
 async function probe(url: string, option: string, kind: 'wasm' | 'script'): Promise<void> {
   const what = `engineOptions.${option} ${url}`;
@@ -107,7 +110,7 @@ async function probe(url: string, option: string, kind: 'wasm' | 'script'): Prom
   try {
     let response: Response;
     try {
-      response = await fetch(url, { signal: controller.signal });
+      response = await fetch(url, { signal: controller.signal, headers: { range: 'bytes=0-3' } });
     } catch (error) {
       throw new EngineError(`${what} is unreachable (${messageOf(error)}); serve the DuckDB-WASM files from your own origin`, { cause: error });
     }

@@ -27,6 +27,8 @@ const servers: StaticServer[] = [];
 const built: Record<'vite' | 'esbuild' | 'importmap', { origin: string; output: string; dist: string }> = {} as never;
 /** The esbuild app again, served with COOP/COEP (cross-origin isolated). */
 let isolatedOrigin = '';
+/** The esbuild app again, from a server that answers every request with the whole file (no byte ranges). */
+let wholeFilesOrigin = '';
 
 async function buildVite(): Promise<void> {
   const app = await freshApp('vite', {
@@ -55,8 +57,10 @@ async function buildEsbuild(): Promise<void> {
   copyDuckDBFiles(app, dist, true);
   const server = await serveStatic({ '/': dist });
   const isolated = await serveStatic({ '/': dist }, { isolated: true });
-  servers.push(server, isolated);
+  const wholeFiles = await serveStatic({ '/': dist }, { ranges: false });
+  servers.push(server, isolated, wholeFiles);
   isolatedOrigin = isolated.origin;
+  wholeFilesOrigin = wholeFiles.origin;
   built.esbuild = { origin: server.origin, output: stdout + stderr + readFileSync(join(app, 'meta.json'), 'utf8'), dist };
 }
 
@@ -250,11 +254,15 @@ describe.skipIf(!browserAvailable)('the packed package in zero-config browser bu
     });
   });
 
-  describe('bad bundles fail fast', () => {
+  // The bundle check asks for the first bytes of each file: servers that answer the range and servers that send the whole file.
+  describe.each([
+    ['byte ranges', () => built.esbuild.origin],
+    ['whole files only', () => wholeFilesOrigin],
+  ])('bad bundles fail fast (a server with %s)', (_, origin) => {
     let page: Page;
     beforeAll(async () => {
       page = await browser!.newPage();
-      await page.goto(`${built.esbuild.origin}/#no-tour`);
+      await page.goto(`${origin()}/#no-tour`);
       await page.waitForFunction(() => window.__dataprism !== undefined, undefined, WAIT);
     });
     afterAll(() => page.close());
@@ -288,6 +296,20 @@ describe.skipIf(!browserAvailable)('the packed package in zero-config browser bu
       ['a worker URL that serves the wasm file', { mainModule: 'duckdb/duckdb-eh.wasm', mainWorker: 'duckdb/duckdb-eh.wasm' }, 'mainWorker'],
       ['a worker that never answers (startTimeoutMs)', { mainModule: 'duckdb/duckdb-eh.wasm', mainWorker: 'idle.worker.js' }, 'mainWorker', 1500],
     ];
+    it('the right bundle starts, answers and shuts down', async () => {
+      const answer = await page.evaluate(async () => {
+        const bundles = { mainModule: new URL('duckdb/duckdb-eh.wasm', location.href).href, mainWorker: new URL('duckdb/duckdb-browser-eh.worker.js', location.href).href };
+        const orchestrator = new window.__dataprism.DataPrismOrchestrator({ engineOptions: { bundles } });
+        await orchestrator.initialize();
+        try {
+          return (await orchestrator.getEngine().query('SELECT 41 + 1 AS n')).data;
+        } finally {
+          await orchestrator.shutdown();
+        }
+      });
+      expect(answer).toEqual([{ n: 42 }]);
+    });
+
     for (const [name, bundle, option, startTimeoutMs] of cases) {
       it(`${name}: initialize() rejects with an EngineError naming the URL, shutdown() completes`, async () => {
         const { init, shutdown, absolute } = await attempt(bundle, startTimeoutMs);

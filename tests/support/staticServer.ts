@@ -1,8 +1,8 @@
 /**
  * A loopback static file server for the browser tests: serves directories under
  * URL prefixes with the MIME types browsers insist on (application/wasm for
- * streaming compilation), answers 404 for anything else, and can add the
- * cross-origin isolation headers.
+ * streaming compilation), answers a single byte range as static servers do,
+ * answers 404 for anything else, and can add the cross-origin isolation headers.
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -27,8 +27,11 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** Serves `mounts` (URL prefix → directory). `/` maps to `index.html`. */
-export async function serveStatic(mounts: Record<string, string>, options: { isolated?: boolean } = {}): Promise<StaticServer> {
+/**
+ * Serves `mounts` (URL prefix → directory). `/` maps to `index.html`.
+ * `isolated`: add COOP/COEP. `ranges`: answer a single byte range with 206 (default true; false answers the whole file, as some servers do).
+ */
+export async function serveStatic(mounts: Record<string, string>, options: { isolated?: boolean; ranges?: boolean } = {}): Promise<StaticServer> {
   const prefixes = Object.keys(mounts).sort((a, b) => b.length - a.length);
   const server: Server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
@@ -47,7 +50,23 @@ export async function serveStatic(mounts: Record<string, string>, options: { iso
       response.writeHead(404, { ...headers, 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    response.writeHead(200, { ...headers, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': statSync(file).size });
+    const size = statSync(file).size;
+    const type = TYPES[extname(file)] ?? 'application/octet-stream';
+    // One byte range, as static servers answer it (the engine's bundle check asks for the first bytes).
+    const range = options.ranges === false ? null : /^bytes=(\d+)-(\d*)$/.exec(request.headers.range ?? '');
+    if (range) {
+      const start = Number(range[1]);
+      const end = Math.min(range[2] === '' ? size - 1 : Number(range[2]), size - 1);
+      if (start > end) {
+        response.writeHead(416, { ...headers, 'content-range': `bytes */${size}` }).end();
+        return;
+      }
+      response.writeHead(206, { ...headers, 'content-type': type, 'content-length': end - start + 1, 'content-range': `bytes ${start}-${end}/${size}` });
+      if (request.method === 'HEAD') response.end();
+      else createReadStream(file, { start, end }).pipe(response);
+      return;
+    }
+    response.writeHead(200, { ...headers, 'content-type': type, 'content-length': size });
     if (request.method === 'HEAD') response.end();
     else createReadStream(file).pipe(response);
   });
