@@ -23,8 +23,16 @@ const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = /[\\/]dist[\\/]bench$/.test(here) ? resolve(here, '../..') : resolve(here, '..');
 const DUCKDB_DIST = join(ROOT, 'node_modules', '@duckdb', 'duckdb-wasm', 'dist');
 
+/** What workerTrace.js's summarize() reports of one side's starts. */
+interface StartPhases {
+  requests: number;
+  phases: Record<string, number>;
+  outsideWorker: number;
+}
+
 interface PageResults {
   initialize: { ours: number; baseline: number };
+  initializePhases: { ours: StartPhases; baseline: StartPhases };
   select1: { ours: number; baseline: number };
   groupBy: { ours: number; baseline: number };
   loadData: { ours: number; baseline: number };
@@ -129,6 +137,7 @@ async function pageBenchmarks(work: string): Promise<BenchRow[]> {
     const r = outcome.value;
     if (r.loadedRows !== 1_000_000) throw new Error(`loadData loaded ${r.loadedRows} rows, not 1000000`);
     const within = (x: { ours: number; baseline: number }, limit: number) => x.ours / x.baseline <= limit;
+    printPhases(r.initializePhases);
     return [
       {
         name: 'orchestrator initialize() + SELECT 1 + shutdown() (browser, Chromium)',
@@ -171,6 +180,15 @@ async function pageBenchmarks(work: string): Promise<BenchRow[]> {
     await browser.close();
     await server.close();
   }
+}
+
+/** The phases of a start, each side's median ms per worker request type: where a difference in the totals comes from. */
+function printPhases({ ours, baseline }: PageResults['initializePhases']): void {
+  const line = (who: string, p: StartPhases) =>
+    `  ${who}: ${p.requests} worker requests; ${Object.entries(p.phases)
+      .map(([type, ms]) => `${type} ${ms}`)
+      .join(', ')}; outside any request ${p.outsideWorker}`;
+  console.log(`browser start, median ms per start:\n${line('ours', ours)}\n${line('raw ', baseline)}`);
 }
 
 export async function run(): Promise<BenchRow[]> {

@@ -9,7 +9,7 @@ import type { DuckDBBindings } from '@duckdb/duckdb-wasm/blocking';
 import { DataPrismOrchestrator } from '../src/orchestrator/DataPrismOrchestrator.js';
 import type { Logger } from '../src/events/types.js';
 import { rawWorkerStartAndStop } from './rawDuckDB.js';
-import { compareMs, runWhenMain, type BenchRow } from './harness.js';
+import { abbaRows, compareAbbaMs, compareMs, processCpuMs, runWhenMain, type BenchRow } from './harness.js';
 
 const SELECTS = 1000;
 const ROWS = 1_000_000;
@@ -60,24 +60,26 @@ async function blockingRow(): Promise<BenchRow> {
   }
 }
 
-async function initializeRow(): Promise<BenchRow> {
+async function initializeRows(): Promise<BenchRow[]> {
   const ours = async () => {
     const orchestrator = new DataPrismOrchestrator({ logger: quiet, engineOptions: { mode: 'worker' } });
     await orchestrator.initialize();
     await orchestrator.getEngine().query('SELECT 1');
     await orchestrator.shutdown();
   };
-  const baseline = rawWorkerStartAndStop;
-  const m = await compareMs(ours, baseline, 3, 1);
-  return {
-    ...row('orchestrator initialize() + SELECT 1 + shutdown() (worker)', m.ours, m.baseline, 'ratio ≤ 1.15', 1.15),
+  // A start is ~1 s and drifts with the machine's load: ABBA order, a warm-up and 8 samples a side.
+  const m = await compareAbbaMs(ours, rawWorkerStartAndStop, { samples: 8, warmup: 1, cpuClock: processCpuMs });
+  return abbaRows(m, {
+    name: 'orchestrator initialize() + SELECT 1 + shutdown() (worker)',
     baselineName: 'raw AsyncDuckDB instantiate + open + connect + SELECT 1 + terminate',
-  };
+    maxSlowdown: 1.15,
+    target: 'ratio ≤ 1.15',
+  });
 }
 
 /** Every orchestrated-path benchmark row. */
 export async function run(): Promise<BenchRow[]> {
-  return [...(await workerRows()), await blockingRow(), await initializeRow()];
+  return [...(await workerRows()), await blockingRow(), ...(await initializeRows())];
 }
 
 runWhenMain(import.meta.url, run);

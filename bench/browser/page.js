@@ -5,6 +5,9 @@ import * as duckdb from '@duckdb/duckdb-wasm';
 import { tableFromArrays } from 'apache-arrow';
 import { DataPrismOrchestrator, duckdbBundles, selectBundle } from '@dataprism/orchestration';
 import { compareAbbaMs, compareMs as compare } from '../timing.ts';
+import { installWorkerTrace, summarize, traced } from './workerTrace.js';
+
+installWorkerTrace();
 
 const bundles = duckdbBundles(new URL('./duckdb/', import.meta.url));
 const bundle = selectBundle(bundles);
@@ -30,19 +33,34 @@ async function oursOpen() {
 
 async function run() {
   const results = {};
-  results.initialize = await compare(
+  // A start is ~1 s of mostly wasm compilation, which a loaded machine slows by
+  // seconds: ABBA order and 12 samples a side (about 30 s on a quiet machine) keep
+  // that drift out of the medians, and each start's worker requests are traced,
+  // so the phases can be compared where the totals are too noisy.
+  const starts = { ours: [], baseline: [] };
+  results.initialize = await compareAbbaMs(
     async () => {
-      const o = await oursOpen();
-      await o.getEngine().query('SELECT 1');
-      await o.shutdown();
+      starts.ours.push(
+        await traced(async () => {
+          const o = await oursOpen();
+          await o.getEngine().query('SELECT 1');
+          await o.shutdown();
+        }),
+      );
     },
     async () => {
-      const raw = await rawOpen();
-      await raw.conn.query('SELECT 1');
-      await rawClose(raw);
+      starts.baseline.push(
+        await traced(async () => {
+          const raw = await rawOpen();
+          await raw.conn.query('SELECT 1');
+          await rawClose(raw);
+        }),
+      );
     },
-    5,
+    { samples: 12, warmup: 1 },
   );
+  // The warm-up start of each side is not a sample.
+  results.initializePhases = { ours: summarize(starts.ours.slice(1)), baseline: summarize(starts.baseline.slice(1)) };
 
   const raw = await rawOpen();
   const orchestrator = await oursOpen();
