@@ -30,9 +30,15 @@ async function serve(handler: Parameters<typeof createServer>[1]): Promise<strin
 /** A server streaming up to 400 MB in 64 KiB chunks, as fast as the client reads; counts what it wrote. */
 async function flood(headers: Record<string, string> = {}) {
   const written = { bytes: 0, finished: false, clientGone: false };
+  let closed!: () => void;
+  /** Resolves when the server's side of the response closes (the client hung up, or the body ended). */
+  const responseClosed = new Promise<void>((resolve) => (closed = resolve));
   const url = await serve((_request, response) => {
     response.writeHead(200, { 'content-type': 'application/json', ...headers });
-    response.on('close', () => (written.clientGone = !written.finished));
+    response.on('close', () => {
+      written.clientGone = !written.finished;
+      closed();
+    });
     const pump = () => {
       while (written.bytes < TOTAL && !response.destroyed) {
         written.bytes += CHUNK.length;
@@ -48,16 +54,17 @@ async function flood(headers: Record<string, string> = {}) {
     };
     pump();
   });
-  return { url, written };
+  return { url, written, responseClosed };
 }
 
 describe('the config URL size cap', () => {
   test('a 400 MB body without Content-Length is cut off at 10 MiB while streaming', async () => {
-    const { url, written } = await flood();
+    const { url, written, responseClosed } = await flood();
     const error = await fetchText(url, 30_000).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).message).toContain(`more than the ${MAX_CONFIG_SIZE} bytes accepted`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The server learns of the hang-up asynchronously; a fixed sleep raced it on a loaded machine.
+    await responseClosed;
     expect(written.finished).toBe(false);
     expect(written.clientGone).toBe(true);
     // What the server got out before the client hung up: the cap plus what sockets buffer, far from 400 MB.
