@@ -16,6 +16,7 @@ import { toError } from '../errors/DataPrismError.js';
 import type { EventHandler, Logger } from '../events/types.js';
 import { FULL_ACCESS, type StatementAccess } from '../engine/access.js';
 import { accessOf, refusalReason } from './sqlGuard.js';
+import { guardListeners, listenerErrorReporter } from './guardedSignal.js';
 import type {
   DataPrismPlugin,
   EngineLike,
@@ -40,6 +41,8 @@ export interface PluginContextLease {
   revokeNow(): Promise<void> | undefined;
   /** Aborts `context.signal` with `reason` (the hook's budget ran out, or shutdown began); later calls are refused. */
   abort(reason: Error): void;
+  /** Reports an abort listener's failure (see guardedSignal.ts), for the signals of this start's execute calls. */
+  reportListenerError(error: Error): void;
 }
 
 /** The owner name under which a plugin's resources are allocated. */
@@ -67,6 +70,8 @@ export function createPluginContext(plugin: DataPrismPlugin, config: unknown, se
   let revoked = false;
   // Aborted when the start this context belongs to ends or is told to stop.
   const life = new AbortController();
+  const reportListenerError = listenerErrorReporter(name, services);
+  guardListeners(life.signal, reportListenerError);
 
   const refuse = (what: string, permission: PluginPermission, hint = ''): PluginError =>
     new PluginError(`plugin '${name}' may not ${what}: it lacks the '${permission}' permission; declare it in the plugin's permissions${hint}`, {
@@ -256,6 +261,7 @@ export function createPluginContext(plugin: DataPrismPlugin, config: unknown, se
   return {
     context,
     revokeNow,
+    reportListenerError,
     abort: (reason) => {
       if (!life.signal.aborted) life.abort(reason);
     },

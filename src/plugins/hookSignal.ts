@@ -7,6 +7,7 @@
  */
 import { LifecycleError } from '../errors/LifecycleError.js';
 import { toError } from '../errors/DataPrismError.js';
+import { guardListeners } from './guardedSignal.js';
 import type { PluginContext } from './types.js';
 
 /** What `refuseAborted` reads: an AbortSignal, or a CallSignal. */
@@ -26,10 +27,14 @@ export class CallSignal implements AbortState {
   reason: unknown = undefined;
   private controller: AbortController | undefined;
 
-  /** The call's AbortSignal (made on first read, already aborted if the call was). */
+  /** `report` receives the errors of the signal's listeners (guardedSignal.ts). */
+  constructor(private readonly report: (error: Error) => void) {}
+
+  /** The call's AbortSignal (made on first read, already aborted if the call was), its listeners guarded. */
   get signal(): AbortSignal {
     if (this.controller === undefined) {
       this.controller = new AbortController();
+      guardListeners(this.controller.signal, this.report);
       if (this.aborted) this.controller.abort(this.reason);
     }
     return this.controller.signal;

@@ -99,7 +99,7 @@ export function createPluginHooks(source: HookSource): PluginHooks {
     execute(name: string, { action, params }: ExecuteEvent): Promise<unknown> {
       const entry = source.entry(name);
       // Each call gets its own signal: a call that overruns its budget is told to stop, the plugin goes on.
-      const call = new CallSignal();
+      const call = new CallSignal(entry.lease!.reportListenerError);
       const context = callContext(entry.lease!.context, call);
       entry.running.add(call);
       const { monitor, logger } = source.services();
