@@ -7,7 +7,7 @@
  */
 import { freeze } from 'immer';
 import { EngineError } from '../errors/EngineError.js';
-import { refuseAborted } from './hookSignal.js';
+import { refuseAborted, withSignal } from './hookSignal.js';
 import { LifecycleError } from '../errors/LifecycleError.js';
 import { PluginError } from '../errors/PluginError.js';
 import { QueryError } from '../errors/QueryError.js';
@@ -42,7 +42,7 @@ export interface PluginContextLease {
   /** Aborts `context.signal` with `reason` (the hook's budget ran out, or shutdown began); later calls are refused. */
   abort(reason: Error): void;
   /** Reports an abort listener's failure (see guardedSignal.ts), for the signals of this start's execute calls. */
-  reportListenerError(error: Error): void;
+  readonly reportListenerError: (error: Error) => void;
 }
 
 /** The owner name under which a plugin's resources are allocated. */
@@ -216,7 +216,8 @@ export function createPluginContext(plugin: DataPrismPlugin, config: unknown, se
         });
       }
       try {
-        return await e.loadFileAs(declared, source, tableName, options);
+        // The download ends when the plugin is told to stop (budget, restart, dispose, shutdown).
+        return await e.loadFileAs(declared, source, tableName, withSignal(options, life.signal));
       } catch (error) {
         if (error instanceof ValidationError && error.message.startsWith('Permission Error:')) {
           throw new PluginError(`plugin '${name}' may not load this file: ${error.message.slice('Permission Error: '.length)}`, { plugin: name, phase: 'permission', cause: error });

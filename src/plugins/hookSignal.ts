@@ -60,6 +60,19 @@ export function refuseAborted(signal: AbortState, name: string, what: string): v
 }
 
 /**
+ * `options` of a plugin's loadFile with `signal` joined to its own signal, so a
+ * download stops when the hook is told to. Anything that is not an options
+ * object is passed on as it is, for loadFile to refuse.
+ */
+export function withSignal(options: unknown, signal: AbortSignal): unknown {
+  if (options === undefined) return { signal };
+  if (options === null || typeof options !== 'object') return options;
+  const own = (options as { signal?: unknown }).signal;
+  if (own !== undefined && !(own instanceof AbortSignal)) return options;
+  return { ...options, signal: own === undefined ? signal : AbortSignal.any([own, signal]) };
+}
+
+/**
  * The context of one `execute` call: the plugin's context with this call's own
  * signal, whose engine and resource calls are refused once that signal is
  * aborted (the plugin's context refuses them too once its own signal is).
@@ -81,5 +94,9 @@ export function callContext(context: PluginContext, signal: CallSignal): PluginC
     queryArrow: guarded('queryArrow'),
     loadData: guarded('loadData'),
     allocate: guarded('allocate'),
+    loadFile: async (source: unknown, tableName: string, options?: unknown) => {
+      refuseAborted(signal, name, 'loadFile');
+      return context.loadFile(source, tableName, withSignal(options, signal.signal));
+    },
   });
 }

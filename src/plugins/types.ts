@@ -266,7 +266,8 @@ export interface PluginContext {
    * path or URL also needs `engine:files`, and then only a file the host allowed
    * (`engineOptions.allowedPaths` / `allowedDirectories`, compared after the file
    * system resolved symlinks and `..`). Bytes, Blobs and Files the plugin holds
-   * need no `engine:files`.
+   * need no `engine:files`. A download ends when `signal` aborts (the hook's
+   * budget ran out, a restart, dispose, shutdown), and with `options.signal`.
    */
   loadFile(source: unknown, tableName: string, options?: unknown): Promise<unknown>;
   /** Allocates through the ResourceManager, owned by `plugin:<name>`: needs `resources`. */

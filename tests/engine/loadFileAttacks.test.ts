@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type DataPrismEngine } from '../../src/engine/index.js';
 import { DataPrismError } from '../../src/errors/DataPrismError.js';
 import { EngineError } from '../../src/errors/EngineError.js';
+import { TimeoutError } from '../../src/errors/TimeoutError.js';
 import { ValidationError } from '../../src/errors/ValidationError.js';
 import type { LoadFileOptions } from '../../src/engine/files/types.js';
 import { ENGINE_BACKENDS } from '../support/engineBackends.js';
@@ -24,7 +25,14 @@ beforeAll(async () => {
   server = createServer((request, response) => {
     // Headers and a first line, then nothing, ever.
     if (request.url === '/hang.csv') response.writeHead(200, { 'content-type': 'text/csv' }).write('a\n1\n');
-    else response.writeHead(404).end();
+    // No status line, no headers: the request just waits.
+    else if (request.url === '/silent.csv') return;
+    // A byte now and then, forever: never idle, never done.
+    else if (request.url === '/trickle.csv') {
+      response.writeHead(200, { 'content-type': 'text/csv' }).write('a\n');
+      const drip = setInterval(() => response.write('1\n'), 20);
+      response.on('close', () => clearInterval(drip));
+    } else response.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -54,6 +62,9 @@ describe.each(ENGINE_BACKENDS)('loadFile attacks ($label)', ({ options: backend 
     ['maxBytes NaN', { maxBytes: Number.NaN }, /options\.maxBytes must be a positive number/],
     ['maxBytes negative', { maxBytes: -1 }, /options\.maxBytes must be a positive number/],
     ['signal not a signal', { signal: { aborted: false } }, /options\.signal must be an AbortSignal/],
+    ['downloadTimeoutMs zero', { downloadTimeoutMs: 0 }, /options\.downloadTimeoutMs must be a positive number of milliseconds/],
+    ['downloadTimeoutMs a string', { downloadTimeoutMs: '5000' }, /options\.downloadTimeoutMs must be a positive number of milliseconds/],
+    ['downloadTimeoutMs NaN', { downloadTimeoutMs: Number.NaN }, /options\.downloadTimeoutMs must be a positive number of milliseconds/],
   ])('refuses %s before any SQL runs', async (_what, options, message) => {
     const error = await failure(engine.loadFile(bytes('v\n1\n'), 'opt_t', { format: 'csv', ...(options as LoadFileOptions) }));
     expect(error).toBeInstanceOf(ValidationError);
@@ -127,6 +138,22 @@ describe.each(ENGINE_BACKENDS)('loadFile attacks ($label)', ({ options: backend 
     const error = await failure(loading);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as Error).message).toMatch(/loading http:\/\/127\.0\.0\.1:\d+\/hang\.csv was aborted by options\.signal/);
+  });
+
+  it.each(['hang', 'silent', 'trickle'])('a server that %ss is ended by downloadTimeoutMs with a TimeoutError naming the URL; nothing is loaded', async (kind) => {
+    const url = `${origin}/${kind}.csv`;
+    const error = await failure(engine.loadFile(url, `${kind}_t`, { downloadTimeoutMs: 150 }));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as Error).message).toContain(`cannot load ${url}: the download took longer than 150 ms (options.downloadTimeoutMs)`);
+    expect(error).toMatchObject({ timeoutMs: 150, operation: 'loadFile' });
+    expect(await engine.listTables()).not.toContain(`${kind}_t`);
+    expect(await leftovers()).toEqual([]);
+    // The caller's own signal still ends it first, with its own answer.
+    const controller = new AbortController();
+    const aborted = failure(engine.loadFile(url, `${kind}_t`, { downloadTimeoutMs: Number.POSITIVE_INFINITY, signal: controller.signal }));
+    setTimeout(() => controller.abort(), 50);
+    expect(await aborted).toBeInstanceOf(ValidationError);
+    expect(((await aborted) as Error).message).toMatch(/was aborted by options\.signal/);
   });
 
   it('close() ends a download that never finishes and a load in flight with an EngineError', async () => {

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createEngine } from '../../src/engine/createEngine.js';
 import type { DataPrismEngine } from '../../src/engine/DataPrismEngine.js';
 import { PluginError } from '../../src/errors/PluginError.js';
+import { TimeoutError } from '../../src/errors/TimeoutError.js';
 import { ValidationError } from '../../src/errors/ValidationError.js';
 import { PluginRegistry } from '../../src/plugins/PluginRegistry.js';
 import type { PluginContext, PluginPermission } from '../../src/plugins/types.js';
@@ -41,6 +42,8 @@ beforeAll(async () => {
   server = createServer((request, response) => {
     if (request.url === '/data/ok.csv') response.writeHead(200, { 'content-type': 'text/csv' }).end('x\n1\n');
     else if (request.url === '/data/redirect.csv') response.writeHead(302, { location: '/private/secret.csv' }).end();
+    // Headers and a first line, then nothing, ever.
+    else if (request.url === '/data/hang.csv') response.writeHead(200, { 'content-type': 'text/csv' }).write('x\n1\n');
     else if (request.url === '/private/secret.csv') response.writeHead(200).end('secret\nTOPSECRET-remote\n');
     else if (request.url === '/data/huge.csv') {
       // Declares nothing, then streams more than the limit.
@@ -145,6 +148,33 @@ describe.each(ENGINE_BACKENDS)('context.loadFile ($label)', ({ options: backend 
     expect(error).toBeInstanceOf(PluginError);
     expect((error as PluginError).cause).toBeInstanceOf(ValidationError);
     expect((error as Error).message).toMatch(/more than options\.maxBytes \(1048576\)/);
+  });
+
+  test("a download that hangs ends when the plugin's hook is told to stop (its budget), not never", async () => {
+    const slow = new PluginRegistry({ engine });
+    let load: Promise<unknown> | undefined;
+    await slow.register(
+      testPlugin('slow_loader', {
+        permissions: PLUGINS.loader!,
+        timeoutMs: 150,
+        execute: (_action, _params, context) => {
+          const loading = context.loadFile(`${origin}/data/hang.csv`, 'hung');
+          load = loading.catch((e: unknown) => e);
+          return loading;
+        },
+      }),
+    );
+    await slow.initializeAll();
+    await expect(slow.execute('slow_loader', 'run')).rejects.toThrow(/slow_loader/);
+    const error = await load;
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as Error).message).toMatch(/slow_loader/);
+    expect(await engine.listTables()).not.toContain('hung');
+    // The plugin's own signal joins the hook's: an abort of either ends the download.
+    const mine = new AbortController();
+    const own = as('loader', (c) => c.loadFile(`${origin}/data/hang.csv`, 'hung', { signal: mine.signal })).catch((e: unknown) => e);
+    setTimeout(() => mine.abort(), 50);
+    expect(((await own) as Error).message).toMatch(/aborted by options\.signal/);
   });
 
   test('the host itself reads files outside the allowed list', async () => {

@@ -34,6 +34,9 @@ export function checkFileOptions(options: LoadFileOptions): void {
   if (options.header !== undefined && typeof options.header !== 'boolean') throw wrong('header', 'true or false', options.header);
   if (options.delimiter !== undefined && (typeof options.delimiter !== 'string' || options.delimiter.length === 0)) throw wrong('delimiter', 'a non-empty string', options.delimiter);
   if (options.maxBytes !== undefined && !(typeof options.maxBytes === 'number' && options.maxBytes > 0)) throw wrong('maxBytes', 'a positive number', options.maxBytes);
+  if (options.downloadTimeoutMs !== undefined && !(typeof options.downloadTimeoutMs === 'number' && options.downloadTimeoutMs > 0)) {
+    throw wrong('downloadTimeoutMs', 'a positive number of milliseconds (Infinity for no limit)', options.downloadTimeoutMs);
+  }
   if (options.name !== undefined && typeof options.name !== 'string') throw wrong('name', 'a string', options.name);
   if (options.signal !== undefined && !(typeof AbortSignal !== 'undefined' && options.signal instanceof AbortSignal)) throw wrong('signal', 'an AbortSignal', options.signal);
 }

@@ -10,6 +10,7 @@
  * normalised it; schemes other than http(s) (file:, data:, blob: ...) are
  * refused for everyone.
  */
+import { TimeoutError } from '../../errors/TimeoutError.js';
 import { ValidationError } from '../../errors/ValidationError.js';
 import type { LocalFile, Platform } from '../../platform/types.js';
 import { HEAD_BYTES } from './detect.js';
@@ -19,6 +20,12 @@ import type { LoadFileOptions, LoadFileSource } from './types.js';
 
 /** Default `maxBytes`: 1 GiB. */
 export const DEFAULT_MAX_BYTES = 1024 ** 3;
+
+/** Default `downloadTimeoutMs`: 5 minutes, about 1 GiB (the default maxBytes) at 30 Mbit/s. */
+export const DEFAULT_DOWNLOAD_TIMEOUT_MS = 300_000;
+
+/** The longest delay setTimeout keeps (2^31 − 1 ms); a longer budget is no budget. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A source ready to load. */
 export interface ResolvedFile {
@@ -132,12 +139,40 @@ async function fromUrl(text: string, options: LoadFileOptions, maxBytes: number,
       throw refused(label, 'it is not one of the URLs the host allows (engineOptions.allowedPaths / allowedDirectories)');
     }
   }
+  // A server that sends its headers and then nothing must not hold the load forever: the
+  // whole download (headers and body) has a budget, and the caller's signal ends it too.
+  const timeoutMs = options.downloadTimeoutMs ?? DEFAULT_DOWNLOAD_TIMEOUT_MS;
+  const budget = new AbortController();
+  const timer =
+    timeoutMs <= MAX_TIMER_MS
+      ? setTimeout(
+          () =>
+            budget.abort(
+              new TimeoutError(`cannot load ${label}: the download took longer than ${timeoutMs} ms (options.downloadTimeoutMs); check the server, or raise downloadTimeoutMs`, {
+                timeoutMs,
+                operation: 'loadFile',
+                component: 'engine',
+              }),
+            ),
+          timeoutMs,
+        )
+      : undefined;
+  const signal = options.signal ? AbortSignal.any([options.signal, budget.signal]) : budget.signal;
+  try {
+    return await download(url, label, options, maxBytes, access, signal);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Fetches `url` under `signal`: the response checked, its body read under the cap. */
+async function download(url: URL, label: string, options: LoadFileOptions, maxBytes: number, access: FileAccess, signal: AbortSignal): Promise<ResolvedFile> {
   let response: Response;
   try {
     // Redirects are refused for restricted callers: the allowed URL must not lead elsewhere.
-    response = await fetch(url, { ...(options.signal ? { signal: options.signal } : {}), redirect: access.kind === 'restricted' ? 'error' : 'follow' });
+    response = await fetch(url, { signal, redirect: access.kind === 'restricted' ? 'error' : 'follow' });
   } catch (cause) {
-    if (options.signal?.aborted) throw abortedError(options.signal, label);
+    if (signal.aborted) throw abortedError(signal, label);
     throw new ValidationError(`cannot load ${label}: the request failed (${messageOf(cause)}); check the URL and the network`, {
       issues: [{ path: 'source', message: 'fetch failed' }],
       cause,
@@ -158,7 +193,7 @@ async function fromUrl(text: string, options: LoadFileOptions, maxBytes: number,
       throw error;
     }
   }
-  const bytes = await readBounded(response, label, maxBytes, options.signal);
+  const bytes = await readBounded(response, label, maxBytes, signal);
   return inMemory(label, options.name ?? url.pathname, bytes);
 }
 

@@ -35,6 +35,12 @@ export interface LoadFileOptions extends LoadDataOptions {
    * ValidationError before it fills memory. Default 1 GiB.
    */
   maxBytes?: number;
+  /**
+   * URL sources: the longest the download (headers and body) may take, in ms; past
+   * it the load fails with a TimeoutError naming the URL. `Infinity`: no limit
+   * (then pass a `signal` to end it). Default 300 000 (5 minutes).
+   */
+  downloadTimeoutMs?: number;
   /** Aborts a download (URL sources) and the load before its table is created. */
   signal?: AbortSignal;
   /** The name used in messages (and for detection by extension) for a Uint8Array, ArrayBuffer or Blob. */
