@@ -1,20 +1,26 @@
 /**
  * Loading into native DuckDB: an Arrow Table (what `loadData` builds from column
- * arrays, or is given) → `CREATE TABLE` with the matching DuckDB types, then
- * DuckDB's appender, one typed append per value. (Row objects skip Arrow: see
- * nativeColumns.ts.) Native DuckDB has no Arrow
- * IPC reader of its own (no arrow extension is built in), so this is the path.
+ * arrays, or is given, or `loadFile` read from Arrow IPC) → `CREATE TABLE` with
+ * the types DuckDB-WASM's Arrow insert gives, then DuckDB's appender: a typed
+ * append per value for flat columns, `appendValue` against the column's type for
+ * nested ones and the rarer types (arrowToNative.ts). (Row objects skip Arrow:
+ * see nativeColumns.ts.) Native DuckDB has no Arrow IPC reader of its own (no
+ * arrow extension is built in), so this is the path.
  */
 import type { DuckDBAppender } from '@duckdb/node-api';
-import { Type, type DataType, type Schema, type Table, type Vector } from 'apache-arrow';
-import { ValidationError } from '../../errors/ValidationError.js';
+import { Type, type Data, type DataType, type Schema, type Table, type Vector } from 'apache-arrow';
 import { quoteIdentifier } from '../sql.js';
+import { decimalUnscaled, nativeReader, unsupported } from './arrowToNative.js';
 
 type NodeApi = typeof import('@duckdb/node-api');
 
-/** The DuckDB column type for an Arrow type, or a ValidationError naming the column. */
+/**
+ * The DuckDB column type for an Arrow type: the type DuckDB-WASM's Arrow insert
+ * gives the same column, so a table loaded from Arrow has the same columns on
+ * every backend. A ValidationError naming the column for a type neither loads.
+ */
 function duckdbType(type: DataType, column: string): string {
-  const t = type as DataType & { bitWidth?: number; isSigned?: boolean; precision?: number; scale?: number; unit?: number };
+  const t = type as DataType & { bitWidth?: number; isSigned?: boolean; precision?: number; scale?: number; unit?: number; timezone?: string | null; listSize?: number };
   switch (type.typeId) {
     case Type.Bool:
       return 'BOOLEAN';
@@ -28,21 +34,36 @@ function duckdbType(type: DataType, column: string): string {
       return `DECIMAL(${t.precision}, ${t.scale})`;
     case Type.Utf8:
     case Type.LargeUtf8:
+    case Type.Dictionary:
       return 'VARCHAR';
     case Type.Binary:
     case Type.LargeBinary:
+    case Type.FixedSizeBinary:
       return 'BLOB';
     case Type.Date:
       return 'DATE';
     case Type.Timestamp:
-      return 'TIMESTAMP';
-    case Type.Dictionary:
-      return 'VARCHAR';
+      // SECOND, MILLISECOND, MICROSECOND, NANOSECOND; any zone makes an instant.
+      return t.timezone ? 'TIMESTAMPTZ' : ['TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP', 'TIMESTAMP_NS'][t.unit!]!;
+    case Type.Time:
+      return 'TIME';
+    case Type.Null:
+      // What DuckDB's Arrow reader makes of a column of nulls.
+      return 'INTEGER';
+    case Type.List:
+      return `${duckdbType(type.children[0]!.type as DataType, column)}[]`;
+    case Type.FixedSizeList:
+      return `${duckdbType(type.children[0]!.type as DataType, column)}[${t.listSize!}]`;
+    case Type.Struct: {
+      if (type.children.length === 0) throw unsupported(column, type);
+      return `STRUCT(${type.children.map((f) => `${quoteIdentifier(f.name)} ${duckdbType(f.type as DataType, column)}`).join(', ')})`;
+    }
+    case Type.Map: {
+      const [key, value] = (type.children[0]!.type as DataType).children;
+      return `MAP(${duckdbType(key!.type as DataType, column)}, ${duckdbType(value!.type as DataType, column)})`;
+    }
     default:
-      throw new ValidationError(
-        `column "${column}" has Arrow type ${String(type)}, which the native backend cannot load yet; load it as text or flat columns, or use backend 'wasm'`,
-        { issues: [{ path: column, message: `unsupported type ${String(type)}` }] },
-      );
+      throw unsupported(column, type);
   }
 }
 
@@ -54,9 +75,12 @@ export function createTableSql(name: string, schema: Schema): string {
 
 type Append = (index: number) => void;
 
+/** Arrow types with a typed append below; every other type goes through `appendValue`. */
+const FAST: ReadonlySet<Type> = new Set([Type.Bool, Type.Int, Type.Float, Type.Decimal, Type.Utf8, Type.LargeUtf8, Type.Dictionary, Type.Binary, Type.LargeBinary, Type.Date, Type.Timestamp]);
+
 /** Appends every row of `table` through `appender` (the caller flushes and closes it). */
 export function appendArrowTable(api: NodeApi, appender: DuckDBAppender, table: Table): void {
-  const columns = table.schema.fields.map((field, c) => appendFor(api, appender, table.getChildAt(c)!, field.type as DataType, field.name));
+  const columns = table.schema.fields.map((field, c) => appendFor(api, appender, c, table.getChildAt(c)!, field.type as DataType, field.name));
   const rows = table.numRows;
   for (let i = 0; i < rows; i++) {
     for (let c = 0; c < columns.length; c++) columns[c]!(i);
@@ -64,7 +88,20 @@ export function appendArrowTable(api: NodeApi, appender: DuckDBAppender, table: 
   }
 }
 
-function appendFor(api: NodeApi, appender: DuckDBAppender, vector: Vector, type: DataType, column: string): Append {
+function appendFor(api: NodeApi, appender: DuckDBAppender, columnIndex: number, vector: Vector, type: DataType, column: string): Append {
+  // Nested columns, times, timestamps of other units or zones, nulls: DuckDB builds each value against the column's type.
+  const generic = (): Append => {
+    const columnType = appender.columnType(columnIndex);
+    const chunks = vector.data.map((d) => ({ read: nativeReader(api, d as Data, column), length: d.length }));
+    let chunk = 0;
+    let start = 0;
+    // Rows are appended in order, so the chunk only ever moves forward.
+    return (i) => {
+      while (i >= start + chunks[chunk]!.length) start += chunks[chunk++]!.length;
+      appender.appendValue(chunks[chunk]!.read(i - start), columnType);
+    };
+  };
+  if (!FAST.has(type.typeId)) return generic();
   const values = vector.toArray() as ArrayLike<unknown>;
   const hasNulls = vector.nullCount > 0;
   const orNull = (write: (v: never) => void): Append =>
@@ -75,7 +112,7 @@ function appendFor(api: NodeApi, appender: DuckDBAppender, vector: Vector, type:
           else write(v as never);
         }
       : (i) => write(vector.get(i) as never);
-  const t = type as DataType & { bitWidth?: number; isSigned?: boolean; precision?: number; unit?: number; scale?: number };
+  const t = type as DataType & { bitWidth?: number; isSigned?: boolean; precision?: number; unit?: number; scale?: number; timezone?: string | null };
   switch (type.typeId) {
     case Type.Bool:
       return orNull((v: boolean) => appender.appendBoolean(v));
@@ -112,30 +149,21 @@ function appendFor(api: NodeApi, appender: DuckDBAppender, vector: Vector, type:
       // Arrow's Date getters answer milliseconds since the epoch.
       return orNull((v: number | Date) => appender.appendDate(new api.DuckDBDateValue(Math.floor(Number(v) / 86_400_000))));
     case Type.Timestamp: {
+      if (t.timezone || t.unit !== 2) return generic();
       // The raw 64-bit values keep full precision; Arrow's getters would round them to milliseconds.
       const raw = new BigInt64Array(vector.length);
       let at = 0;
+      // A sliced chunk's values are sliced already (its offset counts only in the validity bitmap).
       for (const d of vector.data) {
-        const v = d.values as ArrayBufferView;
-        raw.set(new BigInt64Array(v.buffer, v.byteOffset, v.byteLength >> 3).subarray(d.offset, d.offset + d.length), at);
+        raw.set((d.values as BigInt64Array).subarray(0, d.length), at);
         at += d.length;
       }
-      const perMicro: Record<number, [bigint, bigint]> = { 0: [1_000_000n, 1n], 1: [1000n, 1n], 2: [1n, 1n], 3: [1n, 1000n] };
-      const [mul, div] = perMicro[t.unit!]!;
       return (i) => {
         if (hasNulls && vector.get(i) === null) appender.appendNull();
-        else appender.appendTimestamp(new api.DuckDBTimestampValue((raw[i]! * mul) / div));
+        else appender.appendTimestamp(new api.DuckDBTimestampValue(raw[i]!));
       };
     }
     default:
-      // createTableSql refused every other type before anything was appended.
-      throw new ValidationError(`column "${column}": unsupported type ${String(type)}`, { issues: [{ path: column, message: 'unsupported type' }] });
+      return generic();
   }
-}
-
-/** Arrow's Decimal getter answers the 128-bit words; read them as a signed bigint. */
-function decimalUnscaled(words: ArrayLike<number>): bigint {
-  let value = 0n;
-  for (let w = 3; w >= 0; w--) value = (value << 32n) | BigInt(words[w]! >>> 0);
-  return BigInt.asIntN(128, value);
 }
