@@ -5,7 +5,9 @@
  * `read_json` on native DuckDB. Where DuckDB-WASM lacks them offline: Parquet
  * through parquet-wasm (→ Arrow IPC → DuckDB's Arrow insert), JSON through
  * DuckDB-WASM's own JSON import. Arrow IPC is checked by this package's
- * apache-arrow and inserted as an IPC stream.
+ * apache-arrow and inserted as an IPC stream. Where the two JSON readers would
+ * answer differently (fields of mixed types, null-only fields, files of scalars,
+ * duplicate keys), the engine settles on one answer for both.
  */
 import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
 import { ValidationError } from '../../errors/ValidationError.js';
@@ -14,6 +16,7 @@ import { HOST_FILES_DIRECTORY } from '../access.js';
 import { quoteIdentifier, quoteLiteral } from '../sql.js';
 import { fileError, formatName, type FilePosition } from './fileErrors.js';
 import { jsonDepthOverflow, MAX_JSON_DEPTH } from './jsonDepth.js';
+import { findDuplicateKey } from './jsonDuplicateKey.js';
 import { jsonErrorOffset } from './jsonPosition.js';
 import type { ResolvedFile } from './source.js';
 import type { FileFormat, LoadFileOptions, ParquetWasmModule } from './types.js';
@@ -51,10 +54,66 @@ export async function createTableFromFile(ctx: ReaderContext, file: ResolvedFile
       const count = firstValue(created);
       rows = typeof count === 'bigint' || typeof count === 'number' ? Number(count) : undefined;
     } catch (error) {
+      if ((format === 'json' || format === 'ndjson') && holdsNoRecords(error, await file.bytes(), format)) throw noRecords(file.label, format, error);
       throw fileError(error, file.label, format, internal);
     }
   });
+  if (format === 'json' || format === 'ndjson') await settleJsonColumns(ctx, table, file.label, format);
   return rows;
+}
+
+/**
+ * `read_json` types a field whose values mix types (a number here, a string
+ * there) as JSON, and a field that is null everywhere as JSON too; DuckDB-WASM's
+ * JSON import refuses the first and makes the second BIGINT. So both backends
+ * answer the same: the null-only field becomes BIGINT, the mixed one a
+ * ValidationError naming it (mixedTypes).
+ */
+async function settleJsonColumns(ctx: ReaderContext, table: string, label: string, format: 'json' | 'ndjson'): Promise<void> {
+  const columns = await describeColumns(ctx, table);
+  for (const { name, type } of columns) {
+    if (type !== 'JSON') continue;
+    const column = quoteIdentifier(name);
+    const counted = await ctx.backend.runQuery(ctx.conn, `SELECT count(${column})::DOUBLE AS n FROM ${quoteIdentifier(table)}`);
+    if ((resultAsTable(counted).getChildAt(0)?.get(0) as number) > 0) throw mixedTypes(label, format, name, undefined);
+    await ctx.backend.runQuery(ctx.conn, `ALTER TABLE ${quoteIdentifier(table)} ALTER ${column} TYPE BIGINT`);
+  }
+}
+
+/** The columns of `table` (which this connection created), in order. */
+async function describeColumns(ctx: ReaderContext, table: string): Promise<{ name: string; type: string }[]> {
+  const described = await ctx.backend.runQuery(
+    ctx.conn,
+    `SELECT column_name AS name, data_type AS type FROM duckdb_columns() WHERE table_name = ${quoteLiteral(table)} AND schema_name = current_schema() AND database_name = current_database() ORDER BY column_index`,
+  );
+  return resultAsTable(described)
+    .toArray()
+    .map((row: { name: unknown; type: unknown }) => ({ name: String(row.name), type: String(row.type) }));
+}
+
+/** True when a JSON reader failed because the file holds no object with a field (a scalar, `[]`, `[{}]`, `[1, 2]`). */
+function holdsNoRecords(error: unknown, bytes: Uint8Array, format: 'json' | 'ndjson'): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/expected records, but got non-record JSON|Table type not specified|must have at least one column/i.test(message)) return true;
+  // Only a file that parses: a syntax error in the first object is a syntax error.
+  if (jsonErrorPosition(bytes, format) !== undefined) return false;
+  const first = firstRecord(bytes);
+  return first === undefined || Object.keys(first).length === 0;
+}
+
+function noRecords(label: string, format: 'json' | 'ndjson', cause: unknown): ValidationError {
+  return new ValidationError(
+    `${label} could not be loaded as ${formatName(format)}: it holds no records (objects with at least one field); loadFile reads ${format === 'json' ? 'an array of objects, or one object' : 'one object per line'} — a scalar or an array of scalars is not a table`,
+    { issues: [{ path: label, message: 'no records' }], cause },
+  );
+}
+
+/** The error for a field whose values are of more than one JSON type, on every backend. */
+function mixedTypes(label: string, format: 'json' | 'ndjson', field: string, detail: string | undefined, cause?: unknown): ValidationError {
+  return new ValidationError(
+    `${label} could not be loaded as ${formatName(format)}: field "${field}" holds values of more than one type${detail ? ` (${detail})` : ''}; give each field one type (numbers, strings, booleans, objects or arrays, and nulls), or load the values as strings`,
+    { issues: [{ path: `${label} (field ${field})`, message: 'mixed types' }], cause },
+  );
 }
 
 /** DuckDB's table function for `format` on `path`. */
@@ -68,10 +127,11 @@ function readerCall(format: FileFormat, path: string, options: LoadFileOptions):
     }
     case 'parquet':
       return `read_parquet(${file})`;
+    // records: a file of scalars is refused, as DuckDB-WASM's JSON import refuses it.
     case 'json':
-      return `read_json(${file}, format = 'auto')`;
+      return `read_json(${file}, format = 'auto', records = 'true')`;
     case 'ndjson':
-      return `read_json(${file}, format = 'newline_delimited')`;
+      return `read_json(${file}, format = 'newline_delimited', records = 'true')`;
     case 'arrow':
       throw new Error('Arrow IPC is inserted, not read by SQL');
   }
@@ -155,6 +215,15 @@ async function insertParquetWasm(ctx: ReaderContext, file: ResolvedFile, table: 
  */
 async function insertJsonWasm(ctx: ReaderContext, file: ResolvedFile, format: 'json' | 'ndjson', table: string): Promise<undefined> {
   const original = await file.bytes();
+  // read_json (native) refuses an object naming a key twice; the import would keep the first value.
+  const duplicate = findDuplicateKey(original);
+  if (duplicate !== undefined) {
+    const where = `line ${duplicate.line}, byte ${duplicate.byte}`;
+    throw new ValidationError(
+      `${file.label} could not be loaded as ${formatName(format)} at ${where}: an object has duplicate key ${JSON.stringify(duplicate.key)}; give each field of an object one name`,
+      { issues: [{ path: `${file.label} (${where})`, message: 'duplicate key' }] },
+    );
+  }
   const framed = format === 'ndjson' ? linesAsArray(original) : startsWithObject(original) ? wrapInArray(original) : original;
   const staging = `${table}_json`;
   await withRegisteredFile(
@@ -165,6 +234,10 @@ async function insertJsonWasm(ctx: ReaderContext, file: ResolvedFile, format: 'j
       try {
         await ctx.backend.insertJSON(ctx.conn, path, { name: staging, create: true });
       } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        const mixed = /Invalid field '((?:[^']|'')*)'\. Expected (.+?), got (\w+)/.exec(message);
+        if (mixed) throw mixedTypes(file.label, format, mixed[1]!, `${mixed[2]!}, then ${mixed[3]!}`, error);
+        if (holdsNoRecords(error, original, format)) throw noRecords(file.label, format, error);
         throw fileError(error, file.label, format, internal, jsonErrorPosition(original, format));
       }
     },
@@ -188,12 +261,7 @@ async function insertJsonWasm(ctx: ReaderContext, file: ResolvedFile, format: 'j
  * is what read_json's sniffer makes of it.
  */
 async function asReadJsonTypes(ctx: ReaderContext, staging: string, first: Record<string, unknown> | undefined): Promise<string> {
-  const described = await ctx.backend.runQuery(
-    ctx.conn,
-    `SELECT column_name AS name, data_type AS type FROM duckdb_columns() WHERE table_name = ${quoteLiteral(staging)} AND schema_name = current_schema() AND database_name = current_database() ORDER BY column_index`,
-  );
-  const result = resultAsTable(described);
-  const columns = result.toArray().map((row: { name: string; type: string }) => ({ name: String(row.name), type: String(row.type) }));
+  const columns = await describeColumns(ctx, staging);
   const order = Object.keys(first ?? {});
   columns.sort((a, b) => rank(order, a.name) - rank(order, b.name));
   const list = columns.map(({ name, type }) => {
