@@ -543,10 +543,13 @@ export class DataPrismEngine {
     const source = toSource(data, this.backend?.insertColumns !== undefined);
     const rowCount = await this.limiter.run(async () => {
       const lease = await this.lease();
+      let failed = true;
       try {
-        return await this.insert(lease.backend, lease.conn, source, tableName, mode);
+        const rows = await this.insert(lease.backend, lease.conn, source, tableName, mode);
+        failed = false;
+        return rows;
       } finally {
-        lease.release();
+        lease.release(failed);
       }
     });
     this.metrics.rowsLoaded += rowCount;
@@ -615,14 +618,17 @@ export class DataPrismEngine {
     const { rows, columns } = await this.fileLoads.run(tableName, () =>
       this.limiter.run(async () => {
         const lease = await this.lease();
+        let failed = true;
         try {
           const { tableFunctions } = await this.accessPolicy(lease.backend, lease.conn);
           const ctx = { backend: lease.backend, conn: lease.conn, tableFunctions, parquet: () => this.parquetModule() };
-          return await loadFileAtomically(ctx, file, format, tableName, mode, options);
+          const loaded = await loadFileAtomically(ctx, file, format, tableName, mode, options);
+          failed = false;
+          return loaded;
         } catch (error) {
           throw toQueryError(error, `loadFile into ${quoteIdentifier(tableName)}`, 'loadFile');
         } finally {
-          lease.release();
+          lease.release(failed);
         }
       }),
     );
@@ -648,6 +654,30 @@ export class DataPrismEngine {
         { issues: [{ path: 'tableName', message: 'exists' }] },
       );
     }
+    // One transaction: an insert that fails midway (a value DuckDB refuses) leaves no half-made
+    // table behind, and a replace that fails keeps the table it was to replace.
+    await backend.runQuery(conn, 'BEGIN TRANSACTION');
+    let committed = false;
+    try {
+      const rows = await this.insertInTransaction(backend, conn, source, tableName, mode, exists);
+      await backend.runQuery(conn, 'COMMIT').catch((error: unknown) => {
+        throw toQueryError(error, `loadData into ${quoteIdentifier(tableName)}`, 'loadData');
+      });
+      committed = true;
+      return rows;
+    } finally {
+      if (!committed) await backend.runQuery(conn, 'ROLLBACK').catch(() => undefined);
+    }
+  }
+
+  private async insertInTransaction(
+    backend: DuckDBBackend,
+    conn: number,
+    source: LoadSource,
+    tableName: string,
+    mode: 'create' | 'replace' | 'append',
+    exists: boolean,
+  ): Promise<number> {
     try {
       if (exists && mode === 'replace') await backend.runQuery(conn, `DROP TABLE ${quoteIdentifier(tableName)}`);
       const create = !exists || mode === 'replace';
@@ -837,8 +867,14 @@ export class DataPrismEngine {
     });
   }
 
-  /** A pooled connection for one operation; `release` returns it. */
-  private async lease(): Promise<{ backend: DuckDBBackend; conn: number; release: () => void }> {
+  /**
+   * A pooled connection for one operation; `release` returns it, or with
+   * `broken` closes it instead: after a failed Arrow insert DuckDB-WASM keeps the
+   * failed stream on its connection and fails every later insert there with the
+   * same error (measured with 1.32), so a load that failed never hands its
+   * connection to the next one.
+   */
+  private async lease(): Promise<{ backend: DuckDBBackend; conn: number; release: (broken?: boolean) => void }> {
     const backend = this.backend;
     if (!backend) throw new EngineError('the engine was closed while the operation waited; initialize it again');
     backend.hold();
@@ -856,10 +892,16 @@ export class DataPrismEngine {
     return {
       backend,
       conn: leased,
-      release: () => {
+      release: (broken = false) => {
         backend.release();
         // A connection of a terminated backend is gone with it.
-        if (this.backend === backend) this.freeConnections.push(leased);
+        if (this.backend !== backend) return;
+        if (!broken) {
+          this.freeConnections.push(leased);
+          return;
+        }
+        this.connectionCount--;
+        backend.disconnect(leased).catch((error: unknown) => this.options.logger?.warn(`closing a connection after a failed load failed: ${messageOf(error)}`));
       },
     };
   }

@@ -176,6 +176,28 @@ describe.each(ENGINE_BACKENDS)('parity ($label)', ({ label, options: backend }) 
     record(`json ${name}`, label, outcome);
   });
 
+  it('an Arrow value DuckDB refuses (a NULL map key) fails typed, leaves no table, keeps a replaced one, and the next loads work', async () => {
+    const nullKey = () =>
+      new A.Table({
+        m: A.vectorFromArray([new Map([['k', 1]]), new Map([[null, 1]])] as never, new A.Map_(new A.Field('entries', new A.Struct([new A.Field('key', new A.Utf8(), true), new A.Field('value', new A.Int32(), true)]), false) as never)),
+      });
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const error = await engine.loadData(nullKey(), 'null_keys').catch((e: unknown) => e);
+      expect(error, `attempt ${attempt}`).toBeInstanceOf(DataPrismError);
+      expect(await engine.listTables()).not.toContain('null_keys');
+    }
+    await engine.loadData([{ keep: 1 }], 'kept');
+    expect(await engine.loadData(nullKey(), 'kept', { mode: 'replace' }).catch((e: unknown) => e)).toBeInstanceOf(DataPrismError);
+    expect((await engine.query('SELECT keep FROM kept')).data).toEqual([{ keep: 1 }]);
+    // The same bytes through loadFile: the same refusal, nothing left behind.
+    expect(await engine.loadFile(A.tableToIPC(nullKey(), 'stream'), 'null_keys_file', { name: 'keys.arrows' }).catch((e: unknown) => e)).toBeInstanceOf(DataPrismError);
+    // DuckDB-WASM kept a failed Arrow stream on its connection and failed every later insert with it; the next loads work.
+    await engine.loadData(arrowTable(), 'after_failure');
+    expect((await engine.loadFile(A.tableToIPC(arrowTable(), 'stream'), 'after_failure_file', { name: 'ok.arrows' })).rowCount).toBe(3);
+    expect((await engine.query('SELECT count(*)::INTEGER AS n FROM after_failure')).data).toEqual([{ n: 3 }]);
+    expect((await engine.listTables()).filter((t) => t.startsWith('null_keys') || t.startsWith('__dataprism'))).toEqual([]);
+  });
+
   it('a Float16 Arrow column: native loads it as FLOAT, DuckDB-WASM 1.32 refuses it with a typed error (DuckDB\'s own, see the README)', async () => {
     const table = new A.Table({ half: A.vectorFromArray([1.5, null], new A.Float16()) });
     const loaded = await engine.loadData(table, 'half').then(
