@@ -1,7 +1,7 @@
 // engine.loadFile in Chromium on DuckDB-WASM: the engine bundled for the browser
 // by esbuild (parquet-wasm bundled beside it, its wasm served by the page), and
-// every format loaded from a URL of the test server, from a File and from a
-// Blob. The core bundle alone must not contain the Parquet reader.
+// every format loaded from a URL of the test server, from a File, from a
+// Blob and from its bytes. The core bundle alone must not contain the Parquet reader.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -31,12 +31,16 @@ window.scenario = async (origin) => {
     const blob = await (await fetch(url)).blob();
     const fromFile = await engine.loadFile(new File([blob], name), 'file_' + key);
     const fromBlob = await engine.loadFile(blob, 'blob_' + key);
+    const fromBytes = await engine.loadFile(new Uint8Array(await blob.arrayBuffer()), 'bytes_' + key);
     const check = await engine.query('SELECT sum(id)::DOUBLE AS s, count(maybe)::INTEGER AS m, max(name) AS n FROM url_' + key);
-    out[key] = { url: fromUrl.rowCount, file: fromFile.rowCount, blob: fromBlob.rowCount, formats: [fromUrl.format, fromFile.format, fromBlob.format], columns: fromUrl.columns.map((c) => c.name + ':' + c.type), check: check.data[0] };
+    out[key] = { url: fromUrl.rowCount, file: fromFile.rowCount, blob: fromBlob.rowCount, bytes: fromBytes.rowCount, formats: [fromUrl.format, fromFile.format, fromBlob.format, fromBytes.format], columns: fromUrl.columns.map((c) => c.name + ':' + c.type), check: check.data[0] };
   }
   const fail = (p) => p.then(() => null, (e) => ({ name: e.name, message: e.message }));
   out.missing = await fail(engine.loadFile(origin + '/files/nope.csv', 'x'));
   out.path = await fail(engine.loadFile('/etc/passwd', 'x'));
+  // What the engine settles for both JSON readers holds in the browser too.
+  out.duplicate = await fail(engine.loadFile(new TextEncoder().encode('[{"a": 1, "a": 2}]'), 'x', { name: 'dup.json' }));
+  out.mixed = await fail(engine.loadFile(new TextEncoder().encode('{"a": 1}\\n{"a": "x"}\\n'), 'x', { name: 'mixed.ndjson' }));
   out.corrupt = await fail(engine.loadFile(new File([new Uint8Array([80, 65, 82, 49, 1, 2, 3, 4])], 'bad.parquet'), 'x'));
   out.tables = await engine.listTables();
   await engine.close();
@@ -60,12 +64,20 @@ interface Loaded {
   url: number;
   file: number;
   blob: number;
+  bytes: number;
   formats: string[];
   columns: string[];
   check: { s: number; m: number; n: string };
 }
 type Failure = { name: string; message: string } | null;
-type Outcome = Record<'csv' | 'parquet' | 'json' | 'ndjson' | 'arrow' | 'arrows', Loaded> & { missing: Failure; path: Failure; corrupt: Failure; tables: string[] };
+type Outcome = Record<'csv' | 'parquet' | 'json' | 'ndjson' | 'arrow' | 'arrows', Loaded> & {
+  missing: Failure;
+  path: Failure;
+  corrupt: Failure;
+  duplicate: Failure;
+  mixed: Failure;
+  tables: string[];
+};
 
 describe.skipIf(!browserAvailable)('loadFile in chromium (DuckDB-WASM)', () => {
   let files: DataFiles;
@@ -95,7 +107,7 @@ describe.skipIf(!browserAvailable)('loadFile in chromium (DuckDB-WASM)', () => {
     await rm(files.dir, { recursive: true, force: true });
   });
 
-  test('loads CSV, Parquet, JSON, NDJSON and Arrow (file and stream) from a URL, a File and a Blob', async () => {
+  test('loads CSV, Parquet, JSON, NDJSON and Arrow (file and stream) from a URL, a File, a Blob and bytes; JSON refusals as in Node', async () => {
     const tab = await browser.newPage();
     const errors: string[] = [];
     tab.on('pageerror', (error) => errors.push(error.message));
@@ -105,15 +117,17 @@ describe.skipIf(!browserAvailable)('loadFile in chromium (DuckDB-WASM)', () => {
     const sumOfIds = (ROWS * (ROWS - 1)) / 2;
     for (const key of ['csv', 'parquet', 'json', 'ndjson', 'arrow', 'arrows'] as const) {
       const format = key.startsWith('arrow') ? 'arrow' : key;
-      expect(out[key], key).toMatchObject({ url: ROWS, file: ROWS, blob: ROWS, check: { s: sumOfIds, m: ROWS - ROWS / 10, n: 'name-999' } });
-      // The Blob has no name: its format comes from its bytes (CSV: text).
-      expect(out[key].formats, key).toEqual([format, format, format]);
+      expect(out[key], key).toMatchObject({ url: ROWS, file: ROWS, blob: ROWS, bytes: ROWS, check: { s: sumOfIds, m: ROWS - ROWS / 10, n: 'name-999' } });
+      // The Blob and the bytes have no name: their format comes from the bytes (CSV: text).
+      expect(out[key].formats, key).toEqual([format, format, format, format]);
     }
     expect(out.parquet.columns).toEqual(['id:INTEGER', 'big:BIGINT', 'dbl:DOUBLE', 'name:VARCHAR', 'flag:BOOLEAN', 'ts:TIMESTAMP', 'day:DATE', 'price:DECIMAL(18,3)', 'maybe:BIGINT']);
     expect(out.json.columns).toEqual(out.ndjson.columns);
     expect(out.missing).toMatchObject({ name: 'ValidationError', message: expect.stringMatching(/nope\.csv.*HTTP 404/) });
     expect(out.path).toMatchObject({ name: 'ValidationError', message: expect.stringMatching(/a browser has no file system/) });
     expect(out.corrupt).toMatchObject({ name: 'ValidationError', message: expect.stringMatching(/bad\.parquet could not be loaded as Parquet/) });
+    expect(out.duplicate).toMatchObject({ name: 'ValidationError', message: expect.stringMatching(/dup\.json could not be loaded as JSON at line 1, byte \d+: an object has duplicate key "a"/) });
+    expect(out.mixed).toMatchObject({ name: 'ValidationError', message: expect.stringMatching(/mixed\.ndjson could not be loaded as NDJSON: field "a" holds values of more than one type/) });
     expect(out.tables).not.toContain('x');
     expect(errors).toEqual([]);
   }, 180_000);
