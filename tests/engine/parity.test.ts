@@ -93,6 +93,8 @@ const JSON_FILES: Record<string, string> = {
   'empty_array.json': '[]',
   'empty_object.json': '[{}]',
   'scalars.ndjson': '1\n2\n',
+  'some_scalars.json': '[{"a": 1}, 2]',
+  'some_scalars.ndjson': '{"a": 1}\n2\n',
   'duplicate.json': '[{"a": 1, "b": 2}, {"a": 1, "a": 2, "b": 3}]',
   'duplicate.ndjson': '{"a": 1}\n{"b": 1, "b": 2}\n',
   'nested.json': '[{"a": {"x": 1, "y": [1.5, 2]}, "l": [1, 2, 3]}, {"a": {"x": 2, "y": []}, "l": []}]',
@@ -109,7 +111,7 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 function failure(error: unknown): unknown {
   expect(error).toBeInstanceOf(ValidationError);
   const message = (error as Error).message;
-  const kind = /holds values of more than one type|holds no records|duplicate key/.exec(message)?.[0];
+  const kind = /holds values of more than one type|not every value in it is a record|duplicate key/.exec(message)?.[0];
   expect(kind, message).toBeDefined();
   return { error: (error as Error).name, kind, field: /field "([^"]+)"|duplicate key "([^"]+)"/.exec(message)?.slice(1).find(Boolean) };
 }

@@ -91,10 +91,10 @@ async function describeColumns(ctx: ReaderContext, table: string): Promise<{ nam
     .map((row: { name: unknown; type: unknown }) => ({ name: String(row.name), type: String(row.type) }));
 }
 
-/** True when a JSON reader failed because the file holds no object with a field (a scalar, `[]`, `[{}]`, `[1, 2]`). */
+/** True when a JSON reader failed because a value of the file is not an object with a field (a scalar, `[]`, `[{}]`, `[{"a": 1}, 2]`). */
 function holdsNoRecords(error: unknown, bytes: Uint8Array, format: 'json' | 'ndjson'): boolean {
   const message = error instanceof Error ? error.message : String(error);
-  if (/expected records, but got non-record JSON|Table type not specified|must have at least one column/i.test(message)) return true;
+  if (/expected records, but got non-record JSON|Table type not specified|must have at least one column|Expected array or object or null, got/i.test(message)) return true;
   // Only a file that parses: a syntax error in the first object is a syntax error.
   if (jsonErrorPosition(bytes, format) !== undefined) return false;
   const first = firstRecord(bytes);
@@ -103,8 +103,8 @@ function holdsNoRecords(error: unknown, bytes: Uint8Array, format: 'json' | 'ndj
 
 function noRecords(label: string, format: 'json' | 'ndjson', cause: unknown): ValidationError {
   return new ValidationError(
-    `${label} could not be loaded as ${formatName(format)}: it holds no records (objects with at least one field); loadFile reads ${format === 'json' ? 'an array of objects, or one object' : 'one object per line'} — a scalar or an array of scalars is not a table`,
-    { issues: [{ path: label, message: 'no records' }], cause },
+    `${label} could not be loaded as ${formatName(format)}: not every value in it is a record (an object with at least one field); loadFile reads ${format === 'json' ? 'an array of objects, or one object' : 'one object per line'} — a scalar, or an array holding scalars, is not a table`,
+    { issues: [{ path: label, message: 'not records' }], cause },
   );
 }
 
