@@ -43,7 +43,7 @@ export async function fetchText(url: string, timeoutMs: number): Promise<{ text:
       await response.body?.cancel().catch(() => undefined);
       throw tooLarge(url, `announces ${announced} bytes`);
     }
-    const text = await readCapped(response, url);
+    const text = await readCapped(response, url, controller.signal);
     return { text, contentType: response.headers.get('content-type') };
   } catch (error) {
     if (error instanceof ConfigError) throw error;
@@ -62,8 +62,8 @@ export async function fetchText(url: string, timeoutMs: number): Promise<{ text:
 }
 
 /** Reads the body under the cap (cancelled once it passes it), decoded as text. */
-async function readCapped(response: Response, url: string): Promise<string> {
-  const bytes = await readCappedBody(response, MAX_CONFIG_SIZE, () => tooLarge(url, `sent more than ${MAX_CONFIG_SIZE} bytes`));
+async function readCapped(response: Response, url: string, signal: AbortSignal): Promise<string> {
+  const bytes = await readCappedBody(response, MAX_CONFIG_SIZE, () => tooLarge(url, `sent more than ${MAX_CONFIG_SIZE} bytes`), undefined, signal);
   // What response.text() does: UTF-8, a leading BOM dropped, bad sequences replaced.
   return new TextDecoder('utf-8').decode(bytes);
 }

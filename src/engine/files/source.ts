@@ -224,6 +224,7 @@ async function readBounded(response: Response, label: string, maxBytes: number, 
             issues: [{ path: 'source', message: 'download failed' }],
             cause: error,
           }),
+    signal,
   );
 }
 
