@@ -20,6 +20,8 @@
  *                                                       (the oldest waiting start runs now)
  *   open     --START_PLUGIN [every start slot is held]--> open
  *                                                       startsWaiting += 1 (it waits, FIFO)
+ *   stopping|stopped --START_PLUGIN-->        (stays)   emits supervisor:drop-starts {count: 1}
+ *                                                       (that plugin is not initialized)
  *   open     --STARTED [a start waits]-->     open      startsWaiting -= 1, starts += 1; emits supervisor:initialize
  *   any      --STARTED-->                     (stays)   starting -= 1 (an initialize of the start sequence ended)
  *   open     --RESTART {plugin, cause} [not disposing]--> open
@@ -27,16 +29,17 @@
  *   open     --RECOVER-->                     open      recovering += 1 (a failed call waits for its recovery)
  *   any      --RECOVERED [recovering > 0]-->  (stays)   recovering -= 1 (its recovery answered it)
  *   any      --RESTART_END {plugin}-->        (stays)   restarting[plugin] removed
- *   any      --STOP_PLUGIN [a stop slot is free]--> (stays)
- *                                                       disposals += 1; emits supervisor:dispose
- *                                                       (the oldest waiting disposal runs now)
- *   any      --STOP_PLUGIN [every stop slot is held]--> (stays)
+ *   any      --STOP_PLUGIN {plugin} [a stop slot is free]--> (stays)
+ *                                                       disposals += 1, plugin added to disposing;
+ *                                                       emits supervisor:dispose (the oldest waiting
+ *                                                       disposal, this one, runs now)
+ *   any      --STOP_PLUGIN {plugin} [every stop slot is held]--> (stays)
  *                                                       disposalsWaiting += 1 (it waits, FIFO)
- *   any      --DISPOSE_BEGIN {plugin}-->      (stays)   disposing[plugin] = true (its disposal got a stop slot)
- *   any      --DISPOSE_END {plugin} [a disposal waits]--> (stays)
- *                                                       disposing[plugin] removed, disposalsWaiting -= 1;
- *                                                       emits supervisor:dispose
- *   any      --DISPOSE_END {plugin}-->        (stays)   disposing[plugin] removed, disposals -= 1
+ *   any      --DISPOSE_END {plugin, next} [a disposal waits]--> (stays)
+ *                                                       plugin removed from disposing, next added
+ *                                                       (`next` is the oldest waiting one, which the facade
+ *                                                       holds), disposalsWaiting -= 1; emits supervisor:dispose
+ *   any      --DISPOSE_END {plugin}-->        (stays)   plugin removed from disposing, disposals -= 1
  *   open     --SHUTDOWN-->                    stopping  emits supervisor:drop {count: waiting}, waiting = 0;
  *                                                       emits supervisor:drop-starts {count: startsWaiting}
  *                                                       (those plugins are not initialized), startsWaiting = 0;
@@ -53,10 +56,11 @@
  *   stopped  --RELEASE-->                     stopped   inUse -= 1
  *   stopped  --OPEN-->                        open      (a plugin is registered again)
  *
- * START_PLUGIN, RESTART and RECOVER have no transition outside `open`: the
- * facade asks `snapshot.can(...)` first and refuses the initialization or the
- * restart with a LifecycleError, or answers the call with its error instead of
- * recovering it, when the answer is no. RESTART is refused as well while the
+ * RESTART and RECOVER have no transition outside `open`: the facade asks
+ * `snapshot.can(...)` first and refuses the restart with a LifecycleError, or
+ * answers the call with its error instead of recovering it, when the answer is
+ * no. START_PLUGIN, like CALL, is taken in every state and answered with a drop
+ * after SHUTDOWN: one event per start instead of a question and an event. RESTART is refused as well while the
  * plugin is being disposed. STOP_PLUGIN needs no permission: disposing is always
  * allowed, in every state; it only waits for a stop slot.
  *
@@ -67,9 +71,10 @@
  * FIFO order, and none after SHUTDOWN. Stop order is the same: the stop sequence
  * (shutdownAll) asks STOP_PLUGIN for a plugin once its dependents are disposed,
  * and at most maxConcurrency dispose hooks run at once, FIFO; an `unregister`
- * takes a stop slot like any disposal. A disposal names its plugin
- * (DISPOSE_BEGIN) only once it holds a stop slot, so `disposing` never holds
- * more than the disposals running, however many wait.
+ * takes a stop slot like any disposal. A disposal's plugin enters `disposing`
+ * only once it holds a stop slot (with STOP_PLUGIN when one is free, else with
+ * the DISPOSE_END that passes it the slot), so `disposing` never holds more
+ * than the disposals running, however many wait.
  *
  * Slot discipline (why this machine exists): a slot is held from the moment a
  * call is dispatched to its plugin until the plugin answers it (done, failed,
@@ -102,7 +107,10 @@
  * The context holds counts and the few plugins mid-dispose or mid-restart, not
  * the calls themselves: the snapshot never grows with the queue, and one call
  * costs two events (CALL, RELEASE). That keeps `registry.execute` within its
- * overhead budget.
+ * overhead budget. Likewise a plugin's start costs two events (START_PLUGIN,
+ * STARTED) and its disposal two (STOP_PLUGIN, DISPOSE_END), each transition
+ * one `assign` at most: XState builds a snapshot per assign, and with
+ * thousands of plugins every event and every snapshot counts.
  */
 import { assign, emit, enqueueActions, setup } from 'xstate';
 
@@ -133,8 +141,8 @@ export interface SupervisorMachineContext {
   dropped: number;
   /** Calls whose plugin failed and whose recovery runs (the facade holds them). */
   recovering: number;
-  /** Plugins being disposed now (unregister, shutdown): none of them may be restarted. */
-  disposing: Readonly<Record<string, true>>;
+  /** Plugins being disposed now (unregister, shutdown): none of them may be restarted. At most maxConcurrency. */
+  disposing: readonly string[];
   /** Dispose hooks running now (stop slots held). */
   disposals: number;
   /** Disposals waiting for a stop slot, in FIFO order (the facade holds them). */
@@ -152,9 +160,9 @@ export type SupervisorMachineEvent =
   | { type: 'RESTART_END'; plugin: string }
   | { type: 'RECOVER' }
   | { type: 'RECOVERED' }
-  | { type: 'STOP_PLUGIN' }
-  | { type: 'DISPOSE_BEGIN'; plugin: string }
-  | { type: 'DISPOSE_END'; plugin: string }
+  | { type: 'STOP_PLUGIN'; plugin: string }
+  /** `next`: the oldest waiting disposal's plugin, which takes the freed stop slot (when one waits). */
+  | { type: 'DISPOSE_END'; plugin: string; next?: string }
   | { type: 'SHUTDOWN' }
   | { type: 'STOPPED' }
   | { type: 'OPEN' };
@@ -175,8 +183,9 @@ export type SupervisorStateName = 'open' | 'stopping' | 'stopped';
 /** `record` without `key` (a copy; the record itself is never changed). */
 function without<T>(record: Readonly<Record<string, T>>, key: string): Readonly<Record<string, T>> {
   if (!(key in record)) return record;
-  const copy = { ...record };
-  delete copy[key];
+  // Copied key by key: `delete` on a copy turns it into a slow dictionary-mode object.
+  const copy: Record<string, T> = {};
+  for (const k in record) if (k !== key) copy[k] = record[k]!;
   return copy;
 }
 
@@ -188,8 +197,7 @@ const ANY_STATE = {
   RECOVERED: { guard: 'inRecovery', actions: 'leaveRecovery' },
   RESTART_END: { actions: 'endRestart' },
   STOP_PLUGIN: [{ guard: 'stopSlotFree', actions: ['takeStopSlot', 'emitDispose'] }, { actions: 'queueStop' }],
-  DISPOSE_BEGIN: { actions: 'beginDispose' },
-  DISPOSE_END: [{ guard: 'stopWaiting', actions: ['endDispose', 'dequeueStop', 'emitDispose'] }, { actions: ['endDispose', 'freeStopSlot'] }],
+  DISPOSE_END: [{ guard: 'stopWaiting', actions: ['passStopSlot', 'emitDispose'] }, { actions: 'freeStopSlot' }],
 } as const;
 
 /** The supervisor machine. Every action and guard is named, so `provide()` can swap any of them. */
@@ -208,7 +216,7 @@ export const supervisorMachine = setup({
     stopSlotFree: ({ context }) => context.disposals < context.maxConcurrency,
     stopWaiting: ({ context }) => context.disposalsWaiting > 0,
     inRecovery: ({ context }) => context.recovering > 0,
-    notDisposing: ({ context, event }) => !(event.type === 'RESTART' && event.plugin in context.disposing),
+    notDisposing: ({ context, event }) => !(event.type === 'RESTART' && context.disposing.includes(event.plugin)),
   },
   actions: {
     takeSlot: assign(({ context }) => ({ inUse: context.inUse + 1 })),
@@ -221,12 +229,15 @@ export const supervisorMachine = setup({
     forgetWaiting: assign(({ context }) => ({ waiting: 0, dropped: context.dropped + context.waiting })),
     dropCall: emit({ type: 'supervisor:drop' as const, count: 1 }),
     countDrop: assign(({ context }) => ({ dropped: context.dropped + 1 })),
-    countStart: assign(({ context }) => ({ starts: context.starts + 1 })),
-    takeStartSlot: assign(({ context }) => ({ starting: context.starting + 1 })),
+    /** A start slot is taken and the initialization counted. */
+    takeStartSlot: assign(({ context }) => ({ starting: context.starting + 1, starts: context.starts + 1 })),
     freeStartSlot: assign(({ context }) => ({ starting: context.starting - 1 })),
     queueStart: assign(({ context }) => ({ startsWaiting: context.startsWaiting + 1 })),
-    dequeueStart: assign(({ context }) => ({ startsWaiting: context.startsWaiting - 1 })),
+    /** The freed start slot passes to the oldest waiting start, which is counted. */
+    passStartSlot: assign(({ context }) => ({ startsWaiting: context.startsWaiting - 1, starts: context.starts + 1 })),
     emitInitialize: emit({ type: 'supervisor:initialize' as const }),
+    /** After SHUTDOWN a start is dropped as soon as it is asked for. */
+    refuseStart: emit({ type: 'supervisor:drop-starts' as const, count: 1 }),
     /** Every waiting start is dropped at once: none of them may initialize any more. */
     dropStarts: enqueueActions(({ context, enqueue }) => {
       if (context.startsWaiting > 0) enqueue.emit({ type: 'supervisor:drop-starts', count: context.startsWaiting });
@@ -238,13 +249,23 @@ export const supervisorMachine = setup({
     endRestart: assign(({ context, event }) => (event.type === 'RESTART_END' ? { restarting: without(context.restarting, event.plugin) } : {})),
     enterRecovery: assign(({ context }) => ({ recovering: context.recovering + 1 })),
     leaveRecovery: assign(({ context }) => ({ recovering: context.recovering - 1 })),
-    beginDispose: assign(({ context, event }) => (event.type === 'DISPOSE_BEGIN' ? { disposing: { ...context.disposing, [event.plugin]: true as const } } : {})),
-    takeStopSlot: assign(({ context }) => ({ disposals: context.disposals + 1 })),
-    freeStopSlot: assign(({ context }) => ({ disposals: context.disposals - 1 })),
+    /** A stop slot is taken: the plugin is being disposed from now on. */
+    takeStopSlot: assign(({ context, event }) =>
+      event.type === 'STOP_PLUGIN' ? { disposals: context.disposals + 1, disposing: [...context.disposing, event.plugin] } : {},
+    ),
+    /** A disposal ended and its stop slot is free again. */
+    freeStopSlot: assign(({ context, event }) =>
+      event.type === 'DISPOSE_END' ? { disposals: context.disposals - 1, disposing: context.disposing.filter((p) => p !== event.plugin) } : {},
+    ),
     queueStop: assign(({ context }) => ({ disposalsWaiting: context.disposalsWaiting + 1 })),
-    dequeueStop: assign(({ context }) => ({ disposalsWaiting: context.disposalsWaiting - 1 })),
+    /** A disposal ended and its stop slot passes to the oldest waiting one (`next`), now being disposed. */
+    passStopSlot: assign(({ context, event }) => {
+      if (event.type !== 'DISPOSE_END') return {};
+      const disposing = context.disposing.filter((p) => p !== event.plugin);
+      if (event.next !== undefined) disposing.push(event.next);
+      return { disposalsWaiting: context.disposalsWaiting - 1, disposing };
+    }),
     emitDispose: emit({ type: 'supervisor:dispose' as const }),
-    endDispose: assign(({ context, event }) => (event.type === 'DISPOSE_END' ? { disposing: without(context.disposing, event.plugin) } : {})),
     /** The calls in recovery are answered now: no recovery may re-run them after SHUTDOWN. */
     abandonRecoveries: enqueueActions(({ context, enqueue }) => {
       if (context.recovering > 0) enqueue.emit({ type: 'supervisor:abandon', count: context.recovering });
@@ -268,7 +289,7 @@ export const supervisorMachine = setup({
     restarts: 0,
     dropped: 0,
     recovering: 0,
-    disposing: {},
+    disposing: [],
     disposals: 0,
     disposalsWaiting: 0,
     restarting: {},
@@ -280,8 +301,8 @@ export const supervisorMachine = setup({
       on: {
         CALL: [{ guard: 'slotFree', actions: ['takeSlot', 'emitStart'] }, { actions: 'enqueue' }],
         RELEASE: [{ guard: 'callWaiting', actions: ['dequeue', 'emitStart'] }, { actions: 'freeSlot' }],
-        START_PLUGIN: [{ guard: 'startSlotFree', actions: ['takeStartSlot', 'countStart', 'emitInitialize'] }, { actions: 'queueStart' }],
-        STARTED: [{ guard: 'startWaiting', actions: ['dequeueStart', 'countStart', 'emitInitialize'] }, { actions: 'freeStartSlot' }],
+        START_PLUGIN: [{ guard: 'startSlotFree', actions: ['takeStartSlot', 'emitInitialize'] }, { actions: 'queueStart' }],
+        STARTED: [{ guard: 'startWaiting', actions: ['passStartSlot', 'emitInitialize'] }, { actions: 'freeStartSlot' }],
         RESTART: { guard: 'notDisposing', actions: 'beginRestart' },
         RECOVER: { actions: 'enterRecovery' },
         SHUTDOWN: { target: 'stopping', actions: ['dropWaiting', 'forgetWaiting', 'dropStarts', 'abandonRecoveries', 'cancelRestarts', 'stopHooks'] },
@@ -290,12 +311,14 @@ export const supervisorMachine = setup({
     stopping: {
       on: {
         CALL: { actions: ['dropCall', 'countDrop'] },
+        START_PLUGIN: { actions: 'refuseStart' },
         STOPPED: 'stopped',
       },
     },
     stopped: {
       on: {
         CALL: { actions: ['dropCall', 'countDrop'] },
+        START_PLUGIN: { actions: 'refuseStart' },
         OPEN: 'open',
       },
     },

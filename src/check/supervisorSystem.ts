@@ -36,8 +36,9 @@
  *   answered), `supervisor:cancel-restart` (a restart on its way becomes a
  *   disposal); then the stop sequence asks STOP_PLUGIN for every settled
  *   plugin, each waiting in a FIFO until a `supervisor:dispose` gives it a stop
- *   slot, then DISPOSE_BEGIN and DISPOSE (sent again while the plugin does not
- *   take it, as the registry does), and DISPOSE_END once it is disposed; once every slot is free,
+ *   slot, then DISPOSE (sent again while the plugin does not take it, as the
+ *   registry does), and DISPOSE_END (naming the oldest waiting disposal, which
+ *   takes the slot) once it is disposed; once every slot is free,
  *   the supervisor is told STOPPED.
  *
  * A run ends when every call is answered and, with `shutdown`, the supervisor is
@@ -230,7 +231,8 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
     /** The disposal of plugin `i` ended: its stop slot goes back. */
     endDisposal(i: number): void {
       this.s.stopSlot[i] = false;
-      this.toSupervisor(ev({ type: 'DISPOSE_END', plugin: names[i]! }));
+      const next = this.s.stopFifo[0];
+      this.toSupervisor(ev({ type: 'DISPOSE_END', plugin: names[i]!, next: next === undefined ? undefined : names[next] }));
     }
 
     /** Asks the supervisor as the registry does (`snapshot.can`, then send): true when it took the event. */
@@ -274,7 +276,6 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
           } else if (type === 'supervisor:dispose') {
             const i = this.s.stopFifo.shift()!;
             this.s.stopSlot[i] = true;
-            this.toSupervisor(ev({ type: 'DISPOSE_BEGIN', plugin: names[i]! }));
             // Disposed meanwhile (a cancelled restart): the disposal ends at once, as the registry's does.
             if (this.s.p[i]!.status !== 'active') this.endDisposal(i);
             else this.toPlugin(i, 'DISPOSE', { type: 'DISPOSE' });
@@ -325,13 +326,11 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
       }
     }
 
-    /** The start sequence asks a start slot for plugin `i`; false when the supervisor refuses it. */
-    requestStart(i: number): boolean {
+    /** The start sequence asks a start slot for plugin `i` (after SHUTDOWN the supervisor drops it at once). */
+    requestStart(i: number): void {
       this.s.startAsked[i] = true;
       this.s.startFifo.push(i);
-      if (this.ask({ type: 'START_PLUGIN' })) return true;
-      this.s.startFifo.pop();
-      return false;
+      this.toSupervisor({ type: 'START_PLUGIN' });
     }
 
     /** Queues the call for a slot (a first run or a re-run). */
@@ -546,7 +545,7 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
             move(`dispose:${i}`, sendLabel('supervisor', ev({ type: 'STOP_PLUGIN', plugin: names[i]! })), (x) => {
               x.s.stopAsked[i] = true;
               x.s.stopFifo.push(i);
-              x.toSupervisor({ type: 'STOP_PLUGIN' });
+              x.toSupervisor(ev({ type: 'STOP_PLUGIN', plugin: names[i]! }));
             });
           } else if (s.stopSlot[i]) {
             // It did not take the DISPOSE its stop slot brought (it was mid-initialize): asked again once settled.

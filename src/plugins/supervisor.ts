@@ -56,6 +56,11 @@ class Fifo<T> {
     this.items.push(item);
   }
 
+  /** The oldest item, left in place. */
+  peek(): T | undefined {
+    return this.items[this.head];
+  }
+
   shift(): T | undefined {
     if (this.head >= this.items.length) return undefined;
     const item = this.items[this.head];
@@ -72,7 +77,7 @@ export class Supervisor {
   readonly actor: SupervisorActor;
   private readonly waiting = new Fifo<SlotRequest>();
   private readonly startsWaiting = new Fifo<SlotRequest>();
-  private readonly disposalsWaiting = new Fifo<() => void>();
+  private readonly disposalsWaiting = new Fifo<{ plugin: string; start: () => void }>();
   private readonly recovering = new Set<RecoveringCall>();
 
   constructor(
@@ -87,7 +92,7 @@ export class Supervisor {
       for (let i = 0; i < count; i++) this.waiting.shift()?.drop();
     });
     this.actor.on('supervisor:initialize', () => this.startsWaiting.shift()?.start());
-    this.actor.on('supervisor:dispose', () => this.disposalsWaiting.shift()?.());
+    this.actor.on('supervisor:dispose', () => this.disposalsWaiting.shift()?.start());
     this.actor.on('supervisor:drop-starts', ({ count }) => {
       for (let i = 0; i < count; i++) this.startsWaiting.shift()?.drop();
     });
@@ -124,10 +129,6 @@ export class Supervisor {
    * once the initialize ended.
    */
   requestStart(request: SlotRequest): void {
-    if (!this.actor.getSnapshot().can({ type: 'START_PLUGIN' })) {
-      request.drop();
-      return;
-    }
     this.startsWaiting.push(request);
     this.actor.send({ type: 'START_PLUGIN' });
   }
@@ -159,21 +160,18 @@ export class Supervisor {
    * The caller must `disposeEnded(plugin)` once the disposal ended.
    */
   requestDispose(plugin: string, start: () => void): void {
-    this.disposalsWaiting.push(() => {
-      this.actor.send({ type: 'DISPOSE_BEGIN', plugin });
-      start();
-    });
-    this.actor.send({ type: 'STOP_PLUGIN' });
+    this.disposalsWaiting.push({ plugin, start });
+    this.actor.send({ type: 'STOP_PLUGIN', plugin });
   }
 
   /** The disposal of `plugin` ended; the oldest waiting disposal gets the stop slot. */
   disposeEnded(plugin: string): void {
-    this.actor.send({ type: 'DISPOSE_END', plugin });
+    this.actor.send({ type: 'DISPOSE_END', plugin, next: this.disposalsWaiting.peek()?.plugin });
   }
 
   /** Whether `plugin` is being disposed. */
   isDisposing(plugin: string): boolean {
-    return plugin in this.context.disposing;
+    return this.context.disposing.includes(plugin);
   }
 
   /**
