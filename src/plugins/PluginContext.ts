@@ -7,7 +7,7 @@
  */
 import { freeze } from 'immer';
 import { EngineError } from '../errors/EngineError.js';
-import { refuseAborted, withSignal } from './hookSignal.js';
+import { defineSignal, LazySignal, refuseAborted, withSignal } from './hookSignal.js';
 import { LifecycleError } from '../errors/LifecycleError.js';
 import { PluginError } from '../errors/PluginError.js';
 import { QueryError } from '../errors/QueryError.js';
@@ -16,7 +16,7 @@ import { toError } from '../errors/DataPrismError.js';
 import type { EventHandler, Logger } from '../events/types.js';
 import { FULL_ACCESS, type StatementAccess } from '../engine/access.js';
 import { accessOf, refusalReason } from './sqlGuard.js';
-import { guardListeners, listenerErrorReporter } from './guardedSignal.js';
+import { listenerErrorReporter } from './guardedSignal.js';
 import type {
   DataPrismPlugin,
   EngineLike,
@@ -43,6 +43,12 @@ export interface PluginContextLease {
   abort(reason: Error): void;
   /** Reports an abort listener's failure (see guardedSignal.ts), for the signals of this start's execute calls. */
   readonly reportListenerError: (error: Error) => void;
+  /**
+   * Runs `listener` once, when `context.signal` aborts (at once if it has);
+   * `reason()` gives the abort's reason. Unlike listening on the signal, this
+   * does not make the signal, which is made only when a hook reads it.
+   */
+  onAbort(listener: (reason: () => unknown) => void): void;
 }
 
 /** The owner name under which a plugin's resources are allocated. */
@@ -69,9 +75,9 @@ export function createPluginContext(plugin: DataPrismPlugin, config: unknown, se
   const subscriptions: { event: string; handler: EventHandler }[] = [];
   let revoked = false;
   // Aborted when the start this context belongs to ends or is told to stop.
-  const life = new AbortController();
   const reportListenerError = listenerErrorReporter(name, services);
-  guardListeners(life.signal, reportListenerError);
+  // Its AbortSignal, made when a hook reads it, has its listeners guarded.
+  const life = new LazySignal(reportListenerError);
 
   const refuse = (what: string, permission: PluginPermission, hint = ''): PluginError =>
     new PluginError(`plugin '${name}' may not ${what}: it lacks the '${permission}' permission; declare it in the plugin's permissions${hint}`, {
@@ -79,7 +85,7 @@ export function createPluginContext(plugin: DataPrismPlugin, config: unknown, se
       phase: 'permission',
     });
   const alive = (what: string) => {
-    refuseAborted(life.signal, name, what);
+    refuseAborted(life, name, what);
     if (revoked) {
       throw new LifecycleError(`plugin '${name}' used its context (${what}) after it was disposed; keep no references to the context past dispose()`, {
         component: ownerOf(name),
@@ -168,13 +174,12 @@ export function createPluginContext(plugin: DataPrismPlugin, config: unknown, se
     },
   });
 
-  const context: PluginContext = Object.freeze({
+  const fields: Omit<PluginContext, 'signal'> = {
     name,
-    config: freeze(structuredCloneIfPlain(config ?? {}), true) as Readonly<Record<string, unknown>>,
+    config: frozenCopy(config ?? {}),
     permissions,
     events,
     logger: prefixedLogger(services.logger, name),
-    signal: life.signal,
     query(sql: string, params?: readonly unknown[], options?: PluginQueryOptions): Promise<QueryResultLike> {
       return run(
         'query',
@@ -241,12 +246,13 @@ export function createPluginContext(plugin: DataPrismPlugin, config: unknown, se
       if (!services.resources) return;
       await services.resources.free(handle);
     },
-  });
+  };
+  const context = Object.freeze(defineSignal(fields, life));
 
   const revokeNow = (): Promise<void> | undefined => {
     if (revoked) return undefined;
     revoked = true;
-    if (!life.signal.aborted) life.abort(new LifecycleError(`plugin '${name}' was disposed`, { component: ownerOf(name), state: 'disposed' }));
+    life.abortLazily(() => new LifecycleError(`plugin '${name}' was disposed`, { component: ownerOf(name), state: 'disposed' }));
     for (const { event, handler } of subscriptions.splice(0)) bus.off(event, handler);
     const resources = services.resources;
     if (!resources) return undefined;
@@ -263,16 +269,28 @@ export function createPluginContext(plugin: DataPrismPlugin, config: unknown, se
     context,
     revokeNow,
     reportListenerError,
-    abort: (reason) => {
-      if (!life.signal.aborted) life.abort(reason);
-    },
+    abort: (reason) => life.abort(reason),
+    onAbort: (listener) => life.onAbort(listener),
     async revoke() {
       await revokeNow();
     },
   };
 }
 
+/** What every plugin without a config section gets: nothing to copy, and frozen, so one can be shared. */
+const EMPTY_CONFIG: Readonly<Record<string, unknown>> = Object.freeze({});
+
 // The config section belongs to the ConfigManager: freeze a copy, never the original.
+function frozenCopy(config: unknown): Readonly<Record<string, unknown>> {
+  // Most plugins have no section: a clone and a deep freeze of `{}` per start was a visible share of a lifecycle.
+  if (isEmptyPlainObject(config)) return EMPTY_CONFIG;
+  return freeze(structuredCloneIfPlain(config), true) as Readonly<Record<string, unknown>>;
+}
+
+function isEmptyPlainObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype && Reflect.ownKeys(value).length === 0;
+}
+
 function structuredCloneIfPlain(value: unknown): unknown {
   try {
     return structuredClone(value);

@@ -60,15 +60,22 @@ export function hookError(name: string, phase: string, error: unknown, action?: 
   return new PluginError(message, { ...at, cause });
 }
 
-/** Runs `run` as the hook `spec` describes: synchronously when it answers synchronously, else under its budget. */
-export function runHook<T>(run: () => T | PromiseLike<T>, spec: HookRun): T | Promise<T> {
+/**
+ * Runs `run` as the hook `describe()` describes: synchronously when it answers
+ * synchronously, else under its budget. The description is made only when
+ * needed (a failure, or a promise to race): most hooks answer at once, and with
+ * thousands of plugins an object and its closures per hook add up.
+ */
+export function runHook<T>(run: () => T | PromiseLike<T>, describe: () => HookRun): T | Promise<T> {
   let result: T | PromiseLike<T>;
   try {
     result = run();
   } catch (error) {
+    const spec = describe();
     throw hookError(spec.name, spec.phase, error, spec.action);
   }
   if (!isThenable(result)) return result;
+  const spec = describe();
   const work = Promise.resolve(result);
   const operation = `plugin:${spec.name}.${spec.phase}${spec.action === undefined ? '' : `(${spec.action})`}`;
   return withTimeout(work, spec.timeoutMs, {

@@ -67,10 +67,10 @@ export function createPluginHooks(source: HookSource): PluginHooks {
     const lease = createPluginContext(entry.plugin, source.configSection(entry.plugin.name), source.services());
     entry.lease = lease;
     // When the start ends (restart, dispose, shutdown), the calls running in it are told to stop too.
-    lease.context.signal.addEventListener('abort', () => {
-      for (const call of entry.running) call.abort(lease.context.signal.reason);
+    lease.onAbort((reason) => {
+      for (const call of entry.running) call.abortLazily(reason);
     });
-    return runHook(() => entry.plugin.initialize(lease.context), hookRun(entry, 'initialize', (reason) => lease.abort(reason)));
+    return runHook(() => entry.plugin.initialize(lease.context), () => hookRun(entry, 'initialize', (reason) => lease.abort(reason)));
   };
 
   return {
@@ -114,7 +114,7 @@ export function createPluginHooks(source: HookSource): PluginHooks {
       };
       let running: unknown;
       try {
-        running = runHook(() => entry.plugin.execute(action, params, context), hookRun(entry, 'execute', (reason) => call.abort(reason), action));
+        running = runHook(() => entry.plugin.execute(action, params, context), () => hookRun(entry, 'execute', (reason) => call.abort(reason), action));
       } catch (error) {
         running = Promise.reject(error);
       }
@@ -141,7 +141,7 @@ export function createPluginHooks(source: HookSource): PluginHooks {
       entry.lease = undefined;
       let disposing: void | Promise<void>;
       try {
-        disposing = runHook(() => entry.plugin.dispose(), hookRun(entry, 'dispose', (reason) => lease.abort(reason)));
+        disposing = runHook(() => entry.plugin.dispose(), () => hookRun(entry, 'dispose', (reason) => lease.abort(reason)));
       } catch (error) {
         // The context is ended whether or not the hook failed; the hook's error is what the machine sees.
         const revoking = lease.revokeNow();

@@ -64,9 +64,48 @@ export function snapshotPlugin<T>(value: T, defaultTimeoutMs: number): T {
 // except arrays, which are read once element by element.
 function copyData(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
+  // Most declarations are small arrays of strings and plain records of strings: copied
+  // by hand, each field read once, as structuredClone would (which costs far more per call).
+  const plain = copyPlain(value, 0);
+  if (plain !== NOT_PLAIN) return plain;
   try {
     return structuredClone(value);
   } catch {
     return Array.isArray(value) ? Array.from(value as unknown[]) : value;
   }
+}
+
+const NOT_PLAIN = Symbol('not plain');
+/** How deep `copyPlain` goes before leaving the value to structuredClone. */
+const PLAIN_DEPTH = 3;
+
+/** A copy of `value` when it is an array or plain record of primitives (nested at most PLAIN_DEPTH deep); else NOT_PLAIN. */
+function copyPlain(value: unknown, depth: number): unknown {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol')) return value;
+  if (typeof value !== 'object' || depth >= PLAIN_DEPTH) return NOT_PLAIN;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto === Array.prototype && Array.isArray(value)) {
+    const source = value as unknown[];
+    const length = source.length;
+    const copy: unknown[] = new Array<unknown>(length);
+    for (let i = 0; i < length; i++) {
+      // A hole is left to structuredClone, which keeps it one.
+      if (!(i in source)) return NOT_PLAIN;
+      const item = copyPlain(source[i], depth + 1);
+      if (item === NOT_PLAIN) return NOT_PLAIN;
+      copy[i] = item;
+    }
+    return copy;
+  }
+  if (proto !== Object.prototype) return NOT_PLAIN;
+  const source = value as Record<string, unknown>;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(source)) {
+    // Assigned, `__proto__` would set the copy's prototype instead of being a field of it.
+    if (key === '__proto__') return NOT_PLAIN;
+    const item = copyPlain(source[key], depth + 1);
+    if (item === NOT_PLAIN) return NOT_PLAIN;
+    copy[key] = item;
+  }
+  return copy;
 }
