@@ -1,16 +1,18 @@
 /**
  * Where components spawn their lifecycle actors. Inside an orchestrator, every
- * plugin and recovery actor is a spawned child of the orchestrator's root actor,
- * so one inspector sees the whole system and the orchestrator's snapshot lists
- * them. Outside one (a unit test, a standalone engine), the standalone host
- * plays the orchestrator's part with a root actor of its own: every actor it
- * spawns is a child of that root, in one actor system, with the same contract.
+ * actor is a child of the orchestrator's root actor (the plugin supervisor,
+ * recovery actors) or of another actor of its system that the spawner names
+ * (each plugin actor is the supervisor's), so one inspector sees the whole
+ * tree. Outside one (a unit test, a standalone engine), the standalone host
+ * plays the orchestrator's part with a root actor of its own, in one actor
+ * system, with the same contract.
  *
  * Events a spawned actor `emit`s (`{ type: 'plugin:loaded', name, version }`)
  * are forwarded to the EventBus as `bus.emit(type, payload)`: that is how the
  * machines' events reach users.
  */
 import { createActor, fromCallback, type ActorRefFrom, type AnyActorLogic, type AnyActorRef, type InputFrom, type InspectionEvent, type Observer } from 'xstate';
+import { LifecycleError } from '../errors/LifecycleError.js';
 import type { EventBus } from '../events/EventBus.js';
 
 export interface SpawnOptions<TLogic extends AnyActorLogic> {
@@ -22,6 +24,13 @@ export interface SpawnOptions<TLogic extends AnyActorLogic> {
   input?: InputFrom<TLogic>;
   /** True for the runtime's own coordination actors (the plugin supervisor): what they emit is not bridged to the EventBus. Default false. */
   internal?: boolean;
+  /**
+   * The actor that owns the new one, itself spawned by this host: it is the new
+   * actor's parent in the actor system and the inspector, and receives its done
+   * and error events (so it must take `xstate.error.actor.*`, or a child's error
+   * stops it). Default: the host's root (the orchestrator's root actor).
+   */
+  parent?: AnyActorRef;
 }
 
 export interface ActorHost {
@@ -65,7 +74,8 @@ export function stopChildActor(actor: AnyActorRef): void {
  * each: a root actor brings an actor system of its own, and with thousands of
  * plugins those systems were a large share of the memory every plugin kept.
  * Sharing the system also means `system.get('plugin:viz')` finds any actor of
- * the host, as inside an orchestrator. An unhandled error of an actor reaches
+ * the host, as inside an orchestrator. A spawner may name another of the host's
+ * actors as the parent instead (the supervisor owns the plugin actors). An unhandled error of an actor reaches
  * `onError` and is reported to the root, which ignores it; it is never rethrown.
  */
 export function createStandaloneActorHost(options: StandaloneActorHostOptions = {}): ActorHost {
@@ -74,9 +84,12 @@ export function createStandaloneActorHost(options: StandaloneActorHostOptions = 
   const root = createActor(fromCallback(() => undefined), { id: 'actors', inspect: options.inspect } as never) as AnyActorRef;
   root.start();
   return {
-    spawn(logic, { id, systemId, input, internal }) {
+    spawn(logic, { id, systemId, input, internal, parent }) {
       if (actors.has(id)) throw new Error(`an actor with id '${id}' is already running; stop it first`);
-      const actor = createActor(logic, { parent: root, id, systemId, input } as never) as AnyActorRef;
+      if (parent !== undefined && parent.system !== root.system) {
+        throw new LifecycleError(`cannot start actor '${id}' under an actor of another actor system; name one of this host's actors as its parent`);
+      }
+      const actor = createActor(logic, { parent: parent ?? root, id, systemId, input } as never) as AnyActorRef;
       actor.subscribe({ error: (error: unknown) => options.onError?.(error, id) });
       if (options.bus && !internal) bridgeEmitted(actor, options.bus);
       actors.set(id, actor);

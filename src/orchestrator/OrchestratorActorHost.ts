@@ -1,9 +1,10 @@
 /**
- * The ActorHost of an orchestrator: every plugin and recovery actor is created
- * as a child of the orchestrator's root actor (`parent: root`), so it lives in
- * the root's actor system (`system.get('plugin:viz')`), is seen by the root's
- * inspector, and reports an unhandled error to the root, which reports it to the
- * ErrorHandler instead of stopping.
+ * The ActorHost of an orchestrator: every actor it spawns is created in the
+ * orchestrator root's actor system (`system.get('plugin:viz')`) and seen by the
+ * root's inspector, as a child of the root (`parent: root`: the supervisor,
+ * recovery actors) or of the actor its spawner names (`parent: supervisor`: the
+ * plugin actors). A child reports an unhandled error to its parent, which
+ * reports it to the ErrorHandler instead of stopping.
  *
  * Why not `spawnChild` from a root transition: XState copies the parent's
  * `children` map on every spawn and stop, so N plugins cost O(N²) — measured
@@ -25,7 +26,7 @@ export interface OrchestratorActorHost extends ActorHost {
 export function createOrchestratorActorHost(root: AnyActorRef, bus: EventBus): OrchestratorActorHost {
   const children = new Map<string, AnyActorRef>();
   return {
-    spawn(logic, { id, systemId, input, internal }) {
+    spawn(logic, { id, systemId, input, internal, parent }) {
       if (root.getSnapshot().status !== 'active') {
         throw new LifecycleError(`cannot start actor '${id}': the orchestrator has shut down; create a new orchestrator`, {
           state: 'shutdown',
@@ -34,7 +35,10 @@ export function createOrchestratorActorHost(root: AnyActorRef, bus: EventBus): O
       if (children.has(id)) {
         throw new LifecycleError(`an actor with id '${id}' is already running; stop it before starting another`);
       }
-      const child = createActor(logic, { parent: root, id, systemId, input } as never) as AnyActorRef;
+      if (parent !== undefined && parent.system !== root.system) {
+        throw new LifecycleError(`cannot start actor '${id}' under an actor of another actor system; name one of this orchestrator's actors as its parent`);
+      }
+      const child = createActor(logic, { parent: parent ?? root, id, systemId, input } as never) as AnyActorRef;
       children.set(id, child);
       // Finished children leave the map by themselves; an error was already sent to the root.
       child.subscribe({

@@ -10,7 +10,9 @@
  *
  * Standalone (`new PluginRegistry()`) it runs actors in a standalone host with
  * its own EventBus; an orchestrator binds it with `attach(services)`, after
- * which actors are children of the orchestrator's root actor.
+ * which its actors live in the orchestrator's actor system: the supervisor a
+ * child of the orchestrator's root actor, each plugin actor a child of the
+ * supervisor.
  */
 import type { RestartCause } from '../../machines/supervisor.machine.js';
 import { pluginStateName, type PluginMachineContext } from '../../machines/plugin.machine.js';
@@ -392,6 +394,8 @@ export class PluginRegistry {
     if (this.supervisor.state !== 'open' || this.supervisor.isDisposing(name)) throw refused();
     // Mid-execution the machine defers RESTART (and refuses new requests), so ask at once.
     let snapshot = stateOf(entry) === 'executing' ? entry.actor.getSnapshot() : await settled(entry.actor);
+    // Its actor failed: it takes no RESTART, which would be waited for in vain.
+    if (snapshot.status === 'error') throw this.calls.notReady(entry)!;
     if (snapshot.value === 'loaded') {
       throw new LifecycleError(`plugin '${name}' was never started; call initializeAll() instead of restart()`, {
         component: entry.id,
@@ -448,6 +452,20 @@ export class PluginRegistry {
           for (const call of entry.running) call.abort(reason);
         }
       },
+      // Its calls were answered by the entry's own subscription, and the host logged it (its onError);
+      // the failure goes to the ErrorHandler, as when the orchestrator's root was its parent.
+      childFailed: (id, error) => {
+        const cause = toError(error);
+        const { logger, errors } = this.services;
+        if (!errors) return;
+        const plugin = id.startsWith('plugin:') ? id.slice('plugin:'.length) : id;
+        try {
+          const handled = errors.handle(cause, { component: id, operation: 'actor', timestamp: Date.now(), plugin });
+          if (handled instanceof Promise) handled.catch((failure: unknown) => logger.error(`[plugins] handling the failure of ${id} failed: ${toError(failure).message}`));
+        } catch (failure) {
+          logger.error(`[plugins] handling the failure of ${id} failed: ${toError(failure).message}`);
+        }
+      },
     });
   }
 
@@ -463,7 +481,8 @@ export class PluginRegistry {
 
   private spawn(plugin: DataPrismPlugin): Entry {
     const id = `plugin:${plugin.name}`;
-    const actor = this.services.actors.spawn(this.machine, {
+    // A child of the supervisor, which coordinates it.
+    const actor = this.supervisor.spawnChild(this.machine, {
       id,
       systemId: id,
       input: { name: plugin.name, version: plugin.version },

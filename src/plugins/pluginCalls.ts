@@ -73,9 +73,15 @@ export class PluginCalls {
 
   /** Why `entry` cannot take a call now (a LifecycleError saying what to do), or undefined when it can. */
   notReady(entry: Entry): Error | undefined {
+    const name = entry.plugin.name;
+    const snapshot = entry.actor.getSnapshot();
+    // An actor that failed (XState's error status) takes no event any more: a call sent to it would never be answered.
+    if (snapshot.status === 'error') {
+      const cause = toError(snapshot.error).message;
+      return new LifecycleError(`plugin '${name}' is out of service: its actor failed (${cause}); unregister it and register it again`, { component: entry.id, state: 'failed' });
+    }
     const state = stateOf(entry);
     if (isRunning(state)) return undefined;
-    const name = entry.plugin.name;
     const what =
       state === 'error'
         ? `failed (${toError(entry.actor.getSnapshot().context.lastError).message}); restart it with registry.restart('${name}')`

@@ -1,14 +1,14 @@
 /**
  * Runs the supervisor machine (machines/supervisor.machine.ts) for a registry:
  * one actor, spawned through the registry's ActorHost so the inspector sees it,
- * plus the payloads the machine deliberately does not hold: the FIFO of waiting
- * calls and the calls in recovery. Every decision — start this call now, drop
+ * the parent of every plugin actor (`spawnChild`), plus the payloads the machine
+ * deliberately does not hold: the FIFO of waiting calls and the calls in recovery. Every decision — start this call now, drop
  * these calls, may this plugin start or restart, may this call be recovered,
  * what SHUTDOWN cancels — is the machine's; this module only carries it out.
  */
-import type { ActorRefFrom } from 'xstate';
+import type { ActorRefFrom, AnyActorLogic } from 'xstate';
 import { supervisorMachine, type RestartCause, type SupervisorMachineEvent, type SupervisorStateName } from '../../machines/supervisor.machine.js';
-import type { ActorHost } from '../orchestrator/ActorHost.js';
+import type { ActorHost, SpawnOptions } from '../orchestrator/ActorHost.js';
 
 /** A call waiting for an execution slot. */
 export interface SlotRequest {
@@ -30,6 +30,8 @@ export interface ShutdownHandlers {
   cancelRestart(plugin: string): void;
   /** Tell every hook in flight to stop (abort its signal). */
   stopHooks(): void;
+  /** A child of the supervisor (a plugin actor, id `id`) failed with `error`: report it. */
+  childFailed?(id: string, error: unknown): void;
 }
 
 /** How the execution slots are used right now. */
@@ -103,6 +105,15 @@ export class Supervisor {
     });
     this.actor.on('supervisor:cancel-restart', ({ plugin }) => handlers.cancelRestart(plugin));
     this.actor.on('supervisor:stop-hooks', () => handlers.stopHooks());
+    this.actor.on('supervisor:child-failed', ({ id, error }) => handlers.childFailed?.(id, error));
+  }
+
+  /**
+   * Spawns `logic` through the host as a child of the supervisor: its parent in
+   * the actor system and the inspector, the receiver of its done and error events.
+   */
+  spawnChild<TLogic extends AnyActorLogic>(logic: TLogic, options: Omit<SpawnOptions<TLogic>, 'parent'>): ActorRefFrom<TLogic> {
+    return this.actors.spawn(logic, { ...options, parent: this.actor });
   }
 
   /** The supervisor's state: `open`, `stopping` (SHUTDOWN was sent) or `stopped`. */

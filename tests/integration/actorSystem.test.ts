@@ -29,14 +29,14 @@ function plugin(name: string, failFirst = false): DataPrismPlugin {
 
 describe('the actor system of an orchestrator', () => {
   it('one inspector sees the orchestrator, engine, plugin and recovery actors, each parented to the tree', async () => {
-    const created: Array<{ id: string; systemId?: string; parent?: string }> = [];
+    const created: Array<{ id: string; sessionId: string; systemId?: string; parent?: string; parentSession?: string }> = [];
     const orchestrator = new DataPrismOrchestrator({
       logger: quiet,
       engineOptions: { mode: 'blocking' },
       inspect: (event: InspectionEvent) => {
         if (event.type !== '@xstate.actor') return;
-        const ref = event.actorRef as unknown as { id: string; _parent?: { id: string }; options?: { systemId?: string } };
-        created.push({ id: ref.id, systemId: ref.options?.systemId, parent: ref._parent?.id });
+        const ref = event.actorRef as unknown as { id: string; sessionId: string; _parent?: { id: string; sessionId: string }; options?: { systemId?: string } };
+        created.push({ id: ref.id, sessionId: ref.sessionId, systemId: ref.options?.systemId, parent: ref._parent?.id, parentSession: ref._parent?.sessionId });
       },
     });
     await orchestrator.initialize();
@@ -54,8 +54,15 @@ describe('the actor system of an orchestrator', () => {
     expect(systemIds).toEqual(expect.arrayContaining(['orchestrator', 'engine', 'plugin:alpha', 'plugin:beta']));
     const recovery = created.find((c) => c.id.startsWith('recovery:'));
     expect(recovery).toBeDefined();
-    const pluginActor = created.find((c) => c.systemId === 'plugin:alpha')!;
-    expect(pluginActor.parent).toBe(orchestrator.getActor().id);
+    // The tree: orchestrator → supervisor → each plugin.
+    const supervisor = created.find((c) => c.systemId === 'supervisor')!;
+    expect(supervisor.parentSession).toBe(orchestrator.getActor().sessionId);
+    for (const name of ['alpha', 'beta']) {
+      const pluginActor = created.find((c) => c.systemId === `plugin:${name}`)!;
+      expect(pluginActor.parent).toBe('supervisor');
+      expect(pluginActor.parentSession).toBe(supervisor.sessionId);
+    }
+    expect(system.get('supervisor')).toBeDefined();
 
     await registry.unregister('beta');
     expect(system.get('plugin:beta')).toBeUndefined();
