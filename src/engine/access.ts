@@ -75,6 +75,28 @@ export interface AccessPolicy {
 /** Table functions that open files. Granted by `files`. */
 const FILE_TABLE_FUNCTIONS = new Set(['glob', 'read_blob', 'read_csv', 'read_csv_auto', 'read_text', 'sniff_csv']);
 
+/**
+ * DuckDB's naming of the readers its extensions add (`read_parquet`, `read_json`,
+ * `read_duckdb`, `parquet_metadata`, ...): refused without `files` whether or not
+ * the policy lists them, since an extension loaded after the policy was read adds
+ * readers the list never saw, and a path they open may be computed (`'/a' || 'b'`
+ * or a prepared parameter), which no literal check sees.
+ */
+const FILE_FUNCTION_PREFIXES = ['read_', 'parquet_'];
+const opensFiles = (name: string) => FILE_TABLE_FUNCTIONS.has(name) || FILE_FUNCTION_PREFIXES.some((prefix) => name.startsWith(prefix));
+
+/**
+ * DuckDB's table functions a caller without `files` may still call with write
+ * access: they change the database or the session but open no file. Any other of
+ * DuckDB's table functions is refused without `files` (deny by default: a reader
+ * a later DuckDB adds is not let through for want of a name here).
+ */
+const NON_FILE_TABLE_FUNCTIONS = new Set([
+  'checkpoint', 'force_checkpoint', 'enable_logging', 'disable_logging', 'truncate_duckdb_logs', 'enable_profiling', 'disable_profiling',
+  'enable_peg_parser', 'disable_peg_parser', 'check_peg_parser', 'json_each', 'json_tree', 'icu_calendar_names', 'pg_timezone_names',
+  'sql_auto_complete', 'which_secret',
+]);
+
 /** Table functions a read-only statement may call: introspection and generators, which change nothing. */
 const READ_ONLY_TABLE_FUNCTIONS = new Set([
   'generate_series', 'range', 'unnest', 'repeat', 'repeat_row', 'summary', 'histogram', 'histogram_values',
@@ -82,7 +104,7 @@ const READ_ONLY_TABLE_FUNCTIONS = new Set([
 ]);
 
 /** Table functions only full rights may call: SQL given as a string (no check sees into it), raw memory pointers. */
-const FULL_RIGHTS_TABLE_FUNCTIONS = new Set(['query', 'query_table', 'arrow_scan', 'arrow_scan_dumb']);
+const FULL_RIGHTS_TABLE_FUNCTIONS = new Set(['query', 'query_table', 'arrow_scan', 'arrow_scan_dumb', 'json_execute_serialized_sql']);
 
 /**
  * Scalar functions that change the session although a SELECT calls them (the
@@ -93,6 +115,21 @@ const STATEFUL_SCALARS = new Set(['setseed']);
 
 /** Statements that reach files, as their first word (EXPLAIN ANALYZE runs what follows it). */
 const FILE_STATEMENTS = new Set(['COPY', 'ATTACH', 'DETACH', 'EXPORT', 'IMPORT', 'INSTALL', 'LOAD', 'FORCE']);
+
+/**
+ * `path` as DuckDB compares it with `allowed_directories` (DBConfig::CanAccessFile):
+ * repeated `/` collapsed and `.` / `..` segments resolved, lower-cased. Native DuckDB
+ * opens `/allowed//x.csv` and `/other/../allowed/x.csv` as files under `/allowed/`,
+ * so the literal check must see them as such.
+ */
+export function normalizedPath(path: string): string {
+  let normal = path.toLowerCase().replaceAll('\\', '/').replace(/\/{2,}/g, '/').replace(/\/(?:\.\/)+/g, '/');
+  for (let previous = ''; previous !== normal; ) {
+    previous = normal;
+    normal = normal.replace(/\/(?!\.\.(?:\/|$))[^/]+\/\.\.(?:\/|$)/, '/');
+  }
+  return normal;
+}
 
 const readOnlyTableFunction = (name: string) =>
   READ_ONLY_TABLE_FUNCTIONS.has(name) || (name.startsWith('duckdb_') && name !== 'duckdb_secrets') || (name.startsWith('pragma_') && name !== 'pragma_metadata_info');
@@ -124,20 +161,24 @@ export function accessViolation(sql: string, access: StatementAccess, policy: Ac
     const token = tokens[i]!;
     if (token.kind === 'string' || token.kind === 'quoted') {
       // A literal naming an allowed file, e.g. FROM '/dataprism-host-files/x.csv' (a replacement scan).
-      if (!access.files && policy.allowedPrefixes.some((prefix) => token.value.toLowerCase().includes(prefix.toLowerCase()))) {
+      const literal = normalizedPath(token.value);
+      if (!access.files && policy.allowedPrefixes.some((prefix) => literal.includes(normalizedPath(prefix)))) {
         return `Permission Error: '${token.value}' names a file, which needs file access`;
       }
     }
     if ((token.kind !== 'word' && token.kind !== 'quoted') || tokens[i + 1]?.value !== '(' || tokens[i + 1]?.kind !== 'punctuation') continue;
     const name = token.value.toLowerCase();
     if (!access.write && STATEFUL_SCALARS.has(name)) return `Permission Error: ${name}() changes the session's state, which needs write access`;
+    if (!access.files && opensFiles(name)) return `Permission Error: ${name}() opens files, which needs file access`;
     if (!policy.tableFunctions.has(name)) continue;
     if (FULL_RIGHTS_TABLE_FUNCTIONS.has(name)) {
       return `Permission Error: ${name}() runs SQL or memory no check sees into, which needs full rights`;
-    } else if (FILE_TABLE_FUNCTIONS.has(name)) {
+    } else if (opensFiles(name)) {
       if (!access.files) return `Permission Error: ${name}() opens files, which needs file access`;
     } else if (!access.write && !readOnlyTableFunction(name)) {
       return `Permission Error: ${name}() is not a read-only table function, which needs write access`;
+    } else if (!access.files && !readOnlyTableFunction(name) && !NON_FILE_TABLE_FUNCTIONS.has(name)) {
+      return `Permission Error: ${name}() is not known to stay away from files, which needs file access`;
     }
   }
   return null;
