@@ -104,8 +104,16 @@ export class NativeBackend implements DuckDBBackend {
   }
 
   async connect(): Promise<number> {
+    const instance = this.db();
+    // Tracked, so that terminate() waits for it: a connection DuckDB hands out after
+    // the instance closed never answers, and a caller waiting on it would hang.
+    const connection = await this.track(instance.connect());
+    if (this.instance !== instance) {
+      connection.closeSync();
+      throw new EngineError('the engine was closed while a connection opened; create or initialize a new one');
+    }
     const handle = this.nextHandle++;
-    this.connections.set(handle, await this.db().connect());
+    this.connections.set(handle, connection);
     return handle;
   }
 
