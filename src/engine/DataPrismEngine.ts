@@ -489,7 +489,11 @@ export class DataPrismEngine {
     if (finished) return finished;
     let header: BackendResult | null = null;
     while (header === null) {
-      if (cancellation.cancelled) throw new EngineError('cancelled');
+      if (cancellation.cancelled) {
+        // The statement may still run (the cancel was sent before it began): the connection is handed back once it stopped.
+        await backend.cancelPending(conn);
+        throw new EngineError('cancelled');
+      }
       // In blocking mode this is the only moment timers (the deadline) can fire.
       if (backend.mode === 'blocking') await new Promise<void>((resolve) => setImmediate(resolve));
       if (cancellation.cancelled) {

@@ -1,5 +1,7 @@
 // timeoutMs cancels a running statement with a TimeoutError and the engine answers
 // the next query; maxConcurrency bounds in-flight work and keeps FIFO order.
+import { pbkdf2 } from 'node:crypto';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type DataPrismEngine, type QueryRecord } from '../../src/engine/index.js';
 import { TimeoutError } from '../../src/errors/TimeoutError.js';
@@ -8,6 +10,8 @@ import { ENGINE_BACKENDS } from '../support/engineBackends.js';
 // Far too much work to ever finish: a 9·10^12-row cross product. (A nested-loop
 // join with a filter would not do: DuckDB-WASM can only cancel between execution
 // tasks, and one task of such a join can run for minutes.)
+const pbkdf2Async = promisify(pbkdf2);
+
 const ENDLESS = 'SELECT count(*) AS c FROM range(3000000) a, range(3000000) b';
 
 describe.each(ENGINE_BACKENDS)('timeouts ($label)', ({ options: backend }) => {
@@ -120,5 +124,26 @@ describe('concurrency (worker mode)', () => {
     expect(short.data).toEqual([{ one: 1 }]);
     expect(finished).toEqual(['SELECT 1 AS one']);
     expect(await long).toBeInstanceOf(TimeoutError);
+  });
+});
+
+// Native DuckDB forgets an interrupt that arrives before a statement begins (it
+// clears the flag at the start of each statement). A statement still waiting for
+// one of libuv's threads when its time runs out must be stopped all the same, or
+// it runs on, holding its connection, and close() waits for it.
+describe('a native statement whose time runs out before it began', () => {
+  it('is stopped once it begins: the next query is answered and close() completes', async () => {
+    const engine = await createEngine({ backend: 'native', timeoutMs: 50 });
+    try {
+      // Every thread of libuv's pool busy for longer than the budget: the statement waits for one.
+      const threads = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+      const busy = Array.from({ length: threads }, () => pbkdf2Async('busy', 'salt', 400_000, 32, 'sha256'));
+      const error = await engine.query(ENDLESS).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TimeoutError);
+      await Promise.all(busy);
+      expect((await engine.query('SELECT 1 AS one')).data).toEqual([{ one: 1 }]);
+    } finally {
+      await engine.close();
+    }
   });
 });

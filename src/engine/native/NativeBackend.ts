@@ -28,6 +28,28 @@ type NodeApi = typeof import('@duckdb/node-api');
 /** How long one `startPending` / `pollPending` call waits for a running statement before answering "still running". */
 const SLICE_MS = 100;
 
+/** How often an interrupt is sent again while the interrupted work has not settled. */
+const INTERRUPT_REPEAT_MS = 20;
+
+/**
+ * Interrupts `connections` until `work` settles. DuckDB clears a connection's
+ * interrupt flag when a statement begins, so an interrupt sent while the
+ * statement still waits for a thread of libuv's pool is lost: the statement then
+ * runs to its end (for a cross product, for ever) holding its connection, and
+ * every later statement on it, and close(), waits behind it.
+ */
+function interruptUntilSettled(connections: () => Iterable<DuckDBConnection>, work: Promise<unknown>): Promise<void> {
+  const interrupt = () => {
+    for (const connection of connections()) connection.interrupt();
+  };
+  interrupt();
+  const repeat = setInterval(interrupt, INTERRUPT_REPEAT_MS);
+  return work.then(
+    () => clearInterval(repeat),
+    () => clearInterval(repeat),
+  );
+}
+
 interface Running {
   readonly done: Promise<NativeRowResult>;
   settled: NativeRowResult | Error | undefined;
@@ -45,6 +67,8 @@ export class NativeBackend implements DuckDBBackend {
   private readonly connections = new Map<number, DuckDBConnection>();
   private readonly statements = new Map<number, DuckDBPreparedStatement>();
   private readonly running = new Map<number, Running>();
+  /** Connections whose statement was interrupted and has not stopped yet. */
+  private readonly stopping = new Map<number, Promise<boolean>>();
   /** DuckDB calls not yet settled (see terminate). */
   private readonly inflight = new Set<Promise<unknown>>();
   private nextHandle = 1;
@@ -156,12 +180,15 @@ export class NativeBackend implements DuckDBBackend {
 
   cancelPending(conn: number): Promise<boolean> {
     const running = this.running.get(conn);
-    if (!running) return Promise.resolve(false);
-    this.connection(conn).interrupt();
+    // Asked again while the first cancellation still waits for its statement: the same answer, when it is true.
+    if (!running) return this.stopping.get(conn) ?? Promise.resolve(false);
     this.running.delete(conn);
-    // The interrupted statement rejects; nobody waits for it any more.
-    running.done.catch(() => undefined);
-    return Promise.resolve(true);
+    const connection = this.connection(conn);
+    // Answered once the statement has stopped, so its connection is free when the caller goes on.
+    const stopped = interruptUntilSettled(() => [connection], running.done).then(() => true);
+    this.stopping.set(conn, stopped);
+    void stopped.then(() => this.stopping.delete(conn));
+    return stopped;
   }
 
   fetchResults(): Promise<BackendResult | null> {
@@ -272,8 +299,7 @@ export class NativeBackend implements DuckDBBackend {
     this.instance = undefined;
     // Closing a connection while DuckDB still runs a statement on it crashes the
     // process (a segfault, e.g. close() during a loadFile): stop them and wait first.
-    for (const connection of this.connections.values()) connection.interrupt();
-    await Promise.allSettled([...this.inflight]);
+    await interruptUntilSettled(() => this.connections.values(), Promise.allSettled([...this.inflight]));
     for (const statement of this.statements.values()) statement.destroySync();
     this.statements.clear();
     for (const connection of this.connections.values()) connection.closeSync();
