@@ -116,7 +116,10 @@ describe.each(ENGINE_BACKENDS)('loadFile ($label)', ({ label, options: backend }
     expect(clash).toBeInstanceOf(ValidationError);
     expect((clash as Error).message).toMatch(/already exists.*replace.*append/);
     await writeFile(join(files.dir, 'reordered.csv'), 'maybe,flag,name,dbl,big,id\n7,true,extra,0.5,1,-1\n');
-    expect((await engine.loadFile(join(files.dir, 'reordered.csv'), 'modes', { mode: 'append' })).rowCount).toBe(1);
+    const appended = await engine.loadFile(join(files.dir, 'reordered.csv'), 'modes', { mode: 'append' });
+    expect(appended.rowCount).toBe(1);
+    // The table's columns, in the table's order, not the file's.
+    expect(appended.columns.map((c) => c.name)).toEqual(['id', 'big', 'dbl', 'name', 'flag', 'maybe']);
     expect((await engine.query('SELECT id, name, maybe FROM modes WHERE id = -1')).data).toEqual([{ id: -1, name: 'extra', maybe: 7 }]);
     expect((await engine.getTableInfo('modes')).rowCount).toBe(ROWS + 1);
     // A file whose columns the table does not have is refused whole: the table keeps its rows.

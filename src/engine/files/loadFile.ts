@@ -143,18 +143,18 @@ function tableExistsSql(tableName: string): string {
 
 /**
  * The table's columns and, with `count`, its rows, in one query on the load's own
- * connection (no second queue, no prepared statement). Counting a table the
- * reader did not create fails: a ValidationError, as the reader produced none
+ * connection (no second queue, no prepared statement). DESCRIBE looks up the one
+ * table (duckdb_columns() lists every column of every table: 3x the CPU time on
+ * native DuckDB) and names the types as duckdb_columns() does. Describing a table
+ * the reader did not create fails: a ValidationError, as the reader produced none
  * (an Arrow stream without batches, say).
  */
 async function describeTable(ctx: ReaderContext, table: string, count: boolean, label: string, format: FileFormat): Promise<{ rows?: number; columns: ColumnInfo[] }> {
-  const rows = count ? `, (SELECT count(*) FROM ${quoteIdentifier(table)})::DOUBLE AS n` : '';
+  const name = quoteIdentifier(table);
+  const rows = count ? `, (SELECT count(*) FROM ${name})::DOUBLE AS n` : '';
   let result: BackendResult;
   try {
-    result = await ctx.backend.runQuery(
-      ctx.conn,
-      `SELECT column_name AS name, data_type AS type${rows} FROM duckdb_columns() WHERE lower(table_name) = lower(${quoteLiteral(table)}) AND schema_name = current_schema() AND database_name = current_database() ORDER BY column_index`,
-    );
+    result = await ctx.backend.runQuery(ctx.conn, `SELECT column_name AS name, column_type AS type${rows} FROM (DESCRIBE ${name})`);
   } catch (cause) {
     if (!count) throw cause;
     throw new ValidationError(`${label} could not be loaded as ${formatName(format)}: the reader produced no table (is it empty, or not ${formatName(format)}?)`, {
