@@ -50,10 +50,13 @@ export interface AbbaRowSpec {
 /**
  * The rows of one `compareAbbaMs` run with a `cpuClock`: wall time (the target's
  * row) and CPU time of the very same samples, so a reader of a table measured on
- * a busy machine can tell waiting for a core from work.
+ * a busy machine can tell waiting for a core from work. The CPU row is
+ * information, not judged: the targets are about the time a user waits, and CPU
+ * time also counts work that overlaps on other threads (DuckDB's worker, the
+ * decoder) without making anyone wait longer.
  */
 export function abbaRows(m: AbbaResult, spec: AbbaRowSpec): BenchRow[] {
-  const make = (ours: number, baseline: number, suffix: string): BenchRow => {
+  const make = (ours: number, baseline: number, suffix: string, judged: boolean): BenchRow => {
     const throughput = spec.perMs !== undefined;
     const o = throughput ? spec.perMs! / ours : ours;
     const b = throughput ? spec.perMs! / baseline : baseline;
@@ -65,12 +68,11 @@ export function abbaRows(m: AbbaResult, spec: AbbaRowSpec): BenchRow[] {
       baseline: b,
       unit: spec.unit ?? 'ms',
       higherIsBetter: throughput,
-      target: spec.target,
-      met: slow <= spec.maxSlowdown,
+      ...(judged ? { target: spec.target, met: slow <= spec.maxSlowdown } : { target: `information: CPU time of the same samples, every thread (the wall row is judged: ${spec.target})` }),
     };
   };
-  const rows = [make(m.ours, m.baseline, '')];
-  if (m.oursCpu !== undefined && m.baselineCpu !== undefined) rows.push(make(m.oursCpu, m.baselineCpu, ', CPU time'));
+  const rows = [make(m.ours, m.baseline, '', true)];
+  if (m.oursCpu !== undefined && m.baselineCpu !== undefined) rows.push(make(m.oursCpu, m.baselineCpu, ', CPU time', false));
   return rows;
 }
 
