@@ -489,14 +489,10 @@ export class DataPrismEngine {
     if (finished) return finished;
     let header: BackendResult | null = null;
     while (header === null) {
-      if (cancellation.cancelled) {
-        // The statement may still run (the cancel was sent before it began): the connection is handed back once it stopped.
-        await backend.cancelPending(conn);
-        throw new EngineError('cancelled');
-      }
-      // In blocking mode this is the only moment timers (the deadline) can fire.
+      // In blocking mode this is the only moment timers can fire.
       if (backend.mode === 'blocking') await new Promise<void>((resolve) => setImmediate(resolve));
       if (cancellation.cancelled) {
+        // The statement may still run (the cancel was sent before it began): the connection is handed back once it stopped.
         await backend.cancelPending(conn);
         throw new EngineError('cancelled');
       }
@@ -545,17 +541,7 @@ export class DataPrismEngine {
     this.assertReady('loadData');
     const mode = loadMode('loadData', tableName, options);
     const source = toSource(data, this.backend?.insertColumns !== undefined);
-    const rowCount = await this.limiter.run(async () => {
-      const lease = await this.lease();
-      let failed = true;
-      try {
-        const rows = await this.insert(lease.backend, lease.conn, source, tableName, mode);
-        failed = false;
-        return rows;
-      } finally {
-        lease.release(failed);
-      }
-    });
+    const rowCount = await this.limiter.run(() => this.onLoadConnection((lease) => this.insert(lease.backend, lease.conn, source, tableName, mode)));
     this.metrics.rowsLoaded += rowCount;
     const info = await this.getTableInfo(tableName);
     return { tableName, rowCount, columns: info.columns.map(({ name, type }) => ({ name, type })) };
@@ -620,21 +606,17 @@ export class DataPrismEngine {
     const file = await resolveSource(source, options, fileAccess, platform);
     const format = formatOf(file, options);
     const { rows, columns } = await this.fileLoads.run(tableName, () =>
-      this.limiter.run(async () => {
-        const lease = await this.lease();
-        let failed = true;
-        try {
-          const { tableFunctions } = await this.accessPolicy(lease.backend, lease.conn);
-          const ctx = { backend: lease.backend, conn: lease.conn, tableFunctions, parquet: () => this.parquetModule() };
-          const loaded = await loadFileAtomically(ctx, file, format, tableName, mode, options);
-          failed = false;
-          return loaded;
-        } catch (error) {
-          throw toQueryError(error, `loadFile into ${quoteIdentifier(tableName)}`, 'loadFile');
-        } finally {
-          lease.release(failed);
-        }
-      }),
+      this.limiter.run(() =>
+        this.onLoadConnection(async (lease) => {
+          try {
+            const { tableFunctions } = await this.accessPolicy(lease.backend, lease.conn);
+            const ctx = { backend: lease.backend, conn: lease.conn, tableFunctions, parquet: () => this.parquetModule() };
+            return await loadFileAtomically(ctx, file, format, tableName, mode, options);
+          } catch (error) {
+            throw toQueryError(error, `loadFile into ${quoteIdentifier(tableName)}`, 'loadFile');
+          }
+        }),
+      ),
     );
     this.metrics.rowsLoaded += rows;
     return { tableName, rowCount: rows, columns, format, source: file.label, bytes: file.size };
@@ -869,6 +851,19 @@ export class DataPrismEngine {
       state,
       component: 'engine',
     });
+  }
+
+  /** Runs a load on a leased connection; one whose load failed is closed, not pooled (see `lease`). */
+  private async onLoadConnection<T>(load: (lease: { backend: DuckDBBackend; conn: number }) => Promise<T>): Promise<T> {
+    const lease = await this.lease();
+    let failed = true;
+    try {
+      const result = await load(lease);
+      failed = false;
+      return result;
+    } finally {
+      lease.release(failed);
+    }
   }
 
   /**

@@ -171,13 +171,11 @@ export function accessViolation(sql: string, access: StatementAccess, policy: Ac
     if (!access.write && STATEFUL_SCALARS.has(name)) return `Permission Error: ${name}() changes the session's state, which needs write access`;
     if (!access.files && opensFiles(name)) return `Permission Error: ${name}() opens files, which needs file access`;
     if (!policy.tableFunctions.has(name)) continue;
-    if (FULL_RIGHTS_TABLE_FUNCTIONS.has(name)) {
-      return `Permission Error: ${name}() runs SQL or memory no check sees into, which needs full rights`;
-    } else if (opensFiles(name)) {
-      if (!access.files) return `Permission Error: ${name}() opens files, which needs file access`;
-    } else if (!access.write && !readOnlyTableFunction(name)) {
-      return `Permission Error: ${name}() is not a read-only table function, which needs write access`;
-    } else if (!access.files && !readOnlyTableFunction(name) && !NON_FILE_TABLE_FUNCTIONS.has(name)) {
+    if (FULL_RIGHTS_TABLE_FUNCTIONS.has(name)) return `Permission Error: ${name}() runs SQL or memory no check sees into, which needs full rights`;
+    // A reader reaching here has file access (refused above without it), which it needs and which is enough, read-only or not.
+    if (opensFiles(name)) continue;
+    if (!access.write && !readOnlyTableFunction(name)) return `Permission Error: ${name}() is not a read-only table function, which needs write access`;
+    if (!access.files && !readOnlyTableFunction(name) && !NON_FILE_TABLE_FUNCTIONS.has(name)) {
       return `Permission Error: ${name}() is not known to stay away from files, which needs file access`;
     }
   }

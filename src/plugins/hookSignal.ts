@@ -83,9 +83,6 @@ export class LazySignal implements AbortState {
   }
 }
 
-/** One execute call's stop flag. */
-export class CallSignal extends LazySignal {}
-
 const SIGNAL = Symbol('signal');
 
 function readSignal(this: { readonly [SIGNAL]: LazySignal }): AbortSignal {
@@ -133,7 +130,7 @@ export function withSignal(options: unknown, signal: AbortSignal): unknown {
  * signal, whose engine and resource calls are refused once that signal is
  * aborted (the plugin's context refuses them too once its own signal is).
  */
-export function callContext(context: PluginContext, signal: CallSignal): PluginContext {
+export function callContext(context: PluginContext, signal: LazySignal): PluginContext {
   const name = context.name;
   // The same method of the plugin's context, refused first once this call's signal is aborted.
   const guarded = <K extends 'query' | 'queryArrow' | 'loadData' | 'allocate'>(what: K): PluginContext[K] =>

@@ -6,7 +6,7 @@
 import type { ActorRefFrom, Subscription } from 'xstate';
 import { pluginStateName } from '../../machines/plugin.machine.js';
 import type { PluginContextLease } from './PluginContext.js';
-import type { CallSignal } from './hookSignal.js';
+import type { LazySignal } from './hookSignal.js';
 import type { ProvidedPluginMachine } from './pluginActors.js';
 import type { DataPrismPlugin } from './types.js';
 
@@ -36,7 +36,7 @@ export interface Entry {
   /** Requests sent to the actor and not yet answered, by requestId. */
   readonly pending: Map<string, Deferred>;
   /** The signals of the execute calls running now: aborted with their call's budget, or with the plugin's start. */
-  readonly running: Set<CallSignal>;
+  readonly running: Set<LazySignal>;
 }
 
 /** The state of the entry's actor (`initialized`, `executing`, `error`, ...). */

@@ -15,7 +15,7 @@ import { toError } from '../errors/DataPrismError.js';
 import { PluginError } from '../errors/PluginError.js';
 import { checkConfigSection } from './configSchema.js';
 import { runHook, type HookRun } from './hookBudget.js';
-import { CallSignal, callContext } from './hookSignal.js';
+import { LazySignal, callContext } from './hookSignal.js';
 import { createPluginContext } from './PluginContext.js';
 import type { PluginHooks } from './pluginActors.js';
 import type { Entry } from './pluginEntry.js';
@@ -99,7 +99,7 @@ export function createPluginHooks(source: HookSource): PluginHooks {
     execute(name: string, { action, params }: ExecuteEvent): Promise<unknown> {
       const entry = source.entry(name);
       // Each call gets its own signal: a call that overruns its budget is told to stop, the plugin goes on.
-      const call = new CallSignal(entry.lease!.reportListenerError);
+      const call = new LazySignal(entry.lease!.reportListenerError);
       const context = callContext(entry.lease!.context, call);
       entry.running.add(call);
       const { monitor, logger } = source.services();
