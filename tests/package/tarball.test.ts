@@ -254,6 +254,8 @@ describe('the packed core with @dataprism/plugins and the optional peers', () =>
       `@statelyai/inspect@${dev['@statelyai/inspect']}`,
       `typescript@${dev['typescript']}`,
       `@types/node@${dev['@types/node']}`,
+      `@duckdb/node-api@${dev['@duckdb/node-api']}`,
+      `parquet-wasm@${dev['parquet-wasm']}`,
     ];
     await timed('npm install (plugins, peers, typescript)', () => npm(['install', '--prefer-offline', ...extras], consumer));
   }, 600_000);
@@ -277,6 +279,77 @@ describe('the packed core with @dataprism/plugins and the optional peers', () =>
     );
     expect(result.stderr).toBe('');
     expect(JSON.parse(result.stdout)).toEqual({ viz: 'function', same: true, stately: 'node' });
+  });
+
+  it('runs what a user meets first: native and wasm loads, a stalled download, a throwing abort listener, the supervisor tree', async () => {
+    const result = await node(
+      consumer,
+      `
+      import { createServer } from 'node:http';
+      import { mkdtempSync } from 'node:fs';
+      import { tmpdir } from 'node:os';
+      import { join } from 'node:path';
+      import { DuckDBInstance } from '@duckdb/node-api';
+      import { DataPrismOrchestrator, createEngine } from '@dataprism/orchestration';
+
+      // A Parquet file with a nested column, written by plain native DuckDB.
+      const dir = mkdtempSync(join(tmpdir(), 'outsider-'));
+      const file = join(dir, 'data.parquet');
+      const raw = await DuckDBInstance.create(':memory:');
+      const rawConn = await raw.connect();
+      await rawConn.run(\`COPY (SELECT range AS id, [range, range + 1] AS pair, {'k': range::VARCHAR} AS s FROM range(1000)) TO '\${file}' (FORMAT parquet)\`);
+      rawConn.closeSync();
+      raw.closeSync();
+
+      // A server that answers its headers and then nothing.
+      const server = createServer((_req, res) => { res.writeHead(200, { 'content-type': 'text/csv' }); res.write('a,b\\n'); });
+      await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const url = \`http://127.0.0.1:\${server.address().port}/stalled.csv\`;
+
+      const out = {};
+      for (const backend of ['native', 'wasm']) {
+        const engine = await createEngine(backend === 'native' ? { backend } : { mode: 'worker' });
+        const loaded = await engine.loadFile(file, 't');
+        const { data } = await engine.query('SELECT sum(id) AS total, max(pair[2]) AS top, max(s.k) AS k FROM t');
+        const stalled = await engine.loadFile(url, 'never', { downloadTimeoutMs: 300 }).catch((e) => e);
+        out[backend] = { rows: loaded.rowCount, data, stalled: stalled.name, tables: await engine.listTables() };
+        await engine.close();
+      }
+      server.closeAllConnections();
+      server.close();
+
+      // A plugin whose abort listener throws, disposed at shutdown: reported, not a crash.
+      const parents = {};
+      const logged = [];
+      const keep = (...args) => logged.push(args.map(String).join(' '));
+      const orchestrator = new DataPrismOrchestrator({
+        logger: { debug() {}, info() {}, warn: keep, error: keep },
+        inspect: (event) => {
+          if (event.type === '@xstate.actor' && event.actorRef.options?.systemId) parents[event.actorRef.options.systemId] = event.actorRef._parent?.id;
+        },
+      });
+      await orchestrator.initialize();
+      await orchestrator.getPluginRegistry().register({
+        name: 'careless', version: '1.0.0', description: 'throws from its abort listener', capabilities: ['run'], permissions: [],
+        async initialize(context) { context.signal.addEventListener('abort', () => { throw new Error('listener blew up'); }); },
+        async execute() { return 'ran'; },
+        async dispose() {},
+      });
+      await orchestrator.getPluginRegistry().initializeAll();
+      out.executed = await orchestrator.getEngine().executePlugin('careless', 'run', {});
+      await orchestrator.shutdown();
+      out.parent = parents['plugin:careless'];
+      out.reported = logged.some((line) => line.includes('listener blew up'));
+      out.alive = true;
+      console.log(JSON.stringify(out));
+      `,
+    );
+    expect(result.stderr).toBe('');
+    const out = JSON.parse(result.stdout) as Record<string, unknown>;
+    for (const backend of ['native', 'wasm']) {
+      expect(out[backend]).toEqual({ rows: 1000, data: [{ total: 499500, top: 1000, k: '999' }], stalled: 'TimeoutError', tables: ['t'] });
+    }
+    expect(out).toMatchObject({ executed: 'ran', parent: 'supervisor', reported: true, alive: true });
   });
 
   // nodenext also checks every declaration file (ours and our dependencies'); bundler checks that the same imports resolve and type.
