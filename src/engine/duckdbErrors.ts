@@ -36,6 +36,11 @@ export function isOutOfMemory(message: string): boolean {
   return /Out of Memory Error|out of memory|memory access out of bounds|Cannot enlarge memory/i.test(message);
 }
 
+/** True when DuckDB's catalog refused a statement (a name taken or missing): about names, never about a file's contents. */
+export function isCatalogError(error: unknown): boolean {
+  return /^Catalog Error:/.test(trimDuckDBMessage(error instanceof Error ? error.message : String(error)));
+}
+
 /** A typed error for a failed statement; DataPrismErrors pass through unchanged. */
 export function toQueryError(error: unknown, sql: string, operation = 'query'): DataPrismError {
   if (error instanceof DataPrismError) return error;

@@ -133,6 +133,16 @@ describe.each(ENGINE_BACKENDS)('loadFile ($label)', ({ label, options: backend }
     expect((await engine.getTableInfo('modes')).rowCount).toBe(1);
   });
 
+  it('create into an existing table hears "already exists" first, even when the file is bad too; the table keeps its rows', async () => {
+    await engine.loadData([{ keep: 1 }], 'exists_first');
+    for (const name of ['truncated.parquet', 'midfile.csv', 'broken.ndjson', 'broken.arrow']) {
+      const error = await engine.loadFile(join(files.dir, name), 'exists_first').catch((e: unknown) => e);
+      expect(error, name).toBeInstanceOf(ValidationError);
+      expect((error as Error).message, name).toMatch(/table 'exists_first' already exists; pass \{ mode: 'replace' \}/);
+    }
+    expect((await engine.query('SELECT keep FROM exists_first')).data).toEqual([{ keep: 1 }]);
+  });
+
   it.each([
     ['midfile.csv', /midfile\.csv could not be loaded as CSV at line 30002.*not-a-number/s],
     ['truncated.parquet', /truncated\.parquet could not be loaded as Parquet/],

@@ -6,6 +6,7 @@
 // each failure: a typed error, no table, no temporary table, a live process.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type DataPrismEngine } from '../../src/engine/index.js';
 import { DataPrismError } from '../../src/errors/DataPrismError.js';
@@ -128,6 +129,33 @@ describe.each(ENGINE_BACKENDS)('loadFile attacks ($label)', ({ options: backend 
     expect(replaces.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
     expect((await engine.query('SELECT v FROM race_replace')).data).toEqual([{ v: 2 }]);
     expect(await leftovers()).toEqual([]);
+  });
+
+  it.each([
+    ['CSV, read in place by DuckDB', bytes('a\n5\n'), 'csv'],
+    ['Arrow, inserted through a temporary table', tableToIPC(tableFromArrays({ a: Int32Array.of(5) }), 'stream'), 'arrow'],
+  ] as const)('a view holding the name (%s): every mode is a ValidationError naming the table; the view stays', async (_how, data, format) => {
+    await engine.query('CREATE OR REPLACE VIEW view_t AS SELECT 1 AS a');
+    for (const mode of ['create', 'replace', 'append'] as const) {
+      const error = await failure(engine.loadFile(data, 'view_t', { format, mode, name: `clash.${format}` }));
+      expect(error, mode).toBeInstanceOf(ValidationError);
+      expect((error as Error).message, mode).toMatch(/clash\.\w+ could not be loaded into 'view_t': .*drop it, or load into another table name/);
+      expect((error as Error).message, mode).not.toMatch(/__dataprism_load/);
+    }
+    expect((await engine.query('SELECT a FROM view_t')).data).toEqual([{ a: 1 }]);
+    expect(await leftovers()).toEqual([]);
+  });
+
+  it('while a replace runs, queries on other connections see the old table or the new one whole, never none or part', async () => {
+    await engine.loadFile(bytes('a\n1\n2\n3\n'), 'swap_t', { format: 'csv' });
+    const loading = engine.loadFile(bigCsv, 'swap_t', { format: 'csv', mode: 'replace' });
+    let done = false;
+    void loading.finally(() => (done = true)).catch(() => undefined);
+    const seen = new Set<number>();
+    while (!done) seen.add(Number((await engine.query('SELECT count(*) AS n FROM swap_t')).data[0]!.n));
+    expect((await loading).rowCount).toBe(200_000);
+    expect([...seen].filter((n) => n !== 3 && n !== 200_000)).toEqual([]);
+    expect((await engine.getTableInfo('swap_t')).rowCount).toBe(200_000);
   });
 
   it('an abort during a download says it was aborted, not that the download broke', async () => {

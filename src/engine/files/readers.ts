@@ -13,6 +13,7 @@ import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
 import { ValidationError } from '../../errors/ValidationError.js';
 import { firstValue, resultAsTable, type DuckDBBackend } from '../backend.js';
 import { HOST_FILES_DIRECTORY } from '../access.js';
+import { isCatalogError } from '../duckdbErrors.js';
 import { quoteIdentifier, quoteLiteral } from '../sql.js';
 import { fileError, formatName, type FilePosition } from './fileErrors.js';
 import { jsonDepthOverflow, MAX_JSON_DEPTH } from './jsonDepth.js';
@@ -37,23 +38,51 @@ const PARQUET_BATCH_ROWS = 122_880;
 let fileCounter = 0;
 
 /**
- * Creates the table `table` (which must not exist) from `file` read as `format`.
- * Resolves with the rows it created where the reader says (CREATE TABLE AS
- * answers a count; an Arrow insert knows its batches), else undefined: the
- * caller counts them, which also tells whether a table was created at all.
+ * The table a reader fills. `replace` and `opening` are for DuckDB's own readers
+ * only (`readsWithSql`): their CREATE TABLE AS can replace the load's target in
+ * place, and carry statements sent first in the same round trip (the load's BEGIN).
  */
-export async function createTableFromFile(ctx: ReaderContext, file: ResolvedFile, format: FileFormat, table: string, options: LoadFileOptions): Promise<number | undefined> {
+export interface CreateTarget {
+  readonly name: string;
+  /** CREATE OR REPLACE: the target itself, inside the load's transaction. */
+  readonly replace?: boolean;
+  /** Statements run just before the reader's, in the same round trip. */
+  readonly opening?: string;
+}
+
+/** True when `format` is read here by one of DuckDB's table functions (one CREATE TABLE AS), not inserted. */
+export function readsWithSql(ctx: ReaderContext, format: FileFormat): boolean {
+  if (format === 'arrow') return false;
+  if (format === 'parquet') return ctx.tableFunctions.has('read_parquet');
+  if (format === 'json' || format === 'ndjson') return ctx.tableFunctions.has('read_json');
+  return true;
+}
+
+/**
+ * Creates the table `target.name` (which must not exist, unless `target.replace`)
+ * from `file` read as `format`. Resolves with the rows it created where the
+ * reader says (CREATE TABLE AS answers a count; an Arrow insert knows its
+ * batches), else undefined: the caller counts them, which also tells whether a
+ * table was created at all.
+ */
+export async function createTableFromFile(ctx: ReaderContext, file: ResolvedFile, format: FileFormat, target: CreateTarget, options: LoadFileOptions): Promise<number | undefined> {
+  const sql = readsWithSql(ctx, format);
+  if (!sql && (target.replace === true || target.opening !== undefined)) throw new Error(`the ${format} reader here inserts into a new table; it cannot replace one or open a transaction`);
+  const table = target.name;
   if (format === 'json' || format === 'ndjson') checkJsonDepth(await file.bytes(), file.label, format);
   if (format === 'arrow') return insertArrow(ctx, file, table);
-  if (format === 'parquet' && !ctx.tableFunctions.has('read_parquet')) return insertParquetWasm(ctx, file, table);
-  if ((format === 'json' || format === 'ndjson') && !ctx.tableFunctions.has('read_json')) return insertJsonWasm(ctx, file, format, table);
+  if (format === 'parquet' && !sql) return insertParquetWasm(ctx, file, table);
+  if ((format === 'json' || format === 'ndjson') && !sql) return insertJsonWasm(ctx, file, format, table);
   let rows: number | undefined;
   await withRegisteredFile(ctx, file, format, async (path, internal) => {
+    const create = `CREATE ${target.replace === true ? 'OR REPLACE ' : ''}TABLE ${quoteIdentifier(table)} AS FROM ${readerCall(format, path, options)}`;
     try {
-      const created = await ctx.backend.runQuery(ctx.conn, `CREATE TABLE ${quoteIdentifier(table)} AS FROM ${readerCall(format, path, options)}`);
+      const created = await ctx.backend.runQuery(ctx.conn, target.opening === undefined ? create : `${target.opening};\n${create}`);
       const count = firstValue(created);
       rows = typeof count === 'bigint' || typeof count === 'number' ? Number(count) : undefined;
     } catch (error) {
+      // The target's name taken by something else (a view, say): not the file's fault; the caller says so.
+      if (isCatalogError(error)) throw error;
       if ((format === 'json' || format === 'ndjson') && holdsNoRecords(error, await file.bytes(), format)) throw noRecords(file.label, format, error);
       throw fileError(error, file.label, format, internal);
     }
