@@ -37,6 +37,7 @@ import { shortSql, toQueryError } from './duckdbErrors.js';
 import { columnsToTable, rowsToColumns, rowsToTable, type RowColumns } from './ingest.js';
 import { quoteIdentifier, quoteLiteral } from './sql.js';
 import { summarySql, readSummary } from './summary.js';
+import { checkArrowSchema } from './arrowSchema.js';
 import { checkFileOptions, formatOf, loadFileAtomically, TableQueue } from './files/loadFile.js';
 import { loadParquetWasm } from './files/parquetModule.js';
 import { resolveSource, type FileAccess } from './files/source.js';
@@ -1048,7 +1049,10 @@ type LoadSource = { ipc: Uint8Array; rows: number } | { columns: RowColumns } | 
 
 function toSource(data: LoadDataInput, columnar: boolean): LoadSource {
   if (typeof data === 'string') return { csv: data };
-  if (data instanceof Table) return { ipc: tableToIPCStream(data), rows: data.numRows };
+  if (data instanceof Table) {
+    checkArrowSchema(data.schema);
+    return { ipc: tableToIPCStream(data), rows: data.numRows };
+  }
   if (Array.isArray(data)) {
     if (columnar) return { columns: rowsToColumns(data as readonly Record<string, unknown>[]) };
     const table = rowsToTable(data as readonly Record<string, unknown>[]);

@@ -3,7 +3,8 @@
 // values), Arrow tables with those types into loadData and loadFile (file and
 // stream IPC, sliced tables), and JSON files on which DuckDB's read_json
 // (native) and DuckDB-WASM's JSON import disagree unless the engine settles it:
-// fields of mixed types, null-only fields, scalars, empty records, duplicate keys.
+// fields of mixed types, null-only fields, scalars, empty records, duplicate keys;
+// Arrow UNION and INTERVAL columns, and the Arrow types every backend refuses alike.
 // Where a difference is DuckDB's own (README, "Loading files"), the test pins it.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -81,6 +82,40 @@ function arrowTable(): A.Table {
     list_list: v(new A.List(field('item', new A.List(field('item', new A.Utf8())))), [[['a'], []], [[null]], null]),
     decimal: v(new A.Decimal(2, 10, 128), [new Uint32Array([12345, 0, 0, 0]), null, new Uint32Array([0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff])]),
   });
+}
+
+/** A sparse UNION(n INTEGER, s VARCHAR) column: ids say which member counts at each row. */
+function sparseUnion(ids: number[], n: (number | null)[], str: (string | null)[], typeIds = [0, 1], mode = A.UnionMode.Sparse): A.Data {
+  const members = [new A.Field('n', new A.Int32(), true), new A.Field('s', new A.Utf8(), true)];
+  const type = mode === A.UnionMode.Sparse ? new A.SparseUnion(typeIds, members) : new A.DenseUnion(typeIds, members);
+  const children = [A.vectorFromArray(n, new A.Int32()).data[0]!, A.vectorFromArray(str, new A.Utf8()).data[0]!];
+  return A.makeData({ type, length: ids.length, nullCount: 0, typeIds: Int8Array.from(ids), valueOffsets: Int32Array.from(ids.map(() => 0)), children } as never);
+}
+
+/** A UNION column, one inside a LIST, and a year-month INTERVAL column: loaded alike everywhere. */
+function unionIntervalTable(): A.Table {
+  const inner = sparseUnion([0, 1], [7, 0], ['', 'x']);
+  const list = A.makeData({ type: new A.List(new A.Field('item', inner.type, true)), length: 3, nullCount: 0, valueOffsets: Int32Array.of(0, 2, 2, 2), child: inner });
+  const months = A.makeData({ type: new A.IntervalYearMonth(), length: 3, nullCount: 0, data: Int32Array.of(14, -1, 0) });
+  return new A.Table({
+    u: A.makeVector(sparseUnion([0, 1, 1], [7, null, null], [null, 'x', null])),
+    lu: A.makeVector(list),
+    iv: A.makeVector(months),
+  });
+}
+
+/** Arrow types every backend refuses alike (src/engine/arrowSchema.ts), each with what its error says. */
+function refusedTables(): [string, A.Table, RegExp][] {
+  const int = (v: number) => A.makeData({ type: new A.Int32(), length: 1, nullCount: 0, data: Int32Array.of(v) });
+  const struct = (names: string[]) =>
+    A.makeVector(A.makeData({ type: new A.Struct(names.map((n) => new A.Field(n, new A.Int32(), true))), length: 1, nullCount: 0, children: names.map((_, i) => int(i)) }));
+  return [
+    ['dense union', new A.Table({ u: A.makeVector(sparseUnion([0], [7], [null], [0, 1], A.UnionMode.Dense)) }), /column "u" is a dense UNION/],
+    ['union with other type ids', new A.Table({ u: A.makeVector(sparseUnion([5], [7], [null], [5, 2])) }), /column "u" is a UNION with type ids 5, 2/],
+    ['day-time interval', new A.Table({ iv: A.makeVector(A.makeData({ type: new A.IntervalDayTime(), length: 1, nullCount: 0, data: Int32Array.of(3, 1500) })) }), /column "iv" is a day-time INTERVAL/],
+    ['struct naming a field twice', new A.Table({ s: struct(['a', 'b', 'a']) }), /column "s" is a STRUCT that names the field "a" twice/],
+    ['struct naming a field twice, in another case, nested', new A.Table({ l: A.makeVector(A.makeData({ type: new A.List(new A.Field('item', struct(['a', 'A']).type, true)), length: 1, nullCount: 0, valueOffsets: Int32Array.of(0, 1), child: struct(['a', 'A']).data[0]! })) }), /column "l" \(at l\.item\) is a STRUCT that names the field "A" twice/],
+  ];
 }
 
 const JSON_FILES: Record<string, string> = {
@@ -200,6 +235,36 @@ describe.each(ENGINE_BACKENDS)('parity ($label)', ({ label, options: backend }) 
     expect((await engine.listTables()).filter((t) => t.startsWith('null_keys') || t.startsWith('__dataprism'))).toEqual([]);
   });
 
+  it('Arrow UNION (sparse, in a LIST, a null member) and year-month INTERVAL columns load with the same types and values', async () => {
+    await engine.loadData(unionIntervalTable(), 'unions');
+    const loaded = await engine.loadFile(A.tableToIPC(unionIntervalTable(), 'stream'), 'unions_file', { name: 'unions.arrows' });
+    const rows = (await engine.query('SELECT * FROM unions')).data;
+    expect(rows).toEqual([
+      { u: 7, lu: [7, 'x'], iv: { months: 14, days: 0, micros: 0 } },
+      { u: 'x', lu: [], iv: { months: -1, days: 0, micros: 0 } },
+      { u: null, lu: [], iv: { months: 0, days: 0, micros: 0 } },
+    ]);
+    expect((await engine.query('SELECT * FROM unions_file')).data).toEqual(rows);
+    record('arrow unions', label, {
+      columns: (await engine.getTableInfo('unions')).columns,
+      fileColumns: loaded.columns,
+      rows,
+      arrow: (await engine.queryArrow('SELECT * FROM unions')).schema.fields.map(String),
+    });
+  });
+
+  it.each(refusedTables().map(([what]) => what))('an Arrow %s is refused alike by loadData and loadFile, naming the column; nothing is left', async (what) => {
+    const [, table, message] = refusedTables().find(([w]) => w === what)!;
+    const fromData = await engine.loadData(table, 'refused_t').catch((e: unknown) => e);
+    expect(fromData).toBeInstanceOf(ValidationError);
+    expect((fromData as Error).message).toMatch(message);
+    const fromFile = await engine.loadFile(A.tableToIPC(table, 'stream'), 'refused_t', { name: 'refused.arrows' }).catch((e: unknown) => e);
+    expect(fromFile).toBeInstanceOf(ValidationError);
+    expect((fromFile as Error).message).toMatch(/refused\.arrows could not be loaded as Arrow IPC: /);
+    expect((fromFile as Error).message).toMatch(message);
+    expect(await engine.listTables()).not.toContain('refused_t');
+  });
+
   it('a Float16 Arrow column: native loads it as FLOAT, DuckDB-WASM 1.32 refuses it with a typed error (DuckDB\'s own, see the README)', async () => {
     const table = new A.Table({ half: A.vectorFromArray([1.5, null], new A.Float16()) });
     const loaded = await engine.loadData(table, 'half').then(
@@ -213,7 +278,7 @@ describe.each(ENGINE_BACKENDS)('parity ($label)', ({ label, options: backend }) 
 
 describe('every backend answers the same', () => {
   const labels = ENGINE_BACKENDS.map((b) => b.label);
-  it.each([...Object.keys(QUERIES).map((k) => `query ${k}`), 'loadData arrow', ...Object.keys(JSON_FILES).filter((n) => n !== 'nested.json').map((n) => `json ${n}`)])('%s', (key) => {
+  it.each([...Object.keys(QUERIES).map((k) => `query ${k}`), 'loadData arrow', 'arrow unions', ...Object.keys(JSON_FILES).filter((n) => n !== 'nested.json').map((n) => `json ${n}`)])('%s', (key) => {
     const answers = labels.map((label) => seen.get(key)?.get(label));
     expect(answers.every((a) => a !== undefined), `every backend answered ${key}`).toBe(true);
     for (let i = 1; i < answers.length; i++) expect(answers[i], `${labels[i]} vs ${labels[0]}`).toEqual(answers[0]);

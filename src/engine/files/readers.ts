@@ -13,6 +13,7 @@ import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
 import { ValidationError } from '../../errors/ValidationError.js';
 import { firstValue, resultAsTable, type DuckDBBackend } from '../backend.js';
 import { HOST_FILES_DIRECTORY } from '../access.js';
+import { checkArrowSchema } from '../arrowSchema.js';
 import { isCatalogError } from '../duckdbErrors.js';
 import { quoteIdentifier, quoteLiteral } from '../sql.js';
 import { fileError, formatName, type FilePosition } from './fileErrors.js';
@@ -209,6 +210,12 @@ async function insertArrow(ctx: ReaderContext, file: ResolvedFile, table: string
     throw fileError(error, file.label, 'arrow', []);
   }
   if (decoded.schema.fields.length === 0) throw noColumns(file.label, 'arrow');
+  try {
+    checkArrowSchema(decoded.schema);
+  } catch (error) {
+    const { message, issues } = error as ValidationError;
+    throw new ValidationError(`${file.label} could not be loaded as Arrow IPC: ${message}`, { issues, cause: error });
+  }
   // DuckDB-WASM reads IPC streams only; the file format (ARROW1) is re-framed as one.
   const stream = bytes[0] === 0x41 /* A */ && ctx.backend.mode !== 'native' ? tableToIPC(decoded, 'stream') : bytes;
   try {

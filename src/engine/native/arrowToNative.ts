@@ -1,7 +1,8 @@
 /**
  * Arrow data → @duckdb/node-api values, for the columns the native appender
  * has no typed fast path for: nested columns (LIST, fixed-size LIST, STRUCT,
- * MAP, at any depth), TIME, timestamps of every unit and zone, and NULL columns.
+ * MAP, at any depth), sparse UNIONs, year-month INTERVALs, TIME, timestamps of
+ * every unit and zone, and NULL columns.
  * The appender's own `appendValue(value, columnType)` then builds DuckDB's
  * value from it against the table's column type (the mirror of nativeToArrow.ts,
  * which reads native results into Arrow).
@@ -10,7 +11,7 @@
  * raw 64-bit values keep the precision the getters round to milliseconds.
  */
 import type { DuckDBValue } from '@duckdb/node-api';
-import { Type, makeVector, type Data, type DataType, type Decimal, type FixedSizeList, type Struct, type Time, type Timestamp } from 'apache-arrow';
+import { Type, makeVector, type Data, type DataType, type Decimal, type FixedSizeList, type Struct, type Time, type Timestamp, type Union } from 'apache-arrow';
 import { ValidationError } from '../../errors/ValidationError.js';
 
 type NodeApi = typeof import('@duckdb/node-api');
@@ -92,6 +93,24 @@ export function nativeReader(api: NodeApi, data: Data, column: string): Read {
         for (let f = 0; f < names.length; f++) entries[names[f]!] = fields[f]!(i);
         return new api.DuckDBStructValue(entries);
       };
+    }
+    case Type.Union: {
+      // Sparse only (checkArrowSchema refuses dense unions): every member has a value at every row, the type id says which counts.
+      const { typeIds, children } = type as Union;
+      const members = new Map<number, { tag: string; read: Read }>();
+      typeIds.forEach((id, c) => members.set(id, { tag: children[c]!.name, read: nativeReader(api, data.children[c]!, column) }));
+      const ids = data.typeIds;
+      return (i) => {
+        const member = members.get(ids[i]!)!;
+        const value = member.read(i);
+        // A null member is a null union, as DuckDB-WASM's Arrow reader reads it.
+        return value === null ? null : new api.DuckDBUnionValue(member.tag, value);
+      };
+    }
+    case Type.Interval: {
+      // Year-month only (checkArrowSchema refuses day-time): months, as DuckDB-WASM's Arrow reader reads them.
+      const months = data.values as Int32Array;
+      return (i) => (valid(i) ? new api.DuckDBIntervalValue(months[i]!, 0, 0n) : null);
     }
     default:
       return leafReader(api, data, type, column);

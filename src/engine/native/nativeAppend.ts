@@ -62,6 +62,10 @@ function duckdbType(type: DataType, column: string): string {
       const [key, value] = (type.children[0]!.type as DataType).children;
       return `MAP(${duckdbType(key!.type as DataType, column)}, ${duckdbType(value!.type as DataType, column)})`;
     }
+    case Type.Union:
+      return `UNION(${type.children.map((f) => `${quoteIdentifier(f.name)} ${duckdbType(f.type as DataType, column)}`).join(', ')})`;
+    case Type.Interval:
+      return 'INTERVAL';
     default:
       throw unsupported(column, type);
   }
