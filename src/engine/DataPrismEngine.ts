@@ -37,7 +37,7 @@ import { shortSql, toQueryError } from './duckdbErrors.js';
 import { columnsToTable, rowsToColumns, rowsToTable, type RowColumns } from './ingest.js';
 import { quoteIdentifier, quoteLiteral } from './sql.js';
 import { summarySql, readSummary } from './summary.js';
-import { checkArrowSchema } from './arrowSchema.js';
+import { checkArrowSchema, float16AsFloat32 } from './arrowSchema.js';
 import { checkFileOptions, formatOf, loadFileAtomically, TableQueue } from './files/loadFile.js';
 import { loadParquetWasm } from './files/parquetModule.js';
 import { resolveSource, type FileAccess } from './files/source.js';
@@ -1051,7 +1051,7 @@ function toSource(data: LoadDataInput, columnar: boolean): LoadSource {
   if (typeof data === 'string') return { csv: data };
   if (data instanceof Table) {
     checkArrowSchema(data.schema);
-    return { ipc: tableToIPCStream(data), rows: data.numRows };
+    return { ipc: tableToIPCStream(float16AsFloat32(data)), rows: data.numRows };
   }
   if (Array.isArray(data)) {
     if (columnar) return { columns: rowsToColumns(data as readonly Record<string, unknown>[]) };

@@ -4,7 +4,7 @@
 // stream IPC, sliced tables), and JSON files on which DuckDB's read_json
 // (native) and DuckDB-WASM's JSON import disagree unless the engine settles it:
 // fields of mixed types, null-only fields, scalars, empty records, duplicate keys;
-// Arrow UNION and INTERVAL columns, and the Arrow types every backend refuses alike.
+// Arrow UNION, INTERVAL and Float16 columns, and the Arrow types every backend refuses alike.
 // Where a difference is DuckDB's own (README, "Loading files"), the test pins it.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -265,20 +265,35 @@ describe.each(ENGINE_BACKENDS)('parity ($label)', ({ label, options: backend }) 
     expect(await engine.listTables()).not.toContain('refused_t');
   });
 
-  it('a Float16 Arrow column: native loads it as FLOAT, DuckDB-WASM 1.32 refuses it with a typed error (DuckDB\'s own, see the README)', async () => {
-    const table = new A.Table({ half: A.vectorFromArray([1.5, null], new A.Float16()) });
-    const loaded = await engine.loadData(table, 'half').then(
-      async () => (await engine.query('SELECT half FROM half')).data,
-      (error: unknown) => error,
-    );
-    if (label === 'native') expect(loaded).toEqual([{ half: 1.5 }, { half: null }]);
-    else expect(loaded).toBeInstanceOf(DataPrismError);
+  it('Float16 Arrow columns, at any depth and sliced, load as FLOAT with the same values through loadData and loadFile', async () => {
+    const f = (name: string, type: A.DataType) => new A.Field(name, type, true);
+    const half = new A.Float16();
+    const table = new A.Table({
+      id: A.vectorFromArray([1, 2, 3], new A.Int32()),
+      h: A.vectorFromArray([1.5, null, -0.25], half),
+      l: A.vectorFromArray([[1.5, null], null, []], new A.List(f('item', half))),
+      s: A.vectorFromArray([{ x: 0.5, n: 1 }, null, { x: null, n: 2 }], new A.Struct([f('x', half), f('n', new A.Int32())])),
+    });
+    await engine.loadData(table, 'halves');
+    await engine.loadData(table.slice(1), 'halves_sliced');
+    await engine.loadFile(A.tableToIPC(table, 'file'), 'halves_file', { name: 'halves.arrow' });
+    const rows = (await engine.query('SELECT * FROM halves ORDER BY id')).data;
+    expect(rows).toEqual([
+      { id: 1, h: 1.5, l: [1.5, null], s: { x: 0.5, n: 1 } },
+      { id: 2, h: null, l: null, s: null },
+      { id: 3, h: -0.25, l: [], s: { x: null, n: 2 } },
+    ]);
+    expect((await engine.query('SELECT * FROM halves_sliced ORDER BY id')).data).toEqual(rows.slice(1));
+    expect((await engine.query('SELECT * FROM halves_file ORDER BY id')).data).toEqual(rows);
+    const columns = (await engine.getTableInfo('halves')).columns;
+    expect(columns.map((c) => c.type)).toEqual(['INTEGER', 'FLOAT', 'FLOAT[]', 'STRUCT(x FLOAT, n INTEGER)']);
+    record('arrow float16', label, { columns, rows, arrow: (await engine.queryArrow('SELECT * FROM halves ORDER BY id')).schema.fields.map(String) });
   });
 });
 
 describe('every backend answers the same', () => {
   const labels = ENGINE_BACKENDS.map((b) => b.label);
-  it.each([...Object.keys(QUERIES).map((k) => `query ${k}`), 'loadData arrow', 'arrow unions', ...Object.keys(JSON_FILES).filter((n) => n !== 'nested.json').map((n) => `json ${n}`)])('%s', (key) => {
+  it.each([...Object.keys(QUERIES).map((k) => `query ${k}`), 'loadData arrow', 'arrow unions', 'arrow float16', ...Object.keys(JSON_FILES).filter((n) => n !== 'nested.json').map((n) => `json ${n}`)])('%s', (key) => {
     const answers = labels.map((label) => seen.get(key)?.get(label));
     expect(answers.every((a) => a !== undefined), `every backend answered ${key}`).toBe(true);
     for (let i = 1; i < answers.length; i++) expect(answers[i], `${labels[i]} vs ${labels[0]}`).toEqual(answers[0]);

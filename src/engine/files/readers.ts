@@ -13,7 +13,7 @@ import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
 import { ValidationError } from '../../errors/ValidationError.js';
 import { firstValue, resultAsTable, type DuckDBBackend } from '../backend.js';
 import { HOST_FILES_DIRECTORY } from '../access.js';
-import { checkArrowSchema } from '../arrowSchema.js';
+import { checkArrowSchema, float16AsFloat32 } from '../arrowSchema.js';
 import { isCatalogError } from '../duckdbErrors.js';
 import { quoteIdentifier, quoteLiteral } from '../sql.js';
 import { fileError, formatName, type FilePosition } from './fileErrors.js';
@@ -216,8 +216,9 @@ async function insertArrow(ctx: ReaderContext, file: ResolvedFile, table: string
     const { message, issues } = error as ValidationError;
     throw new ValidationError(`${file.label} could not be loaded as Arrow IPC: ${message}`, { issues, cause: error });
   }
-  // DuckDB-WASM reads IPC streams only; the file format (ARROW1) is re-framed as one.
-  const stream = bytes[0] === 0x41 /* A */ && ctx.backend.mode !== 'native' ? tableToIPC(decoded, 'stream') : bytes;
+  const settled = float16AsFloat32(decoded);
+  // DuckDB-WASM reads IPC streams only; the file format (ARROW1) is re-framed as one, and Float16 columns made Float32 are written anew.
+  const stream = settled !== decoded || (bytes[0] === 0x41 /* A */ && ctx.backend.mode !== 'native') ? tableToIPC(settled, 'stream') : bytes;
   try {
     await ctx.backend.insertArrowIPC(ctx.conn, stream, { name: table, create: true });
   } catch (error) {
