@@ -133,7 +133,13 @@ const JSON_FILES: Record<string, string> = {
   'duplicate.json': '[{"a": 1, "b": 2}, {"a": 1, "a": 2, "b": 3}]',
   'duplicate.ndjson': '{"a": 1}\n{"b": 1, "b": 2}\n',
   'nested.json': '[{"a": {"x": 1, "y": [1.5, 2]}, "l": [1, 2, 3]}, {"a": {"x": 2, "y": []}, "l": []}]',
+  'nested_dates.json': '[{"a": {"d": "2024-01-01", "t": "2024-01-01T10:00:00Z"}}]',
+  'nested_nulls.json': '[{"a": {"x": null, "y": 1}}, {"a": {"x": null, "y": 2}}]',
+  'nested_mixed.json': '[{"a": {"x": 1}}, {"a": {"x": "s"}}]',
 };
+
+/** Files whose nested columns the two JSON readers type differently (README, "Loading files"): pinned below, not compared. */
+const NESTED_DIFFERENCES = ['nested.json', 'nested_dates.json', 'nested_nulls.json', 'nested_mixed.json'];
 
 let dir: string;
 beforeAll(async () => {
@@ -293,7 +299,7 @@ describe.each(ENGINE_BACKENDS)('parity ($label)', ({ label, options: backend }) 
 
 describe('every backend answers the same', () => {
   const labels = ENGINE_BACKENDS.map((b) => b.label);
-  it.each([...Object.keys(QUERIES).map((k) => `query ${k}`), 'loadData arrow', 'arrow unions', 'arrow float16', ...Object.keys(JSON_FILES).filter((n) => n !== 'nested.json').map((n) => `json ${n}`)])('%s', (key) => {
+  it.each([...Object.keys(QUERIES).map((k) => `query ${k}`), 'loadData arrow', 'arrow unions', 'arrow float16', ...Object.keys(JSON_FILES).filter((n) => !NESTED_DIFFERENCES.includes(n)).map((n) => `json ${n}`)])('%s', (key) => {
     const answers = labels.map((label) => seen.get(key)?.get(label));
     expect(answers.every((a) => a !== undefined), `every backend answered ${key}`).toBe(true);
     for (let i = 1; i < answers.length; i++) expect(answers[i], `${labels[i]} vs ${labels[0]}`).toEqual(answers[0]);
@@ -305,6 +311,24 @@ describe('every backend answers the same', () => {
     for (const [who, answer] of answers) expect(answer, who).toEqual(answers[0]![1]);
     // The same columns as loadData of the same table.
     expect((answers[0]![1] as { rows: unknown }).rows).toEqual((seen.get('loadData arrow')?.get(labels[0]!) as { rows: unknown }).rows);
+  });
+
+  it('nested JSON strings, nulls and mixed fields: read_json sniffs dates and types null-only and mixed fields JSON, DuckDB-WASM\'s import keeps strings and makes INTEGER (README)', () => {
+    for (const label of labels) {
+      const native = label === 'native';
+      const dates = seen.get('json nested_dates.json')?.get(label) as { columns: { type: string }[]; rows: unknown[] };
+      expect(dates.columns.map((c) => c.type), label).toEqual([native ? 'STRUCT(d DATE, t TIMESTAMP)' : 'STRUCT(d VARCHAR, t VARCHAR)']);
+      expect(dates.rows, label).toEqual([
+        { a: native ? { d: new Date(Date.UTC(2024, 0, 1)), t: new Date(Date.UTC(2024, 0, 1, 10)) } : { d: '2024-01-01', t: '2024-01-01T10:00:00Z' } },
+      ]);
+      const nulls = seen.get('json nested_nulls.json')?.get(label) as { columns: { type: string }[]; rows: unknown[] };
+      expect(nulls.columns.map((c) => c.type), label).toEqual([native ? 'STRUCT(x JSON, y BIGINT)' : 'STRUCT(x INTEGER, y DOUBLE)']);
+      expect(nulls.rows, label).toEqual([{ a: { x: null, y: 1 } }, { a: { x: null, y: 2 } }]);
+      // A nested field of mixed types: JSON text on native, the import's strings on wasm.
+      const mixed = seen.get('json nested_mixed.json')?.get(label) as { columns: { type: string }[]; rows: unknown[] };
+      expect(mixed.columns.map((c) => c.type), label).toEqual([native ? 'STRUCT(x JSON)' : 'STRUCT(x VARCHAR)']);
+      expect(mixed.rows, label).toEqual([{ a: { x: '1' } }, { a: { x: native ? '"s"' : 's' } }]);
+    }
   });
 
   it('nested JSON numbers: the same values everywhere; their types are DuckDB-WASM\'s DOUBLE or read_json\'s BIGINT (README)', () => {
