@@ -72,9 +72,11 @@
  * `snapshot.can(...)` first and refuses the restart with a LifecycleError, or
  * answers the call with its error instead of recovering it, when the answer is
  * no. START_PLUGIN, like CALL, is taken in every state and answered with a drop
- * after SHUTDOWN: one event per start instead of a question and an event. RESTART is refused as well while the
- * plugin is being disposed. STOP_PLUGIN needs no permission: disposing is always
- * allowed, in every state; it only waits for a stop slot.
+ * after SHUTDOWN: one event per start instead of a question and an event.
+ * RESTART is refused as well while the plugin is being disposed, and when it
+ * carries an intensity the plugin's log has no room for (the facade then
+ * rejects it with a RestartIntensityError). STOP_PLUGIN needs no permission:
+ * disposing is always allowed, in every state; it only waits for a stop slot.
  *
  * Start order: the facade's start sequence (initializeAll) asks START_PLUGIN for
  * each plugin once its dependencies are initialized (that part is the pure graph
@@ -97,10 +99,29 @@
  * Restarts asked by a recovery (cause `recovery`): if the restart's initialize
  * fails, the failure answers that recovery and starts no new one (the facade
  * reads `restarting[plugin]`) — else each failed restart would start another
- * recovery that restarts again, without end. How many restarts a recovery may
- * ask for (restart intensity) is the restart strategy's decision
- * (machines/strategies/restartPlugin.machine.ts); this machine decides whether
- * a restart may happen at all.
+ * recovery that restarts again, without end.
+ *
+ * Restart intensity (at most maxRestarts restarts within withinMs, Erlang/OTP's
+ * intensity and period): the limit is the restart strategy's
+ * (machines/strategies/restartPlugin.machine.ts) and travels with its RESTART;
+ * the count is this machine's. Every restart it allows, whoever asked, is
+ * recorded in `restartLogs[plugin]` by the transition that allows it, and a
+ * RESTART with an intensity is allowed only while fewer than maxRestarts of
+ * the log fall within withinMs of its `at`. Check and record are one
+ * transition, so N recoveries of one plugin failing at once can never all see
+ * room: the first maxRestarts are allowed, the rest refused, and each of those
+ * strategies escalates ('restart intensity exceeded ...'). A strategy's own
+ * reading of the log (its input) only spares a doomed request. A user's
+ * restart (`registry.restart`) carries no intensity: it is never refused for
+ * it, and it counts toward later ones, as every restart counts in OTP — a
+ * plugin restarted by hand a moment ago and failing again is the same crash
+ * loop. A dependent restarted with its dependency (rest_for_one) is recorded
+ * in its own log, unlimited: the limit is the failed plugin's. Time comes in
+ * the events (`at`, the asker's clock): the machine reads no clock. A log is
+ * bounded (machines/restartIntensity.ts: the newest 64, more when a limit asks
+ * for more, so every limit is counted exactly) and is dropped when its plugin
+ * is unregistered (FORGET): a plugin registered again under that name starts
+ * afresh.
  *
  * Invariants (model-checked composed with plugin machines, see src/check/supervisorSystem.ts):
  * - inUse <= maxConcurrency, and waiting > 0 only while every slot is held;
@@ -114,17 +135,22 @@
  * - every call that asked for a slot is either started or dropped, and every
  *   call in recovery is answered by its recovery or abandoned at SHUTDOWN: none
  *   is lost (`recovering` counts exactly the calls in recovery);
- * - a plugin being disposed is never restarted.
+ * - a plugin being disposed is never restarted;
+ * - restart intensity: when a RESTART with intensity {maxRestarts, withinMs}
+ *   is allowed at `at`, the plugin's log holds at most maxRestarts restarts
+ *   within withinMs of `at`, this one included, and every allowed restart is
+ *   in the log (checked with recoveries racing and a clock that moves).
  *
- * The context holds counts and the few plugins mid-dispose or mid-restart, not
- * the calls themselves: the snapshot never grows with the queue, and one call
+ * The context holds counts, the few plugins mid-dispose or mid-restart and the
+ * restart logs of plugins ever restarted, not the calls themselves: the snapshot never grows with the queue, and one call
  * costs two events (CALL, RELEASE). That keeps `registry.execute` within its
  * overhead budget. Likewise a plugin's start costs two events (START_PLUGIN,
  * STARTED) and its disposal two (STOP_PLUGIN, DISPOSE_END), each transition
  * one `assign` at most: XState builds a snapshot per assign, and with
  * thousands of plugins every event and every snapshot counts.
  */
-import { assign, emit, enqueueActions, setup } from 'xstate';
+import { and, assign, emit, enqueueActions, setup } from 'xstate';
+import { recordRestart, withinIntensity, type RestartIntensity } from './restartIntensity.js';
 
 /** What the runtime gives the supervisor. */
 export interface SupervisorMachineInput {
@@ -132,7 +158,7 @@ export interface SupervisorMachineInput {
   maxConcurrency: number;
 }
 
-/** Who asked for a restart: a user (`registry.restart`) or a recovery re-running a failed initialize. */
+/** Who asked for a restart: a user (`registry.restart`) or a recovery (a restart strategy, or a re-run of a failed initialize). */
 export type RestartCause = 'user' | 'recovery';
 
 export interface SupervisorMachineContext {
@@ -161,6 +187,13 @@ export interface SupervisorMachineContext {
   disposalsWaiting: number;
   /** Plugins restarting now, by who asked. */
   restarting: Readonly<Record<string, RestartCause>>;
+  /**
+   * Each plugin's restart log: when (ms, oldest first) each restart this
+   * supervisor allowed began, whoever asked. Only plugins restarted at least
+   * once have one; bounded per plugin (see machines/restartIntensity.ts);
+   * dropped when the plugin is unregistered (FORGET).
+   */
+  restartLogs: Readonly<Record<string, readonly number[]>>;
 }
 
 export type SupervisorMachineEvent =
@@ -168,7 +201,14 @@ export type SupervisorMachineEvent =
   | { type: 'RELEASE' }
   | { type: 'START_PLUGIN' }
   | { type: 'STARTED' }
-  | { type: 'RESTART'; plugin: string; cause: RestartCause }
+  /**
+   * `at`: when (ms), by the asker's clock, so the machine stays pure. `intensity`:
+   * the limit this restart must stay within (a restart strategy's maxRestarts
+   * and withinMs); without it the restart is recorded and never refused for it.
+   */
+  | { type: 'RESTART'; plugin: string; cause: RestartCause; at: number; intensity?: RestartIntensity }
+  /** The plugin was unregistered: its restart log is dropped. */
+  | { type: 'FORGET'; plugin: string }
   | { type: 'RESTART_END'; plugin: string }
   | { type: 'RECOVER' }
   | { type: 'RECOVERED' }
@@ -211,6 +251,7 @@ const ANY_STATE = {
   STARTED: { actions: 'freeStartSlot' },
   RECOVERED: { guard: 'inRecovery', actions: 'leaveRecovery' },
   RESTART_END: { actions: 'endRestart' },
+  FORGET: { actions: 'forgetPlugin' },
   STOP_PLUGIN: [{ guard: 'stopSlotFree', actions: ['takeStopSlot', 'emitDispose'] }, { actions: 'queueStop' }],
   DISPOSE_END: [{ guard: 'stopWaiting', actions: ['passStopSlot', 'emitDispose'] }, { actions: 'freeStopSlot' }],
   'xstate.error.actor.*': { actions: 'reportChildError' },
@@ -233,6 +274,9 @@ export const supervisorMachine = setup({
     stopWaiting: ({ context }) => context.disposalsWaiting > 0,
     inRecovery: ({ context }) => context.recovering > 0,
     notDisposing: ({ context, event }) => !(event.type === 'RESTART' && context.disposing.includes(event.plugin)),
+    /** Checked in the transition that records the restart: two recoveries asking at once cannot both see room. */
+    withinIntensity: ({ context, event }) =>
+      event.type !== 'RESTART' || event.intensity === undefined || withinIntensity(context.restartLogs[event.plugin] ?? [], event.at, event.intensity),
   },
   actions: {
     takeSlot: assign(({ context }) => ({ inUse: context.inUse + 1 })),
@@ -259,9 +303,17 @@ export const supervisorMachine = setup({
       if (context.startsWaiting > 0) enqueue.emit({ type: 'supervisor:drop-starts', count: context.startsWaiting });
       enqueue.assign({ startsWaiting: 0 });
     }),
+    /** The restart is allowed: counted, its cause kept until it ends, and recorded in the plugin's log. */
     beginRestart: assign(({ context, event }) =>
-      event.type === 'RESTART' ? { restarts: context.restarts + 1, restarting: { ...context.restarting, [event.plugin]: event.cause } } : {},
+      event.type === 'RESTART'
+        ? {
+            restarts: context.restarts + 1,
+            restarting: { ...context.restarting, [event.plugin]: event.cause },
+            restartLogs: { ...context.restartLogs, [event.plugin]: recordRestart(context.restartLogs[event.plugin], event.at, event.intensity?.maxRestarts) },
+          }
+        : {},
     ),
+    forgetPlugin: assign(({ context, event }) => (event.type === 'FORGET' ? { restartLogs: without(context.restartLogs, event.plugin) } : {})),
     endRestart: assign(({ context, event }) => (event.type === 'RESTART_END' ? { restarting: without(context.restarting, event.plugin) } : {})),
     enterRecovery: assign(({ context }) => ({ recovering: context.recovering + 1 })),
     leaveRecovery: assign(({ context }) => ({ recovering: context.recovering - 1 })),
@@ -314,6 +366,7 @@ export const supervisorMachine = setup({
     disposals: 0,
     disposalsWaiting: 0,
     restarting: {},
+    restartLogs: {},
   }),
   initial: 'open',
   on: ANY_STATE,
@@ -324,7 +377,7 @@ export const supervisorMachine = setup({
         RELEASE: [{ guard: 'callWaiting', actions: ['dequeue', 'emitStart'] }, { actions: 'freeSlot' }],
         START_PLUGIN: [{ guard: 'startSlotFree', actions: ['takeStartSlot', 'emitInitialize'] }, { actions: 'queueStart' }],
         STARTED: [{ guard: 'startWaiting', actions: ['passStartSlot', 'emitInitialize'] }, { actions: 'freeStartSlot' }],
-        RESTART: { guard: 'notDisposing', actions: 'beginRestart' },
+        RESTART: { guard: and(['notDisposing', 'withinIntensity']), actions: 'beginRestart' },
         RECOVER: { actions: 'enterRecovery' },
         SHUTDOWN: { target: 'stopping', actions: ['dropWaiting', 'forgetWaiting', 'dropStarts', 'abandonRecoveries', 'cancelRestarts', 'stopHooks'] },
       },

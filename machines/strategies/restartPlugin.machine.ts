@@ -10,15 +10,23 @@
  *   deciding   -- input.pluginState is 'disposed' ---------------> escalated (reason: a disposed plugin is never restarted)
  *   deciding   -- restartLog has ≥ maxRestarts entries within withinMs of now -> escalated (reason 'restart intensity exceeded ...')
  *   deciding   -- otherwise -----------------------------------> restarting
- *   restarting -- (entry: attempts += 1) invoke `restart` with { plugin, dependents }
+ *   restarting -- (entry: attempts += 1) invoke `restart` with { plugin, dependents, intensity: { maxRestarts, withinMs } }
  *   restarting -- restart resolved ------------------------------> recovered (emit error:recovered)
- *   restarting -- restart rejected ------------------------------> escalated (emit error:escalated, reason names the failure)
+ *   restarting -- restart rejected with a RestartIntensityError -> escalated (reason 'restart intensity exceeded ...', its count)
+ *   restarting -- restart rejected otherwise --------------------> escalated (emit error:escalated, reason names the failure)
  *   any non-final -- SHUTDOWN -----------------------------------> escalated (reason 'shutdown')
  *
- * The runtime keeps each plugin's restart log and passes it (with `now`) as input,
- * so the machine stays pure and each recovery sees every earlier restart.
+ * Who owns the log: whoever restarts plugins (with an orchestrator, the plugin
+ * supervisor, machines/supervisor.machine.ts; without one, the recovery host).
+ * The runtime passes a copy of it (with `now`) as input, so the machine stays
+ * pure; deciding from it spares a doomed restart. It is a read, so two
+ * recoveries of one plugin may both see room: the limit therefore travels with
+ * the restart request, and the log's owner checks it and records the restart in
+ * one step, refusing one past the limit with a RestartIntensityError (OTP's
+ * supervisor counts in the same place it restarts).
  */
 import { assign, fromPromise, setup, type AnyStateMachine } from 'xstate';
+import { intensityReason, restartsInWindow, type RestartIntensity } from '../restartIntensity.js';
 import {
   baseContext,
   errorOf,
@@ -60,6 +68,16 @@ export interface RestartRequest {
   plugin: string;
   /** Dependents to restart after it, in order (empty under one_for_one). */
   dependents: string[];
+  /** The limit the restart of `plugin` must stay within; the log's owner refuses it beyond (a RestartIntensityError). */
+  intensity?: RestartIntensity;
+}
+
+export { restartsInWindow } from '../restartIntensity.js';
+
+/** Whether a restart was refused for its intensity (by name: the machine imports no runtime class). */
+function intensityRefusal(event: unknown): { restarts: number } | undefined {
+  const error = (event as { error?: unknown }).error as { name?: unknown; restarts?: unknown } | undefined;
+  return error?.name === 'RestartIntensityError' && typeof error.restarts === 'number' ? { restarts: error.restarts } : undefined;
 }
 
 /** Parameters with defaults applied. */
@@ -71,13 +89,6 @@ export function resolveRestartParams(params: RestartPluginParams = {}): Required
     withinMs: Math.max(0, finite(params.withinMs, 60_000)),
     mode: params.mode === 'rest_for_one' ? 'rest_for_one' : 'one_for_one',
   };
-}
-
-/** How many restarts of the log fall within the intensity window ending at `now`. */
-export function restartsInWindow(restartLog: readonly number[], now: number, withinMs: number): number {
-  let count = 0;
-  for (const at of restartLog) if (now - at <= withinMs) count++;
-  return count;
 }
 
 /** A restart-plugin machine with `params` baked into its context. */
@@ -104,8 +115,11 @@ export function createRestartPluginMachine(params: RestartPluginParams = {}): An
       recordNoPlugin: assign({ reason: 'no plugin to restart: the error names no plugin' }),
       recordDisposed: assign({ reason: ({ context }) => `plugin '${context.plugin}' is disposed; a disposed plugin is never restarted` }),
       recordIntensity: assign({
-        reason: ({ context }) =>
-          `restart intensity exceeded: plugin '${context.plugin}' was restarted ${restartsInWindow(context.restartLog, context.now, context.withinMs)} times within ${context.withinMs} ms (limit ${context.maxRestarts})`,
+        reason: ({ context }) => intensityReason(context.plugin ?? '', restartsInWindow(context.restartLog, context.now, context.withinMs), context),
+      }),
+      /** The log's owner refused the restart: its count, not this recovery's older copy of the log, is the truth. */
+      recordIntensityRefused: assign({
+        reason: ({ context, event }) => intensityReason(context.plugin ?? '', intensityRefusal(event)?.restarts ?? context.maxRestarts, context),
       }),
       ...strategyShapeActions<RestartPluginContext>(),
     },
@@ -113,6 +127,7 @@ export function createRestartPluginMachine(params: RestartPluginParams = {}): An
       noPlugin: ({ context }) => context.plugin === undefined || context.plugin === '',
       disposed: ({ context }) => context.pluginState === 'disposed',
       intensityExceeded: ({ context }) => restartsInWindow(context.restartLog, context.now, context.withinMs) >= context.maxRestarts,
+      refusedForIntensity: ({ event }) => intensityRefusal(event) !== undefined,
     },
   }).createMachine({
     id: p.name,
@@ -145,9 +160,13 @@ export function createRestartPluginMachine(params: RestartPluginParams = {}): An
           input: ({ context }) => ({
             plugin: context.plugin ?? '',
             dependents: context.mode === 'rest_for_one' ? [...context.dependents] : [],
+            intensity: { maxRestarts: context.maxRestarts, withinMs: context.withinMs },
           }),
           onDone: { target: 'recovered', actions: 'recordRestarted' },
-          onError: { target: 'escalated', actions: 'recordRestartFailed' },
+          onError: [
+            { guard: 'refusedForIntensity', target: 'escalated', actions: 'recordIntensityRefused' },
+            { target: 'escalated', actions: 'recordRestartFailed' },
+          ],
         },
         on: { SHUTDOWN: { target: 'escalated', actions: 'recordShutdown' } },
       },

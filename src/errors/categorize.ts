@@ -5,7 +5,7 @@
  * 1. a DataPrismError (or anything with a valid `category` and `component`) keeps its `category`;
  * 2. by `name` (so errors serialized across a worker or realm still match):
  *    MemoryError, ResourceError → resource; TimeoutError, AbortError, CircuitOpenError → transient;
- *    PluginError → plugin; QueryError → query; ConfigError → configuration;
+ *    PluginError, RestartIntensityError → plugin; QueryError → query; ConfigError → configuration;
  *    ValidationError → validation; LifecycleError → usage; EngineError → engine;
  * 3. by message or `code`: /out of memory|failed to allocate|allocation failed|cannot allocate/i
  *    or a RangeError about memory/allocation → resource; codes ETIMEDOUT, ECONNRESET,
@@ -25,6 +25,7 @@ const BY_NAME: Readonly<Record<string, ErrorCategory>> = {
   AbortError: 'transient',
   CircuitOpenError: 'transient',
   PluginError: 'plugin',
+  RestartIntensityError: 'plugin',
   QueryError: 'query',
   ConfigError: 'configuration',
   ValidationError: 'validation',

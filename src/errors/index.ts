@@ -2,6 +2,7 @@
 export * from './DataPrismError.js';
 export * from './PluginError.js';
 export * from './PluginInitializationError.js';
+export * from './RestartIntensityError.js';
 export * from './MemoryError.js';
 export * from './TimeoutError.js';
 export * from './QueryError.js';

@@ -128,7 +128,9 @@ export class DataPrismOrchestrator {
 
     const recoveryHost: RecoveryHost = {
       actors: this.actors,
-      restartPlugin: (name) => this.registry.restart(name),
+      // The registry's supervisor owns each plugin's restart log: it checks a recovery's intensity where it records the restart.
+      restartPlugin: (name, request) => this.registry.restartForRecovery(name, request),
+      restartLog: (name) => this.registry.restartLog(name),
       dependentsOf: (name) => this.registry.dependentsOf(name),
       pluginState: (name) => this.registry.stateOf(name),
       cleanupResources: async () => {

@@ -20,6 +20,8 @@ import { toError } from '../errors/DataPrismError.js';
 import { LifecycleError } from '../errors/LifecycleError.js';
 import { PluginError } from '../errors/PluginError.js';
 import { PluginInitializationError } from '../errors/PluginInitializationError.js';
+import { RestartIntensityError } from '../errors/RestartIntensityError.js';
+import type { PluginRestartRequest } from '../errors/recovery/types.js';
 import { ValidationError, type ValidationResult } from '../errors/ValidationError.js';
 import { createEventBus, type EventBus } from '../events/EventBus.js';
 import type { Logger } from '../events/types.js';
@@ -75,7 +77,7 @@ export class PluginRegistry {
     supervisor: () => this.supervisor,
     calls: this.calls,
     rerun: (name, action, params) => this.rerun(name, action, params),
-    restartForRecovery: (name) => this.restartFor(name, 'recovery'),
+    restartForRecovery: (name) => this.restartFor(name, 'recovery', { at: Date.now() }),
   };
   private readonly lifecycle: LifecycleSource = {
     index: this.index,
@@ -239,6 +241,7 @@ export class PluginRegistry {
         activeExecutions: ctx.executions,
         errorCount: ctx.errorCount,
         abandonedHooks: ctx.abandoned,
+        restartLog: [...this.supervisor.restartLog(p.name)],
       };
       if (ctx.lastError !== null) info.lastError = toError(ctx.lastError).message;
       infos.push(info);
@@ -354,7 +357,29 @@ export class PluginRegistry {
    * initialized again; rejects with the failure otherwise.
    */
   restart(name: string): Promise<void> {
-    return this.restartFor(name, 'user');
+    return this.restartFor(name, 'user', { at: Date.now() });
+  }
+
+  /**
+   * Restarts a started plugin as a recovery asks (what a RecoveryHost's
+   * `restartPlugin` calls): like `restart`, except that a restart past
+   * `request.intensity` is refused with a RestartIntensityError (the supervisor
+   * checks the plugin's restart log and records the restart in one transition,
+   * so concurrent recoveries of one plugin never exceed it), and a failed
+   * initialize answers this restart only, starting no new recovery.
+   */
+  restartForRecovery(name: string, request: PluginRestartRequest): Promise<void> {
+    return this.restartFor(name, 'recovery', request);
+  }
+
+  /**
+   * When each restart of `name` began (ms, oldest first): every restart the
+   * supervisor allowed, asked by a user or a recovery, as kept in its snapshot.
+   * Empty for a plugin never restarted or not registered; forgotten when it is
+   * unregistered. `list()` gives it per plugin as `restartLog`.
+   */
+  restartLog(name: string): number[] {
+    return [...this.supervisor.restartLog(name)];
   }
 
   /** Every registered plugin that depends on `name`, directly or not, dependencies first. */
@@ -385,7 +410,7 @@ export class PluginRegistry {
    * initialize (then a failed initialize goes back to that recovery and starts
    * no new one: the supervisor records who asked).
    */
-  private async restartFor(name: string, cause: RestartCause): Promise<void> {
+  private async restartFor(name: string, cause: RestartCause, request: PluginRestartRequest): Promise<void> {
     const entry = this.require(name, 'restart');
     const refused = () =>
       this.supervisor.state !== 'open'
@@ -412,8 +437,14 @@ export class PluginRegistry {
         { plugin: name, phase: 'restart' },
       );
     }
-    // Asked last, after every wait: shutdown or a disposal may have begun meanwhile.
-    if (!this.supervisor.allowsRestart(name, cause)) throw refused();
+    // Asked last, after every wait: shutdown, a disposal or another restart may have come meanwhile.
+    const { at, intensity } = request;
+    if (!this.supervisor.allowsRestart(name, cause, at, intensity)) {
+      if (intensity !== undefined && this.supervisor.state === 'open' && !this.supervisor.isDisposing(name)) {
+        throw new RestartIntensityError({ plugin: name, restarts: this.supervisor.restartsWithin(name, at, intensity.withinMs), ...intensity });
+      }
+      throw refused();
+    }
     entry.actor.send({ type: 'RESTART' });
     try {
       snapshot = await waitForState(entry.actor, (s) => {
@@ -512,6 +543,7 @@ export class PluginRegistry {
     if (!this.index.delete(entry)) return;
     entry.subscription.unsubscribe();
     this.calls.rejectPending(entry, 'unregistered');
+    this.supervisor.forget(entry.plugin.name);
     this.services.actors.stop(entry.id);
     void entry.lease?.revokeNow();
   }

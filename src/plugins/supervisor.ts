@@ -7,6 +7,7 @@
  * what SHUTDOWN cancels — is the machine's; this module only carries it out.
  */
 import type { ActorRefFrom, AnyActorLogic } from 'xstate';
+import { restartsInWindow, type RestartIntensity } from '../../machines/restartIntensity.js';
 import { supervisorMachine, type RestartCause, type SupervisorMachineEvent, type SupervisorStateName } from '../../machines/supervisor.machine.js';
 import type { ActorHost, SpawnOptions } from '../orchestrator/ActorHost.js';
 
@@ -45,6 +46,8 @@ export interface SlotUsage {
 }
 
 type SupervisorActor = ActorRefFrom<typeof supervisorMachine>;
+
+const NO_RESTARTS: readonly number[] = Object.freeze([]);
 
 /** For a supervisor without plugins of its own to stop (its payloads are the caller's). */
 const NO_HANDLERS: ShutdownHandlers = { cancelRestart() {}, stopHooks() {} };
@@ -149,9 +152,29 @@ export class Supervisor {
     this.actor.send({ type: 'STARTED' });
   }
 
-  /** Whether a restart of `plugin` may begin now (before SHUTDOWN, and not while it is disposed); records it when it may. */
-  allowsRestart(plugin: string, cause: RestartCause): boolean {
-    return this.ask({ type: 'RESTART', plugin, cause });
+  /**
+   * Whether a restart of `plugin` at `at` may begin now (before SHUTDOWN, not
+   * while it is disposed, and within `intensity` when given); when it may, it is
+   * recorded in the plugin's restart log in the same transition.
+   */
+  allowsRestart(plugin: string, cause: RestartCause, at: number, intensity?: RestartIntensity): boolean {
+    return this.ask(intensity === undefined ? { type: 'RESTART', plugin, cause, at } : { type: 'RESTART', plugin, cause, at, intensity });
+  }
+
+  /** When each restart of `plugin` the supervisor allowed began (ms, oldest first); empty when none. */
+  restartLog(plugin: string): readonly number[] {
+    return this.context.restartLogs[plugin] ?? NO_RESTARTS;
+  }
+
+  /** How many restarts of `plugin` fall within the `withinMs` window ending at `at`. */
+  restartsWithin(plugin: string, at: number, withinMs: number): number {
+    return restartsInWindow(this.restartLog(plugin), at, withinMs);
+  }
+
+  /** `plugin` was unregistered: its restart log is dropped (a plugin registered again under its name starts afresh). */
+  forget(plugin: string): void {
+    // Asked first: a plugin never restarted costs no event (thousands are removed at each shutdown).
+    if (plugin in this.context.restartLogs) this.actor.send({ type: 'FORGET', plugin });
   }
 
   /** The restart of `plugin` ended (initialized again, failed, or cancelled). */

@@ -302,6 +302,13 @@ export interface PluginInfo {
   errorCount: number;
   /** Hooks that ran past their time budget and have not settled yet (abandoned, their signal aborted): zombies still holding what they hold. */
   abandonedHooks: number;
+  /**
+   * When each restart of it began (ms since the epoch, oldest first), asked by
+   * `restart()` or by a recovery: the supervisor's restart log, which restart
+   * intensity is counted on. The newest 64 at least (more when a restart
+   * strategy's maxRestarts asks for more).
+   */
+  restartLog: number[];
   /** The last error's message, if any. */
   lastError?: string;
 }

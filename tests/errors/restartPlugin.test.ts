@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { PluginError } from '../../src/errors/index.js';
 import { createErrorHandler } from '../../src/errors/ErrorHandler.js';
-import { RecoveryRuntime, restartPluginStrategy } from '../../src/errors/recovery/index.js';
+import { compose, RecoveryRuntime, restartPluginStrategy, retryStrategy } from '../../src/errors/recovery/index.js';
 import { fakeHost, quietLogger, recordingBus } from './support.js';
 
 const failure = () => new PluginError('initialize threw: cannot open socket', { plugin: 'viz', phase: 'execute' });
@@ -25,7 +25,7 @@ describe('restart-plugin strategy', () => {
     expect(results.every((r) => r?.strategy === 'plugin_restart')).toBe(true);
     expect(host.restarts).toEqual(['viz', 'viz']);
     expect(results[3]?.message).toMatch(/restart intensity exceeded: plugin 'viz' was restarted 2 times within 60000 ms \(limit 2\)/);
-    expect(handler.recovery.restartLog('viz')).toHaveLength(2);
+    expect(host.restartLog('viz')).toHaveLength(2);
     expect(named('error:recovered')).toHaveLength(2);
     expect(named('error:escalated')).toHaveLength(3);
     expect(named('plugin:error').map((e) => e.name)).toEqual(['viz', 'viz', 'viz']);
@@ -43,6 +43,21 @@ describe('restart-plugin strategy', () => {
     expect((await runtime.run(strategy, request)).success).toBe(false);
     clock = 1501;
     expect((await runtime.run(strategy, request)).success).toBe(true);
+  });
+
+  it('standalone, the host owns the log: recoveries that read it at once and restart later never exceed the limit', async () => {
+    const { bus, named } = recordingBus();
+    const host = fakeHost(bus);
+    const runtime = new RecoveryRuntime(host);
+    // Each recovery reads the log at its start (empty for all three) and restarts only after its retry failed.
+    const strategy = compose(retryStrategy({ maxAttempts: 1, initialDelayMs: 1, jitter: 0 }), restartPluginStrategy({ maxRestarts: 1 }));
+    const request = { error: failure(), category: 'plugin' as const, component: 'plugin:viz', plugin: 'viz', retry: () => Promise.reject(failure()) };
+    const outcomes = await Promise.all([1, 2, 3].map(() => runtime.run(strategy, request)));
+    expect(outcomes.map((o) => o.success).sort()).toEqual([false, false, true]);
+    expect(host.restarts).toEqual(['viz']);
+    expect(host.restartLog('viz')).toHaveLength(1);
+    const reasons = named('error:escalated').map((e) => e.reason);
+    expect(reasons.filter((r) => /restart intensity exceeded: plugin 'viz' was restarted 1 times within 60000 ms \(limit 1\)/.test(String(r)))).toHaveLength(2);
   });
 
   it('rest_for_one restarts the plugin and then its dependents; one_for_one only the plugin', async () => {

@@ -2,7 +2,7 @@
 import { createEventBus, type EventBus } from '../../src/events/index.js';
 import type { Logger } from '../../src/events/types.js';
 import { createStandaloneActorHost, type ActorHost } from '../../src/orchestrator/ActorHost.js';
-import type { RecoveryHost } from '../../src/errors/recovery/index.js';
+import { createStandaloneRecoveryHost, type RecoveryHost } from '../../src/errors/recovery/index.js';
 
 /** A logger that keeps what it was given instead of printing it. */
 export function quietLogger(): Logger & { lines: string[] } {
@@ -31,26 +31,32 @@ export interface FakeHost extends RecoveryHost {
 
 export function fakeHost(bus: EventBus, options: { restartFails?: (name: string) => boolean; cleanup?: () => Promise<unknown> } = {}): FakeHost {
   const actorErrors: unknown[] = [];
+  const restarts: string[] = [];
+  const states = new Map<string, string>();
+  const dependents = new Map<string, string[]>();
   const host: FakeHost = {
-    restarts: [],
+    // The standalone host keeps the restart logs and checks intensity; the plugin side is a log of calls.
+    ...createStandaloneRecoveryHost({
+      bus,
+      logger: quietLogger(),
+      actors: createStandaloneActorHost({ bus, onError: (error) => actorErrors.push(error) }),
+      async restartPlugin(name) {
+        restarts.push(name);
+        if (options.restartFails?.(name)) throw new Error(`plugin ${name} failed to initialize`);
+        states.set(name, 'ready');
+      },
+      dependentsOf: (name) => dependents.get(name) ?? [],
+      pluginState: (name) => states.get(name),
+      async cleanupResources() {
+        host.cleanups++;
+        await options.cleanup?.();
+      },
+    }),
+    restarts,
     cleanups: 0,
-    states: new Map(),
-    dependents: new Map(),
+    states,
+    dependents,
     actorErrors,
-    actors: createStandaloneActorHost({ bus, onError: (error) => actorErrors.push(error) }),
-    bus,
-    logger: quietLogger(),
-    async restartPlugin(name) {
-      host.restarts.push(name);
-      if (options.restartFails?.(name)) throw new Error(`plugin ${name} failed to initialize`);
-      host.states.set(name, 'ready');
-    },
-    dependentsOf: (name) => host.dependents.get(name) ?? [],
-    pluginState: (name) => host.states.get(name),
-    async cleanupResources() {
-      host.cleanups++;
-      await options.cleanup?.();
-    },
   };
   return host;
 }

@@ -61,7 +61,8 @@ export function supervised(options: { maxConcurrency: number; timeoutMs?: number
   const host = createStandaloneRecoveryHost({
     bus,
     logger: quiet,
-    restartPlugin: (name) => holder.registry!.restart(name),
+    restartPlugin: (name, request) => holder.registry!.restartForRecovery(name, request),
+    restartLog: (name) => holder.registry!.restartLog(name),
     dependentsOf: (name) => holder.registry!.dependentsOf(name),
     pluginState: (name) => holder.registry!.stateOf(name),
   });

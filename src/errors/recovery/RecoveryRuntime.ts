@@ -2,9 +2,11 @@
  * Runs recovery strategies: each recovery is one actor of a strategy machine,
  * spawned through the host's ActorHost, with its side-effect actors (`attempt`,
  * `restart`, `cleanup`, `fallback`, composed `stage<i>`) supplied here from the
- * host and the error's context. It keeps each plugin's restart log (for restart
- * intensity), stops each recovery actor when it finishes, and emits `plugin:error`
- * when a plugin's recovery escalates. The machines emit `error:recovered` /
+ * host and the error's context. It stops each recovery actor when it finishes,
+ * and emits `plugin:error` when a plugin's recovery escalates. Restart logs are
+ * not kept here: the host owns them (with an orchestrator, the plugin
+ * supervisor), gives each recovery a copy as input, and checks a restart's
+ * intensity where it records it. The machines emit `error:recovered` /
  * `error:escalated` themselves; the ActorHost bridges them to the EventBus.
  */
 import { fromPromise, type AnyActorRef, type AnyStateMachine } from 'xstate';
@@ -14,7 +16,7 @@ import type { ErrorCategory } from '../DataPrismError.js';
 import { toError } from '../DataPrismError.js';
 import { LifecycleError } from '../LifecycleError.js';
 import type { RecoveryResult } from '../handlerTypes.js';
-import type { RecoveryHost, RecoveryStrategy } from './types.js';
+import type { RecoveryHost, RecoveryStrategy, RestartIntensity } from './types.js';
 
 /** What one recovery is about. */
 export interface RecoveryRequest {
@@ -37,10 +39,8 @@ export interface RecoveryOutcome extends RecoveryResult {
 
 /** Options of the runtime. */
 export interface RecoveryRuntimeOptions {
-  /** The clock for restart-intensity windows. Default `Date.now`. */
+  /** The clock of restart-intensity windows: a recovery's `now`, and the time its restarts are recorded at. Default `Date.now`. */
   now?: () => number;
-  /** Restart timestamps kept per plugin. Default 64. */
-  restartLogSize?: number;
   /** Seeds the retry jitter of each recovery. Default: a random 32-bit integer. */
   seed?: () => number;
 }
@@ -61,35 +61,22 @@ interface Running {
 }
 
 export class RecoveryRuntime {
-  private readonly restartLogs = new Map<string, number[]>();
   private readonly running = new Map<string, Running>();
   private readonly machines = new WeakMap<RecoveryStrategy, AnyStateMachine>();
   private readonly live = new Map<string, AnyActorRef>();
   private sequence = 0;
   private readonly now: () => number;
-  private readonly restartLogSize: number;
   private readonly seed: () => number;
 
   /** @param host what recoveries act through. */
   constructor(readonly host: RecoveryHost, options: RecoveryRuntimeOptions = {}) {
     this.now = options.now ?? Date.now;
-    this.restartLogSize = Math.max(1, options.restartLogSize ?? 64);
     this.seed = options.seed ?? (() => (Math.random() * 0x1_0000_0000) | 0);
   }
 
   /** How many recoveries are running. */
   get active(): number {
     return this.live.size;
-  }
-
-  /** Timestamps of the restarts of `plugin` done by this runtime, oldest first. */
-  restartLog(plugin: string): number[] {
-    return [...(this.restartLogs.get(plugin) ?? [])];
-  }
-
-  /** Forgets the restart log of `plugin` (e.g. after it was unregistered). */
-  forgetPlugin(plugin: string): void {
-    this.restartLogs.delete(plugin);
   }
 
   /** Runs `strategy` for `request` as one actor and resolves with its result; never rejects. */
@@ -146,7 +133,7 @@ export class RecoveryRuntime {
     if (request.operation !== undefined) input.operation = request.operation;
     if (request.plugin !== undefined) {
       input.plugin = request.plugin;
-      input.restartLog = this.restartLog(request.plugin);
+      input.restartLog = [...this.host.restartLog(request.plugin)];
       input.dependents = this.host.dependentsOf(request.plugin);
       const state = this.host.pluginState(request.plugin);
       if (state !== undefined) input.pluginState = state;
@@ -173,11 +160,12 @@ export class RecoveryRuntime {
         return value;
       }),
       restart: fromPromise<void, RestartRequest>(async ({ input }) => {
-        await this.restartOne(input.plugin);
+        await this.restartOne(input.plugin, input.intensity);
         for (const dependent of input.dependents) {
           // A dependent that was disposed meanwhile stays disposed (never restarted).
           if (host.pluginState(dependent) === 'disposed') continue;
-          await this.restartOne(dependent);
+          // Recorded in its own log, never refused for it: it did not fail, the limit is the failed plugin's.
+          await this.restartOne(dependent, undefined);
         }
       }),
       cleanup: fromPromise(async () => {
@@ -208,13 +196,9 @@ export class RecoveryRuntime {
     throw new LifecycleError('a recovery step ran outside a recovery started by this runtime', { component: 'errors' });
   }
 
-  private async restartOne(plugin: string): Promise<void> {
+  private async restartOne(plugin: string, intensity: RestartIntensity | undefined): Promise<void> {
     if (plugin === '') throw new LifecycleError('cannot restart a plugin without a name', { component: 'errors' });
-    const log = this.restartLogs.get(plugin) ?? [];
-    log.push(this.now());
-    if (log.length > this.restartLogSize) log.splice(0, log.length - this.restartLogSize);
-    this.restartLogs.set(plugin, log);
-    await this.host.restartPlugin(plugin);
+    await this.host.restartPlugin(plugin, intensity === undefined ? { at: this.now() } : { at: this.now(), intensity });
   }
 }
 

@@ -4,6 +4,7 @@
  * the runtime acts through (which the orchestrator implements).
  */
 import type { AnyStateMachine } from 'xstate';
+import type { RestartIntensity } from '../../../machines/restartIntensity.js';
 import type { ErrorCategory } from '../DataPrismError.js';
 import type { ActorHost } from '../../orchestrator/ActorHost.js';
 import type { EventBus } from '../../events/EventBus.js';
@@ -30,12 +31,30 @@ export interface RecoveryStrategy {
   stages?: readonly RecoveryStrategy[];
 }
 
+export type { RestartIntensity } from '../../../machines/restartIntensity.js';
+
+/** A restart a recovery asks for. */
+export interface PluginRestartRequest {
+  /** When it is asked, by the recovery runtime's clock (ms): the time recorded in the plugin's restart log. */
+  at: number;
+  /** The restart intensity it must stay within (a restart strategy's); without it, it is never refused for intensity. */
+  intensity?: RestartIntensity;
+}
+
 /** What the recovery runtime acts through. The orchestrator implements it; tests fake it. */
 export interface RecoveryHost {
   /** Where recovery actors are spawned (and stopped when finished). */
   actors: ActorHost;
-  /** Disposes the plugin and initializes it again from a clean state. */
-  restartPlugin(name: string): Promise<void>;
+  /**
+   * Disposes the plugin and initializes it again from a clean state, as a
+   * recovery asked. The host owns the plugin's restart log: it checks
+   * `request.intensity` against the log and records the restart in one step,
+   * and rejects with a RestartIntensityError (the plugin left as it is) when
+   * the restart would exceed it.
+   */
+  restartPlugin(name: string, request: PluginRestartRequest): Promise<void>;
+  /** When each restart of the plugin began (ms, oldest first), as the host recorded them; the restart strategy decides from it. */
+  restartLog(name: string): readonly number[];
   /** The plugins that depend on `name`, in the order to restart them. */
   dependentsOf(name: string): string[];
   /** The plugin's lifecycle state; `disposed` means it is never restarted. */
