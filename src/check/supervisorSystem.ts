@@ -41,13 +41,30 @@
  *   takes the slot) once it is disposed; once every slot is free,
  *   the supervisor is told STOPPED.
  *
+ * - restart intensity (when `maxRestarts` is given): time is a logical clock
+ *   the environment advances one tick at a time, up to `ticks`; a recovery that
+ *   restarts first decides from the restart log it reads (the strategy's
+ *   `deciding`: no room, it escalates and the call is answered), then, later,
+ *   asks RESTART at the current tick. `intensity` says who enforces the limit:
+ *   `supervisor` (the RESTART carries maxRestarts/withinTicks and the supervisor
+ *   checks and records in one transition, refusing one past it — what the
+ *   runtime does) or `read-then-restart` (the RESTART carries no limit: the
+ *   decision read earlier is all there is — what the recovery runtime did
+ *   before, with the log kept outside any machine; kept so the checker shows
+ *   two recoveries both seeing room). A user may also restart a plugin
+ *   (`userRestarts`, cause `user`, never refused for intensity, counted).
+ *
  * A run ends when every call is answered and, with `shutdown`, the supervisor is
  * `stopped`. Properties: `no-error-status`, `slots-bounded` (never more slots in
  * use than maxConcurrency, and the supervisor's count matches the calls holding
  * one; the same for start slots and stop slots), `recoveries-accounted` (the supervisor's `recovering` counts exactly the
  * calls waiting for their recovery, and `restarting` exactly the plugins whose
  * restart has not ended), `no-hook-after-shutdown` (no initialize and no
- * execution starts once SHUTDOWN was sent), `final-reachable` (from every state a run can still end:
+ * execution starts once SHUTDOWN was sent), `restart-intensity` (every restart the
+ * supervisor allowed is in its restart log, at the tick it was allowed; and no
+ * recovery's restart is allowed while the restarts already allowed within
+ * `withinTicks` of it number `maxRestarts`, nor refused for intensity while they
+ * number fewer), `final-reachable` (from every state a run can still end:
  * no call waits forever — the old discipline's deadlock is a violation of this).
  */
 import type { AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
@@ -69,8 +86,18 @@ export interface SupervisorCheckOptions {
   calls?: number;
   /** Executions that may fail per run. Default: maxConcurrency (that many failing at once). */
   failures?: number;
-  /** Plugin restarts recoveries may ask for per run. Default 1. */
+  /** Plugin restarts recoveries may ask for per run. Default 1 (with `maxRestarts`: maxRestarts + 1, one more than allowed). */
   restarts?: number;
+  /** Restarts of a plugin a recovery may have within `withinTicks` (a restart strategy's maxRestarts); turns on the restart-intensity model. Default: no limit. */
+  maxRestarts?: number;
+  /** The restart-intensity window, in clock ticks. Default 1. */
+  withinTicks?: number;
+  /** How far the clock may advance, in ticks. Default withinTicks + 1 (so a window can pass). */
+  ticks?: number;
+  /** Who enforces restart intensity; see the module comment. Default `supervisor`. */
+  intensity?: 'supervisor' | 'read-then-restart';
+  /** Restarts a user may ask for per run (`registry.restart`, cause `user`). Default 0. */
+  userRestarts?: number;
   /** Whether SHUTDOWN may come (once, at any moment). Default true. */
   shutdown?: boolean;
   /** When a failed call gives its slot back; see the module comment. Default `supervisor`. */
@@ -84,7 +111,7 @@ export interface SupervisorCheckOptions {
 }
 
 /** The properties `checkSupervisor` reports, in order. */
-export const SUPERVISOR_PROPERTIES = ['no-error-status', 'slots-bounded', 'recoveries-accounted', 'no-hook-after-shutdown', 'final-reachable'] as const;
+export const SUPERVISOR_PROPERTIES = ['no-error-status', 'slots-bounded', 'recoveries-accounted', 'no-hook-after-shutdown', 'restart-intensity', 'final-reachable'] as const;
 
 /** Where a call is. */
 const enum Call {
@@ -100,6 +127,8 @@ const enum Call {
   Restarting = 4,
   /** Answered (resolved or rejected). */
   Answered = 5,
+  /** Its recovery read the restart log, found room, and will ask for the restart. */
+  Decided = 6,
 }
 
 interface SupState {
@@ -133,8 +162,17 @@ interface SupState {
   fifo: number[];
   failures: number;
   restarts: number;
+  userRestarts: number;
   shutdownSent: boolean;
+  /** The logical clock, in ticks. */
+  clock: number;
+  /** Per plugin, the ticks at which the supervisor allowed a restart (the model's own record). */
+  allowed: number[][];
   emitted: string[];
+  /** Plugins whose recovery restart (with a limit) the supervisor allowed on this edge (not part of the state). */
+  limitedRestart: number[];
+  /** Plugins whose recovery restart the supervisor refused on this edge while open and not disposing them (not part of the state). */
+  refusedRestart: number[];
 }
 
 const ev = (event: { type: string } & Record<string, unknown>): EventObject => event;
@@ -147,15 +185,24 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
   const max = options.maxConcurrency ?? 1;
   const callCount = options.calls ?? max + 1;
   const failureBudget = options.failures ?? max;
-  const restartBudget = options.restarts ?? 1;
+  const restartBudget = options.restarts ?? (options.maxRestarts === undefined ? 1 : options.maxRestarts + 1);
   const withShutdown = options.shutdown ?? true;
   const held = (options.discipline ?? 'supervisor') === 'held-through-recovery';
+  const limit = options.maxRestarts;
+  const withinTicks = options.withinTicks ?? 1;
+  const tickBudget = options.ticks ?? withinTicks + 1;
+  const racy = (options.intensity ?? 'supervisor') === 'read-then-restart';
+  const userBudget = options.userRestarts ?? 0;
   for (const [name, value, least] of [
     ['plugins', n, 1],
     ['maxConcurrency', max, 1],
     ['calls', callCount, 1],
     ['failures', failureBudget, 0],
     ['restarts', restartBudget, 0],
+    ['maxRestarts', limit ?? 0, 0],
+    ['withinTicks', withinTicks, 0],
+    ['ticks', tickBudget, 0],
+    ['userRestarts', userBudget, 0],
   ] as const) {
     if (!Number.isInteger(value) || value < least) {
       throw new ValidationError(`checkSupervisor: ${name} must be an integer ≥ ${least}, got ${String(value)}`, {
@@ -178,7 +225,18 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
   };
   const pState = (s: SupState, i: number) => valueKey(s.p[i]!.value);
   const svState = (s: SupState) => valueKey(s.sv.value);
-  const svCtx = (s: SupState) => s.sv.context as { inUse: number; waiting: number; starting: number; startsWaiting: number; disposals: number; recovering: number; restarting: Record<string, string> };
+  const svCtx = (s: SupState) =>
+    s.sv.context as {
+      inUse: number;
+      waiting: number;
+      starting: number;
+      startsWaiting: number;
+      disposals: number;
+      recovering: number;
+      restarting: Record<string, string>;
+      restartLogs: Record<string, readonly number[]>;
+    };
+  const inWindow = (log: readonly number[], at: number) => log.filter((t) => at - t <= withinTicks).length;
   const pCtx = (s: SupState, i: number) => s.p[i]!.context as { executions: number; pending: string; restarting: boolean };
 
   /** A mutable successor: each move copies the state once, then applies its steps. */
@@ -202,7 +260,10 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
         stopSlot: from.stopSlot.slice(),
         stopFifo: from.stopFifo.slice(),
         fifo: from.fifo.slice(),
+        allowed: from.allowed.map((log) => log.slice()),
         emitted: [],
+        limitedRestart: [],
+        refusedRestart: [],
       };
     }
 
@@ -254,7 +315,10 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
       while (this.mailbox.length > 0) {
         const e = this.mailbox.shift()!;
         const about = (e as { plugin?: unknown }).plugin;
-        const r = supervisor.step(this.s.sv, this.s.svm, typeof about === 'string' ? `${e.type}:${about}` : e.type, e);
+        // The label keys the runner's cache, so it names the whole payload: a RESTART's cause, tick and limit change its outcome.
+        const restart = e as { cause?: string; at?: number; intensity?: unknown };
+        const payload = e.type === 'RESTART' ? `:${restart.cause}@${restart.at}${restart.intensity === undefined ? '' : '!'}` : '';
+        const r = supervisor.step(this.s.sv, this.s.svm, typeof about === 'string' ? `${e.type}:${about}${payload}` : e.type, e);
         // An event the machine does not take leaves its state as it was (the pure step may still copy the snapshot).
         if (r.id === this.s.svm && r.events.length === 0) continue;
         this.s.sv = r.snap;
@@ -287,7 +351,7 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
             for (let c = 0; c < callCount; c++) {
               if (!this.s.recovering[c]) continue;
               this.s.recovering[c] = false;
-              if (this.s.calls[c] === Call.Recovering || this.s.calls[c] === Call.Restarting) waiting.push(c);
+              if (this.s.calls[c] === Call.Recovering || this.s.calls[c] === Call.Restarting || this.s.calls[c] === Call.Decided) waiting.push(c);
             }
             for (const c of waiting) this.answer(c);
           } else if (type === 'supervisor:cancel-restart') {
@@ -333,6 +397,32 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
       this.toSupervisor({ type: 'START_PLUGIN' });
     }
 
+    /**
+     * Asks the supervisor for a restart of plugin `i` at the current tick, as the
+     * registry does; on yes, sends RESTART to the plugin. A recovery's restart
+     * carries the limit unless the model is the old read-then-restart one.
+     */
+    restart(i: number, cause: 'user' | 'recovery'): boolean {
+      const limited = cause === 'recovery' && limit !== undefined && !racy;
+      const event = ev({
+        type: 'RESTART',
+        plugin: names[i]!,
+        cause,
+        at: this.s.clock,
+        ...(limited ? { intensity: { maxRestarts: limit, withinMs: withinTicks } } : {}),
+      });
+      const open = svState(this.s) === 'open' && !(this.s.sv.context as { disposing: string[] }).disposing.includes(names[i]!);
+      if (!this.ask(event)) {
+        if (limited && open) this.s.refusedRestart.push(i);
+        return false;
+      }
+      this.s.allowed[i]!.push(this.s.clock);
+      if (cause === 'recovery' && limit !== undefined) this.s.limitedRestart.push(i);
+      this.s.restarting[i] = true;
+      this.toPlugin(i, 'RESTART', { type: 'RESTART' });
+      return true;
+    }
+
     /** Queues the call for a slot (a first run or a re-run). */
     request(c: number): void {
       this.s.calls[c] = Call.Queued;
@@ -371,6 +461,32 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
     const waitingForRecovery = next.recovering.filter(Boolean).length;
     if (recovering !== waitingForRecovery) {
       out.push({ property: 'recoveries-accounted', message: `the supervisor counts ${recovering} calls in recovery, but ${waitingForRecovery} wait for one` });
+    }
+    const logs = svCtx(next).restartLogs;
+    for (let i = 0; i < n; i++) {
+      const kept = logs[names[i]!] ?? [];
+      const allowed = next.allowed[i]!;
+      if (kept.length !== allowed.length || kept.some((t, k) => t !== allowed[k])) {
+        out.push({ property: 'restart-intensity', message: `the supervisor's restart log of plugin '${names[i]}' is [${kept.join(', ')}], but it allowed restarts at ticks [${allowed.join(', ')}]` });
+      }
+    }
+    for (const i of next.refusedRestart) {
+      const before = inWindow(prev.allowed[i]!, next.clock);
+      if (before < limit!) {
+        out.push({
+          property: 'restart-intensity',
+          message: `the supervisor refused a recovery's restart of plugin '${names[i]}' at tick ${next.clock} with only ${before} restarts within ${withinTicks} ticks (maxRestarts ${limit})`,
+        });
+      }
+    }
+    for (const i of next.limitedRestart) {
+      const before = inWindow(prev.allowed[i]!, next.clock);
+      if (before >= limit!) {
+        out.push({
+          property: 'restart-intensity',
+          message: `plugin '${names[i]}' was restarted by a recovery at tick ${next.clock} after ${before} restarts within ${withinTicks} ticks (maxRestarts ${limit})`,
+        });
+      }
     }
     for (let i = 0; i < n; i++) {
       if (names[i]! in restarting !== next.restarting[i]) {
@@ -411,8 +527,13 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
         fifo: [],
         failures: 0,
         restarts: 0,
+        userRestarts: 0,
         shutdownSent: false,
+        clock: 0,
+        allowed: names.map(() => []),
         emitted: [],
+        limitedRestart: [],
+        refusedRestart: [],
       };
       return [{ event: env('start', () => ({ type: 'start', variant: 'input' })), state }];
     },
@@ -421,7 +542,8 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
       let k = `${s.svm}`;
       for (let i = 0; i < n; i++) k += `|${s.pm[i]}`;
       for (let c = 0; c < callCount; c++) k += `|${s.calls[c]}${s.rerun[c] ? 'r' : ''}${s.holds[c] ? 'h' : ''}${s.recovering[c] ? 'v' : ''}`;
-      for (let i = 0; i < n; i++) k += `|${s.restarting[i] ? 'R' : ''}${s.startAsked[i] ? 'A' : ''}${s.starting[i] ? 'S' : ''}${s.stopAsked[i] ? 'a' : ''}${s.stopSlot[i] ? 's' : ''}`;
+      for (let i = 0; i < n; i++) k += `|${s.restarting[i] ? 'R' : ''}${s.startAsked[i] ? 'A' : ''}${s.starting[i] ? 'S' : ''}${s.stopAsked[i] ? 'a' : ''}${s.stopSlot[i] ? 's' : ''}${s.allowed[i]!.join('.')}`;
+      k += `|${s.clock}|${s.userRestarts}`;
       k += `|${s.startFifo.join(',')}|${s.stopFifo.join(',')}`;
       return flatKey(`${k}|${s.fifo.join(',')}|${s.failures}${s.restarts}${s.shutdownSent ? 1 : 0}`);
     },
@@ -437,14 +559,17 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
     },
 
     describe(s): Omit<TraceStep, 'event'> {
-      const calls = s.calls.map((c, k) => `c${k}=${['idle', 'queued', 'running', 'recovering', 'restarting', 'answered'][c]}${s.rerun[k] ? '(re-run)' : ''}${s.holds[k] ? '(holds a slot)' : ''}`);
+      const calls = s.calls.map(
+        (c, k) => `c${k}=${['idle', 'queued', 'running', 'recovering', 'restarting', 'answered', 'restart decided'][c]}${s.rerun[k] ? '(re-run)' : ''}${s.holds[k] ? '(holds a slot)' : ''}`,
+      );
       const { inUse, waiting, starting, startsWaiting, disposals, recovering } = svCtx(s);
       const parts = [
         `supervisor=${svState(s)}(inUse ${inUse}, waiting ${waiting}, starting ${starting}, starts waiting ${startsWaiting}, disposing ${disposals}, recovering ${recovering})`,
-        ...names.map((name, i) => `${name}=${pState(s, i)}`),
+        ...names.map((name, i) => `${name}=${pState(s, i)}${s.allowed[i]!.length > 0 ? `(restarted at ${s.allowed[i]!.join(', ')})` : ''}`),
         ...calls,
+        ...(limit === undefined ? [] : [`clock=${s.clock}`]),
       ];
-      return { state: parts.join(' '), timeMs: 0, emitted: s.emitted, running: [] };
+      return { state: parts.join(' '), timeMs: s.clock, emitted: s.emitted, running: [] };
     },
 
     expand(s, sink: SuccessorSink<SupState>) {
@@ -515,16 +640,62 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
           x.s.rerun[c] = true;
           x.request(c);
         });
+        if (limit !== undefined) {
+          // The strategy's `deciding`: it reads a log (the supervisor's, or before, the runtime's own record) and escalates when it is full.
+          if (s.restarts < restartBudget) {
+            move(`decide:${c}`, () => ({ type: 'done', actor: 'restart decision', output: c, machine: 'recovery' }), (x) => {
+              x.s.restarts++;
+              x.changed = true;
+              const log = racy ? x.s.allowed[i]! : (svCtx(x.s).restartLogs[names[i]!] ?? []);
+              if (inWindow(log, x.s.clock) >= limit) x.answer(c);
+              else x.s.calls[c] = Call.Decided;
+            });
+          }
+          continue;
+        }
         if (s.restarts < restartBudget && ['initialized', 'executing', 'error'].includes(pState(s, i)) && pCtx(s, i).pending === 'none') {
           move(`restart:${c}`, sendLabel(names[i]!, { type: 'RESTART' }), (x) => {
-            if (!x.ask(ev({ type: 'RESTART', plugin: names[i]!, cause: 'recovery' }))) return;
-            x.s.restarting[i] = true;
+            if (!x.restart(i, 'recovery')) return;
             x.s.restarts++;
             x.s.rerun[c] = true;
             x.s.calls[c] = Call.Restarting;
-            x.toPlugin(i, 'RESTART', { type: 'RESTART' });
           });
         }
+      }
+
+      // A recovery that found room asks for its restart, later: refused (it escalates, the call is answered) or done.
+      for (let c = 0; c < callCount; c++) {
+        if (s.calls[c] !== Call.Decided) continue;
+        const i = targetOf(c);
+        const v = pState(s, i);
+        const restartable = ['initialized', 'executing', 'error'].includes(v) && pCtx(s, i).pending === 'none';
+        // The registry refuses a plugin that is not started (or gone), and waits for one mid-hook.
+        if (!restartable && !['loaded', 'disposed'].includes(v) && s.p[i]!.status === 'active') continue;
+        move(`restart:${c}`, sendLabel(names[i]!, { type: 'RESTART' }), (x) => {
+          if (restartable && x.restart(i, 'recovery')) {
+            x.s.rerun[c] = true;
+            x.s.calls[c] = Call.Restarting;
+          } else x.answer(c);
+        });
+      }
+
+      // A user restarts a started plugin (cause `user`: recorded, never refused for intensity).
+      if (s.userRestarts < userBudget) {
+        for (let i = 0; i < n; i++) {
+          if (!['initialized', 'error'].includes(pState(s, i)) || pCtx(s, i).pending !== 'none' || s.restarting[i]) continue;
+          move(`user-restart:${i}`, sendLabel('supervisor', ev({ type: 'RESTART', plugin: names[i]!, cause: 'user' })), (x) => {
+            x.s.userRestarts++;
+            x.restart(i, 'user');
+          });
+        }
+      }
+
+      // Time passes, one tick at a time.
+      if (limit !== undefined && s.clock < tickBudget) {
+        move('tick', () => ({ type: 'delay', delay: 'clock tick', ms: 1 }), (x) => {
+          x.s.clock++;
+          x.changed = true;
+        });
       }
 
       // SHUTDOWN, once, at any moment; then the shutdown sequence.
@@ -559,6 +730,7 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
     },
   };
 
-  const name = `supervisor (${held ? 'slots held through recovery' : 'slots freed before recovery'}) + ${n} plugins, maxConcurrency ${max}, ${callCount} calls, ${failureBudget} failures${withShutdown ? ', shutdown' : ''}`;
+  const intensityName = limit === undefined ? '' : `, at most ${limit} restarts in ${withinTicks} ticks (${racy ? 'read, then restart' : 'checked by the supervisor'})`;
+  const name = `supervisor (${held ? 'slots held through recovery' : 'slots freed before recovery'}) + ${n} plugins, maxConcurrency ${max}, ${callCount} calls, ${failureBudget} failures${withShutdown ? ', shutdown' : ''}${intensityName}`;
   return exploreProduct(model, { name, maxStates: options.maxStates, properties: SUPERVISOR_PROPERTIES, runners: [supervisor, plugin], started });
 }
