@@ -6,7 +6,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   DataPrismOrchestrator,
+  compose,
   PluginError,
+  restartPluginStrategy,
   retryStrategy,
   type DataPrismPlugin,
   type Logger,
@@ -98,6 +100,23 @@ describe('plugin recovery through the orchestrator', () => {
     ]);
     expect(events.find((e) => e.event === 'error:recovered')!.data['recovery']).toBe('plugin_restart');
     expect(registry.stateOf('flaky')).toBe('initialized');
+  });
+
+  it('calls failing together restart the plugin no more often than its restart intensity allows; the supervisor’s log shows it', async () => {
+    // Each recovery re-runs its call first and restarts only when that failed too: long after it read the restart log.
+    const strategy = { ...compose(retryStrategy({ maxAttempts: 1, initialDelayMs: 1, jitter: 0 }), restartPluginStrategy({ maxRestarts: 1, withinMs: 60_000 })), appliesTo: () => true };
+    const { engine, registry, events } = await started({ recoveryStrategies: [strategy], maxConcurrency: 3 });
+    const plugin = flaky(Number.POSITIVE_INFINITY);
+    await registry.register(plugin);
+    await registry.initializeAll();
+
+    const results = await Promise.allSettled([1, 2, 3].map(() => engine.executePlugin('flaky', 'run', {})));
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(plugin.initializations).toBe(2);
+    const [info] = registry.list();
+    expect(info!.restartLog).toHaveLength(1);
+    const refused = events.filter((e) => e.event === 'error:escalated' && /^restart intensity exceeded: plugin 'flaky' was restarted 1 times within 60000 ms \(limit 1\)$/.test(String(e.data['reason'])));
+    expect(refused).toHaveLength(2);
   });
 
   it('a plugin that always fails escalates once the strategy gives up, and the caller gets the PluginError', async () => {
