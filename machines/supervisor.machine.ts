@@ -113,9 +113,10 @@
  * strategies escalates ('restart intensity exceeded ...'). A strategy's own
  * reading of the log (its input) only spares a doomed request. A user's
  * restart (`registry.restart`) carries no intensity: it is never refused for
- * it, and it counts toward later ones, as every restart counts in OTP — a
- * plugin restarted by hand a moment ago and failing again is the same crash
- * loop. A dependent restarted with its dependency (rest_for_one) is recorded
+ * it, and it counts toward later ones, because the log is one record of the
+ * plugin's restarts (OTP counts only the restarts its supervisor decides, not
+ * a `restart_child`; here a plugin restarted by hand a moment ago and failing
+ * again is the same crash loop). A dependent restarted with its dependency (rest_for_one) is recorded
  * in its own log, unlimited: the limit is the failed plugin's. Time comes in
  * the events (`at`, the asker's clock): the machine reads no clock. A log is
  * bounded (machines/restartIntensity.ts: the newest 64, more when a limit asks

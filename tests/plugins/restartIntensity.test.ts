@@ -72,7 +72,7 @@ describe('restart intensity is the supervisor’s', () => {
     await registry.shutdownAll();
   });
 
-  it('a user’s restart counts toward intensity (as every restart does in OTP) but is never refused for it', async () => {
+  it('a user’s restart counts toward intensity (one log of the plugin’s restarts) but is never refused for it', async () => {
     const { registry, counts, escalations } = await failing(restartOnce(), 2);
     await registry.restart('p');
     await registry.restart('p');
