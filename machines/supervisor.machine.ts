@@ -236,12 +236,22 @@ export type SupervisorEmittedEvent =
 /** The supervisor's state names. */
 export type SupervisorStateName = 'open' | 'stopping' | 'stopped';
 
+/**
+ * `record[key]` when the record holds it itself. Plugin names are keys here,
+ * and `constructor` or `toString` is a valid plugin name: a plain `record[key]`
+ * would answer with Object.prototype's function.
+ */
+export function ownEntry<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 /** `record` without `key` (a copy; the record itself is never changed). */
 function without<T>(record: Readonly<Record<string, T>>, key: string): Readonly<Record<string, T>> {
-  if (!(key in record)) return record;
-  // Copied key by key: `delete` on a copy turns it into a slow dictionary-mode object.
+  if (!Object.hasOwn(record, key)) return record;
+  // Copied key by key (`delete` on a copy turns it into a slow dictionary-mode object), each
+  // defined, not assigned: assigned, a key `__proto__` would set the copy's prototype.
   const copy: Record<string, T> = {};
-  for (const k in record) if (k !== key) copy[k] = record[k]!;
+  for (const k of Object.keys(record)) if (k !== key) Object.defineProperty(copy, k, { value: record[k], enumerable: true, writable: true, configurable: true });
   return copy;
 }
 
@@ -277,7 +287,7 @@ export const supervisorMachine = setup({
     notDisposing: ({ context, event }) => !(event.type === 'RESTART' && context.disposing.includes(event.plugin)),
     /** Checked in the transition that records the restart: two recoveries asking at once cannot both see room. */
     withinIntensity: ({ context, event }) =>
-      event.type !== 'RESTART' || event.intensity === undefined || withinIntensity(context.restartLogs[event.plugin] ?? [], event.at, event.intensity),
+      event.type !== 'RESTART' || event.intensity === undefined || withinIntensity(ownEntry(context.restartLogs, event.plugin) ?? [], event.at, event.intensity),
   },
   actions: {
     takeSlot: assign(({ context }) => ({ inUse: context.inUse + 1 })),
@@ -310,7 +320,7 @@ export const supervisorMachine = setup({
         ? {
             restarts: context.restarts + 1,
             restarting: { ...context.restarting, [event.plugin]: event.cause },
-            restartLogs: { ...context.restartLogs, [event.plugin]: recordRestart(context.restartLogs[event.plugin], event.at, event.intensity?.maxRestarts) },
+            restartLogs: { ...context.restartLogs, [event.plugin]: recordRestart(ownEntry(context.restartLogs, event.plugin), event.at, event.intensity?.maxRestarts) },
           }
         : {},
     ),

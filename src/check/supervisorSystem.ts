@@ -464,7 +464,7 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
     }
     const logs = svCtx(next).restartLogs;
     for (let i = 0; i < n; i++) {
-      const kept = logs[names[i]!] ?? [];
+      const kept = Object.hasOwn(logs, names[i]!) ? logs[names[i]!]! : [];
       const allowed = next.allowed[i]!;
       if (kept.length !== allowed.length || kept.some((t, k) => t !== allowed[k])) {
         out.push({ property: 'restart-intensity', message: `the supervisor's restart log of plugin '${names[i]}' is [${kept.join(', ')}], but it allowed restarts at ticks [${allowed.join(', ')}]` });
@@ -489,7 +489,7 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
       }
     }
     for (let i = 0; i < n; i++) {
-      if (names[i]! in restarting !== next.restarting[i]) {
+      if (Object.hasOwn(restarting, names[i]!) !== next.restarting[i]) {
         out.push({ property: 'recoveries-accounted', message: `the supervisor ${next.restarting[i] ? 'forgot' : 'still counts'} the restart of plugin '${names[i]}'` });
       }
     }
@@ -646,7 +646,7 @@ export function checkSupervisor(options: SupervisorCheckOptions = {}): CheckResu
             move(`decide:${c}`, () => ({ type: 'done', actor: 'restart decision', output: c, machine: 'recovery' }), (x) => {
               x.s.restarts++;
               x.changed = true;
-              const log = racy ? x.s.allowed[i]! : (svCtx(x.s).restartLogs[names[i]!] ?? []);
+              const log = racy ? x.s.allowed[i]! : (Object.hasOwn(svCtx(x.s).restartLogs, names[i]!) ? svCtx(x.s).restartLogs[names[i]!]! : []);
               if (inWindow(log, x.s.clock) >= limit) x.answer(c);
               else x.s.calls[c] = Call.Decided;
             });

@@ -8,7 +8,7 @@
  */
 import type { ActorRefFrom, AnyActorLogic } from 'xstate';
 import { restartsInWindow, type RestartIntensity } from '../../machines/restartIntensity.js';
-import { supervisorMachine, type RestartCause, type SupervisorMachineEvent, type SupervisorStateName } from '../../machines/supervisor.machine.js';
+import { ownEntry, supervisorMachine, type RestartCause, type SupervisorMachineEvent, type SupervisorStateName } from '../../machines/supervisor.machine.js';
 import type { ActorHost, SpawnOptions } from '../orchestrator/ActorHost.js';
 
 /** A call waiting for an execution slot. */
@@ -163,7 +163,7 @@ export class Supervisor {
 
   /** When each restart of `plugin` the supervisor allowed began (ms, oldest first); empty when none. */
   restartLog(plugin: string): readonly number[] {
-    return this.context.restartLogs[plugin] ?? NO_RESTARTS;
+    return ownEntry(this.context.restartLogs, plugin) ?? NO_RESTARTS;
   }
 
   /** How many restarts of `plugin` fall within the `withinMs` window ending at `at`. */
@@ -174,17 +174,17 @@ export class Supervisor {
   /** `plugin` was unregistered: its restart log is dropped (a plugin registered again under its name starts afresh). */
   forget(plugin: string): void {
     // Asked first: a plugin never restarted costs no event (thousands are removed at each shutdown).
-    if (plugin in this.context.restartLogs) this.actor.send({ type: 'FORGET', plugin });
+    if (Object.hasOwn(this.context.restartLogs, plugin)) this.actor.send({ type: 'FORGET', plugin });
   }
 
   /** The restart of `plugin` ended (initialized again, failed, or cancelled). */
   restartEnded(plugin: string): void {
-    if (plugin in this.context.restarting) this.actor.send({ type: 'RESTART_END', plugin });
+    if (Object.hasOwn(this.context.restarting, plugin)) this.actor.send({ type: 'RESTART_END', plugin });
   }
 
   /** Who asked for the restart `plugin` is in, or undefined when it is not restarting. */
   restartCause(plugin: string): RestartCause | undefined {
-    return this.context.restarting[plugin];
+    return ownEntry(this.context.restarting, plugin);
   }
 
   /**

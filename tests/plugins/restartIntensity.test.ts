@@ -85,6 +85,28 @@ describe('restart intensity is the supervisor’s', () => {
     await registry.shutdownAll();
   });
 
+  it('plugins named after Object.prototype’s members (constructor, toString, hasOwnProperty) have logs of their own', async () => {
+    const { registry } = supervised({ maxConcurrency: 2 });
+    const names = ['constructor', 'toString', 'hasOwnProperty'];
+    for (const name of names) await registry.register(testPlugin(name));
+    expect(registry.list().map((info) => info.restartLog)).toEqual([[], [], []]);
+    await registry.initializeAll();
+    await registry.restart('constructor');
+    const intensity = { maxRestarts: 1, withinMs: 60_000 };
+    await registry.restartForRecovery('toString', { at: 1000, intensity });
+    await expect(registry.restartForRecovery('toString', { at: 1001, intensity })).rejects.toBeInstanceOf(RestartIntensityError);
+    expect(registry.list().map((info) => [info.name, info.restartLog.length])).toEqual([
+      ['constructor', 1],
+      ['toString', 1],
+      ['hasOwnProperty', 0],
+    ]);
+    await registry.unregister('constructor');
+    await registry.register(testPlugin('constructor'));
+    expect(registry.restartLog('constructor')).toEqual([]);
+    await registry.shutdownAll();
+    expect(registry.slots().inUse).toBe(0);
+  });
+
   it('the supervisor refuses a restart past the limit with a RestartIntensityError that says what to do, and leaves the plugin running', async () => {
     const { registry } = supervised({ maxConcurrency: 1 });
     await registry.register(testPlugin('p'));
