@@ -369,6 +369,12 @@ export class PluginRegistry {
    * initialize answers this restart only, starting no new recovery.
    */
   restartForRecovery(name: string, request: PluginRestartRequest): Promise<void> {
+    const problem = restartRequestProblem(request);
+    if (problem !== undefined) {
+      return Promise.reject(
+        new ValidationError(`restartForRecovery('${name}'): ${problem}`, { component: 'plugins', issues: [{ path: 'request', message: problem }] }),
+      );
+    }
     return this.restartFor(name, 'recovery', request);
   }
 
@@ -564,6 +570,16 @@ export class PluginRegistry {
     }
     return entry;
   }
+}
+
+/** What is wrong with a recovery's restart request, if anything: a time or limit that is not a number would count nothing. */
+function restartRequestProblem(request: PluginRestartRequest | undefined): string | undefined {
+  if (typeof request !== 'object' || request === null || !Number.isFinite(request.at)) return `request.at must be a finite time in ms, got ${String(request?.at)}`;
+  const intensity = request.intensity;
+  if (intensity === undefined) return undefined;
+  if (!Number.isInteger(intensity.maxRestarts) || intensity.maxRestarts < 0) return `request.intensity.maxRestarts must be an integer ≥ 0, got ${String(intensity.maxRestarts)}`;
+  if (!(Number.isFinite(intensity.withinMs) && intensity.withinMs >= 0)) return `request.intensity.withinMs must be a number ≥ 0, got ${String(intensity.withinMs)}`;
+  return undefined;
 }
 
 function describeName(plugin: unknown): string {

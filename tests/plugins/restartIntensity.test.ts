@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { compose, restartPluginStrategy, retryStrategy, type RecoveryStrategy } from '../../src/errors/index.js';
 import { RestartIntensityError } from '../../src/errors/RestartIntensityError.js';
+import { ValidationError } from '../../src/errors/ValidationError.js';
 import { supervised, testPlugin } from './helpers.js';
 
 const INTENSITY = /^restart intensity exceeded: plugin 'p' was restarted 1 times within 60000 ms \(limit 1\)$/;
@@ -120,6 +121,10 @@ describe('restart intensity is the supervisor’s', () => {
     expect((refused as Error).message).toMatch(/restarted 2 times within 1000 ms \(limit 2\); it keeps failing: fix its cause, or allow more restarts/);
     expect(registry.stateOf('p')).toBe('initialized');
     expect(registry.restartLog('p')).toEqual([10_000, 10_500]);
+    // A time or limit that is not a number would count nothing: refused, naming the field.
+    await expect(registry.restartForRecovery('p', { at: Number.NaN, intensity })).rejects.toThrow(/request\.at must be a finite time in ms, got NaN/);
+    await expect(registry.restartForRecovery('p', { at: 1, intensity: { maxRestarts: 1.5, withinMs: 1 } })).rejects.toThrow(/maxRestarts must be an integer ≥ 0, got 1\.5/);
+    await expect(registry.restartForRecovery('p', { at: 1, intensity: { maxRestarts: 1, withinMs: -1 } })).rejects.toBeInstanceOf(ValidationError);
     // Once the window has passed the oldest, there is room again.
     await registry.restartForRecovery('p', { at: 11_001, intensity });
     expect(registry.restartLog('p')).toEqual([10_000, 10_500, 11_001]);
