@@ -124,7 +124,7 @@ export class DefaultErrorHandler implements ErrorHandler {
     this.circuit = new CircuitBreakers(host.actors, this.options.breakers);
   }
 
-  /** The recovery runtime (restart logs, running recoveries). */
+  /** The recovery runtime (running recoveries; restart logs are the host's: `host.restartLog(name)`). */
   get recovery(): RecoveryRuntime {
     return this.runtime;
   }
