@@ -12,7 +12,7 @@
  * parallelism — but a long statement runs in slices, and a short one on another
  * connection is answered between two slices instead of after the long one.
  */
-import { tableFromIPC, tableToIPC, Table, Type } from 'apache-arrow';
+import { tableToIPC, Table, Type } from 'apache-arrow';
 import { DataPrismError } from '../errors/DataPrismError.js';
 import { EngineError } from '../errors/EngineError.js';
 import { LifecycleError } from '../errors/LifecycleError.js';
@@ -33,6 +33,7 @@ import {
 } from './access.js';
 import { resultAsTable, type BackendResult, type DuckDBBackend, type RowResult } from './backend.js';
 import { columnsOf, tableToRows } from './convert.js';
+import { tableFromParts } from './ipc.js';
 import { shortSql, toQueryError } from './duckdbErrors.js';
 import { columnsToTable, rowsToColumns, rowsToTable, type RowColumns } from './ingest.js';
 import { quoteIdentifier, quoteLiteral } from './sql.js';
@@ -952,7 +953,7 @@ function lostDictionaries(table: Table): boolean {
 
 /** One Table from a backend's result parts: IPC bytes (header and batches) or a Table already built. */
 function resultTable(parts: readonly BackendResult[]): Table {
-  return parts.length === 1 ? resultAsTable(parts[0]!) : tableFromIPC(parts as Uint8Array[]);
+  return parts.length === 1 ? resultAsTable(parts[0]!) : tableFromParts(parts as Uint8Array[]);
 }
 
 function isRowResult(part: BackendResult | undefined): part is RowResult {

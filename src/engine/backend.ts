@@ -5,7 +5,8 @@
  * handles, so no Arrow object from duckdb-wasm's own copy of apache-arrow ever
  * reaches the engine (instances from two module copies do not mix).
  */
-import { Table, tableFromIPC, type Schema } from 'apache-arrow';
+import { Table, type Schema } from 'apache-arrow';
+import { tableFromParts } from './ipc.js';
 import type { RowColumns } from './ingest.js';
 import type { EngineMode, Int64Mode } from './types.js';
 
@@ -34,7 +35,7 @@ export type BackendResult = Uint8Array | Table | RowResult;
 
 /** Any one-part result as a Table of the engine's apache-arrow. */
 export function resultAsTable(result: BackendResult): Table {
-  if (result instanceof Uint8Array) return tableFromIPC(result);
+  if (result instanceof Uint8Array) return tableFromParts([result]);
   return result instanceof Table ? result : result.table();
 }
 
