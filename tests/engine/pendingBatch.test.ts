@@ -1,13 +1,15 @@
 // The one-round-trip pending query (pendingBatch.ts): its replies read back as
 // AsyncDuckDB would have answered them, and a worker that dies mid-request
-// rejects the call instead of leaving it pending.
+// rejects the call instead of leaving it pending; so does every call of a
+// WorkerBackend whose worker dies.
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
 import { nodeBundlePaths } from '../../src/engine/bundles.js';
 import { NodeWorkerAdapter } from '../../src/engine/NodeWorkerAdapter.js';
 import { readPendingBatch } from '../../src/engine/pendingBatch.js';
 import { WorkerBackend } from '../../src/engine/WorkerBackend.js';
+import { EngineError } from '../../src/errors/EngineError.js';
 
 const header = new Uint8Array([1, 2, 3]);
 const batch = new Uint8Array([4, 5]);
@@ -83,6 +85,54 @@ describe("WorkerBackend.startPending without the batch handler (a browser's work
       const again = await backend.startPending(conn, 'SELECT 7 AS seven');
       expect(tableFromIPC(again!).getChild('seven')?.get(0)).toBe(7);
     } finally {
+      backend.release();
+      await backend.terminate();
+    }
+  });
+});
+
+describe('WorkerBackend when its worker dies', () => {
+  it('rejects the call in flight and every later call with an EngineError, and holds on to no call it answered', async () => {
+    const bundle = nodeBundlePaths().eh;
+    let adapter: NodeWorkerAdapter | undefined;
+    const crashes: Error[] = [];
+    const backend = await WorkerBackend.start({
+      mainModule: bundle.mainModule,
+      spawn: (onCrash) => {
+        const made = new NodeWorkerAdapter(bundle.mainWorker, { onExit: onCrash });
+        adapter = made;
+        return {
+          port: made as unknown as Worker,
+          ref: () => made.ref(),
+          unref: () => made.unref(),
+          terminate: () => made.terminateAndWait(),
+          startPendingBatch: (conn, sql) => made.startPendingBatch(conn, sql),
+        };
+      },
+      onCrash: (error) => crashes.push(error),
+    });
+    // The calls waiting on the worker (private): an answered call must not stay there.
+    const waiting = () => (backend as unknown as { waiting: Set<unknown> }).waiting.size;
+    // AsyncDuckDB warns on stderr about the request it lost with the worker.
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    backend.hold();
+    try {
+      const conn = await backend.connect();
+      for (let i = 0; i < 50; i++) await backend.runQuery(conn, 'SELECT 1');
+      await expect(backend.runQuery(conn, 'SELECT nope')).rejects.toThrow(/nope/);
+      expect(waiting()).toBe(0);
+
+      const running = backend.runQuery(conn, 'SELECT count(*) FROM range(2000000000) t(i) WHERE i % 7 = 3');
+      expect(waiting()).toBe(1);
+      // Ended from outside, not through terminate(): to the backend this is a crash.
+      await (adapter as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+      await expect(running).rejects.toThrow(/exited unexpectedly.*restart the engine/);
+      await expect(running).rejects.toBeInstanceOf(EngineError);
+      await expect(backend.runQuery(conn, 'SELECT 1')).rejects.toBeInstanceOf(EngineError);
+      expect(crashes).toHaveLength(1);
+      expect(waiting()).toBe(0);
+    } finally {
+      warn.mockRestore();
       backend.release();
       await backend.terminate();
     }
