@@ -1,5 +1,6 @@
 // A process that used the engine exits by itself: after close(), and even when
-// the caller forgot close() (the worker is only referenced while work is in flight).
+// the caller forgot close() (the worker is only referenced while work is in flight),
+// also with a timeoutMs longer than the test may wait (the deadline's timer holds nothing open).
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -25,13 +26,15 @@ function run(args: string[]): Promise<{ code: number | null; signal: string | nu
 
 describe('process exit', () => {
   it.each([
-    ['worker', 'close'],
-    ['worker', 'forget'],
-    ['blocking', 'close'],
-    ['native', 'close'],
-    ['native', 'forget'],
-  ])('%s mode, %s: exits with code 0', async (mode, how) => {
-    const result = await run([mode, how]);
+    ['worker', 'close', ''],
+    ['worker', 'forget', ''],
+    ['worker', 'forget', 'timed'],
+    ['blocking', 'close', ''],
+    ['native', 'close', ''],
+    ['native', 'forget', ''],
+    ['native', 'forget', 'timed'],
+  ])('%s mode, %s %s: exits with code 0', async (mode, how, timed) => {
+    const result = await run([mode, how, timed]);
     expect(result.stderr).toBe('');
     expect(result.signal).toBeNull();
     expect(result.code).toBe(0);
