@@ -74,7 +74,8 @@ function read(parts: readonly Uint8Array[]): Table | null {
       const message = Message.decode(part.subarray(at, at + length));
       at += length;
       const bodyLength = message.bodyLength;
-      if (at + bodyLength > end) return null;
+      // A negative length would step back: reading could loop forever.
+      if (!(bodyLength >= 0) || at + bodyLength > end) return null;
       const body = part.subarray(at, at + bodyLength);
       at += bodyLength;
       if (schema === undefined) {
