@@ -30,11 +30,15 @@
  *   failed   ──INITIALIZE──▶ active (a new attempt)   ──SHUTDOWN──▶ disposing
  *   shutdown (final)
  *
- * Plugin and recovery actors are children of this actor (created with it as
- * their `parent` by src/orchestrator/OrchestratorActorHost.ts), so they share its
- * actor system and inspector. A child's unhandled error
- * (`xstate.error.actor.*`) is reported through the `reportChildError` action and
- * never stops the orchestrator.
+ * The supervisor, the circuit breakers and `recoveries` are children of this
+ * actor (created with it as their `parent` by
+ * src/orchestrator/OrchestratorActorHost.ts), so they and their own children
+ * (the plugin actors, each recovery actor) share its actor system and
+ * inspector. A child's unhandled error (`xstate.error.actor.*`) is reported
+ * through the `reportChildError` action and never stops the orchestrator.
+ * Recovery actors are `recoveries`' children, not this machine's: each has an id
+ * of its own, and XState memoizes this machine's transitions per event type, so
+ * their done and error events would leave an entry each, for good.
  *
  * Side effects are the named actors `engine`, `initializePlugins` and
  * `shutdownComponents` and the action `reportChildError`, supplied by src/ with

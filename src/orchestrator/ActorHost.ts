@@ -1,7 +1,8 @@
 /**
  * Where components spawn their lifecycle actors. Inside an orchestrator, every
- * actor is a child of the orchestrator's root actor (the plugin supervisor,
- * recovery actors) or of another actor of its system that the spawner names
+ * actor is a child of the orchestrator's root actor (the plugin supervisor, the
+ * circuit breakers), of the root's `recoveries` actor (each recovery actor: a
+ * `transient` spawn) or of another actor of its system that the spawner names
  * (each plugin actor is the supervisor's), so one inspector sees the whole
  * tree. Outside one (a unit test, a standalone engine), the standalone host
  * plays the orchestrator's part with a root actor of its own, in one actor
@@ -31,6 +32,18 @@ export interface SpawnOptions<TLogic extends AnyActorLogic> {
    * stops it). Default: the host's root (the orchestrator's root actor).
    */
   parent?: AnyActorRef;
+  /**
+   * True for short-lived actors that each have an id of their own (every
+   * recovery, `recovery:<n>`): their done and error events must not reach a
+   * machine. XState memoizes a machine's transitions per event type on each
+   * state node for the life of the process, so a machine that received
+   * `xstate.done.actor.recovery:<n>` for every recovery grew by ~270 bytes per
+   * error recovered, forever. Inside an orchestrator such an actor's parent is
+   * the host's `recoveries` actor (a child of the root that is no machine);
+   * the standalone host's root is no machine either. Ignored when `parent` is
+   * given. Default false.
+   */
+  transient?: boolean;
 }
 
 export interface ActorHost {

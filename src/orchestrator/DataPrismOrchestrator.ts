@@ -105,7 +105,7 @@ export class DataPrismOrchestrator {
     });
     this.actor.subscribe({ error: (error) => this.logger.error('[orchestrator] the orchestrator actor failed', error) });
     this.actor.start();
-    this.actors = createOrchestratorActorHost(this.actor as unknown as AnyActorRef, this.channel);
+    this.actors = createOrchestratorActorHost(this.actor as unknown as AnyActorRef, this.channel, (id, error) => this.reportChildError(id, error));
 
     this.resources = new ResourceManager({
       memoryLimit: this.settings.memoryLimit,

@@ -4,8 +4,8 @@
  * is left behind after shutdown.
  */
 import { describe, expect, it } from 'vitest';
-import type { InspectionEvent } from 'xstate';
-import { DataPrismOrchestrator, type DataPrismPlugin, type Logger } from '@dataprism/orchestration';
+import { setup, type InspectionEvent } from 'xstate';
+import { DataPrismOrchestrator, type DataPrismPlugin, type ErrorContext, type Logger } from '@dataprism/orchestration';
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -54,6 +54,11 @@ describe('the actor system of an orchestrator', () => {
     expect(systemIds).toEqual(expect.arrayContaining(['orchestrator', 'engine', 'plugin:alpha', 'plugin:beta']));
     const recovery = created.find((c) => c.id.startsWith('recovery:'));
     expect(recovery).toBeDefined();
+    // The tree: orchestrator → recoveries → each recovery (its done event never reaches the root machine).
+    const recoveries = created.find((c) => c.id === 'recoveries')!;
+    expect(recoveries.parentSession).toBe(orchestrator.getActor().sessionId);
+    expect(recovery!.parent).toBe('recoveries');
+    expect(recovery!.parentSession).toBe(recoveries.sessionId);
     // The tree: orchestrator → supervisor → each plugin.
     const supervisor = created.find((c) => c.systemId === 'supervisor')!;
     expect(supervisor.parentSession).toBe(orchestrator.getActor().sessionId);
@@ -69,6 +74,33 @@ describe('the actor system of an orchestrator', () => {
 
     await orchestrator.shutdown();
     expect(system.get('plugin:alpha')).toBeUndefined();
+    expect(orchestrator.getActor().getSnapshot().status).toBe('done');
+  });
+
+  it('a recovery actor that fails is reported to the ErrorHandler by its parent, and nothing stops', async () => {
+    const handled: Array<{ error: Error; context: ErrorContext }> = [];
+    const broken = setup({}).createMachine({
+      entry: () => {
+        throw new Error('the strategy machine is broken');
+      },
+    });
+    const orchestrator = new DataPrismOrchestrator({
+      logger: quiet,
+      engineOptions: { mode: 'blocking' },
+      errorHandler: { handle: async (error, context) => void handled.push({ error, context }) },
+      // Only for the first error: the actor failure it causes is recovered by the defaults.
+      recoveryStrategies: [{ name: 'broken', machine: broken, appliesTo: (error) => error.message === 'first' }],
+    });
+    const outcome = await orchestrator.getErrorHandler().process(new Error('first'), { component: 'engine', operation: 'query' });
+    expect(outcome.recovery).toMatchObject({ success: false, strategy: 'broken', message: 'the recovery machine failed: the strategy machine is broken' });
+    const failure = handled.find((h) => h.context.operation === 'actor');
+    expect(failure?.error.message).toBe('the strategy machine is broken');
+    expect(failure?.context.component).toMatch(/^recovery:\d+$/);
+    expect(orchestrator.getActor().getSnapshot().status).toBe('active');
+    // The recoveries actor is still there for the next recovery, which succeeds.
+    const next = await orchestrator.getErrorHandler().process(new Error('second'), { component: 'engine', operation: 'query', retry: async () => 'ok' });
+    expect(next.recovery).toMatchObject({ success: true, strategy: 'retry', recovered: 'ok' });
+    await orchestrator.shutdown();
     expect(orchestrator.getActor().getSnapshot().status).toBe('done');
   });
 });

@@ -89,7 +89,8 @@ export class RecoveryRuntime {
     this.running.set(id, running);
     let output: RecoveryOutput;
     try {
-      const actor = this.host.actors.spawn(machine, { id, input });
+      // Transient: its done and error events must not reach a machine (see SpawnOptions.transient).
+      const actor = this.host.actors.spawn(machine, { id, input, transient: true });
       this.live.set(id, actor);
       output = await completion(actor, strategy.name);
     } catch (error) {
