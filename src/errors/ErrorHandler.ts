@@ -64,8 +64,19 @@ export interface HandleOutcome {
   error: Error;
   category: ErrorCategory;
   context: ErrorContext;
-  /** The recovery's result; undefined when recovery is disabled. */
+  /** The recovery's result; undefined when recovery is disabled or the error was handled with `recover: false`. */
   recovery?: RecoveryOutcome;
+}
+
+/** How `handle` / `process` treat one error. */
+export interface HandleOptions {
+  /**
+   * `false`: report the error and call your `handle`, but start no recovery. For
+   * the failure of a recovery itself: recovering it could pick the same broken
+   * strategy again, whose failure would be recovered again, without end.
+   * Default `true` (recovery as `enableErrorRecovery` says).
+   */
+  recover?: boolean;
 }
 
 /** The operation context `execute` accepts: the ErrorContext without what it fills in itself. */
@@ -130,12 +141,12 @@ export class DefaultErrorHandler implements ErrorHandler {
   }
 
   /** Reports `error`, calls the user's `handle`, then recovers (when enabled). Never throws. */
-  async handle(error: Error, context?: Partial<ErrorContext>): Promise<void> {
-    await this.process(error, context);
+  async handle(error: Error, context?: Partial<ErrorContext>, options?: HandleOptions): Promise<void> {
+    await this.process(error, context, options);
   }
 
   /** `handle`, resolving with what happened (category, full context, the recovery's result). Never rejects. */
-  async process(error: unknown, context?: Partial<ErrorContext>): Promise<HandleOutcome> {
+  async process(error: unknown, context?: Partial<ErrorContext>, options: HandleOptions = {}): Promise<HandleOutcome> {
     const err = toError(error);
     const ctx = this.contextFor(err, context);
     this.contexts.set(err, ctx);
@@ -148,7 +159,7 @@ export class DefaultErrorHandler implements ErrorHandler {
       }
     }
     const outcome: HandleOutcome = { error: err, category: report.category, context: ctx };
-    if (!this.enableRecovery) return outcome;
+    if (!this.enableRecovery || options.recover === false) return outcome;
     outcome.recovery = await this.recoverIn(err, ctx, report.category);
     report.recovery = publicResult(outcome.recovery);
     return outcome;

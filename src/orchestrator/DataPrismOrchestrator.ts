@@ -105,7 +105,7 @@ export class DataPrismOrchestrator {
     });
     this.actor.subscribe({ error: (error) => this.logger.error('[orchestrator] the orchestrator actor failed', error) });
     this.actor.start();
-    this.actors = createOrchestratorActorHost(this.actor as unknown as AnyActorRef, this.channel, (id, error) => this.reportChildError(id, error));
+    this.actors = createOrchestratorActorHost(this.actor as unknown as AnyActorRef, this.channel, (id, error) => this.reportRecoveryFailure(id, error));
 
     this.resources = new ResourceManager({
       memoryLimit: this.settings.memoryLimit,
@@ -377,16 +377,28 @@ export class DataPrismOrchestrator {
   }
 
   /**
+   * A transient actor (a child of `recoveries`: every recovery) failed: reported, never recovered.
+   * Its own recovery already answered as failed; recovering the failure could
+   * choose the same broken strategy, fail again, and so on without end (a
+   * microtask loop that starves every timer of the process).
+   */
+  private reportRecoveryFailure(id: string, error: unknown): void {
+    const cause = toError(error);
+    this.logger.error(`[orchestrator] recovery actor '${id}' failed: ${cause.message}`);
+    this.handleError(cause, id, 'actor', undefined, false);
+  }
+
+  /**
    * The one way errors the orchestrator meets reach the ErrorHandler: `handle` with
    * a full ErrorContext (then recovery, when enableErrorRecovery). The handler is
    * told synchronously, before the caller sees the error; recovery runs alongside.
    * An error is handled once even when two paths meet it (concurrent initialize calls).
    */
-  private handleError(error: Error, component: string, operation: string, metadata?: unknown): void {
+  private handleError(error: Error, component: string, operation: string, metadata?: unknown, recover = true): void {
     if (this.handled.has(error)) return;
     this.handled.add(error);
     const context = metadata === undefined ? { component, operation, timestamp: Date.now() } : { component, operation, timestamp: Date.now(), metadata };
-    this.errors.handle(error, context).catch((failure: unknown) => {
+    (recover ? this.errors.handle(error, context) : this.errors.handle(error, context, { recover: false })).catch((failure: unknown) => {
       this.logger.error(`[orchestrator] handling an error of ${component} failed`, failure);
     });
   }

@@ -77,6 +77,36 @@ describe('the actor system of an orchestrator', () => {
     expect(orchestrator.getActor().getSnapshot().status).toBe('done');
   });
 
+  it('a broken strategy that applies to every error fails once: its own failure is reported, not recovered again', async () => {
+    const handled: Array<{ error: Error; context: ErrorContext }> = [];
+    let entered = 0;
+    const broken = setup({}).createMachine({
+      entry: () => {
+        entered++;
+        // Bounded, so that a regression shows as a count instead of a hung process.
+        if (entered <= 3) throw new Error('the strategy machine is broken');
+      },
+    });
+    const orchestrator = new DataPrismOrchestrator({
+      logger: quiet,
+      engineOptions: { mode: 'blocking' },
+      errorHandler: { handle: async (error, context) => void handled.push({ error, context }) },
+      // No appliesTo: the strategy is chosen for its own failure too, which must not start it again.
+      recoveryStrategies: [{ name: 'broken', machine: broken }],
+    });
+    const outcome = await orchestrator.getErrorHandler().process(new Error('first'), { component: 'engine', operation: 'query' });
+    expect(outcome.recovery).toMatchObject({ success: false, strategy: 'broken' });
+    // A timer still fires: the process is not spinning in recoveries of recoveries.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(entered).toBe(1);
+    expect(handled.map((h) => h.error.message)).toEqual(['first', 'the strategy machine is broken']);
+    expect(handled[1]!.context).toMatchObject({ operation: 'actor', component: expect.stringMatching(/^recovery:\d+$/) });
+    const history = orchestrator.getErrorHandler().getHistory();
+    expect(history.find((r) => r.error.message === 'the strategy machine is broken')?.recovery).toBeUndefined();
+    await orchestrator.shutdown();
+    expect(orchestrator.getActor().getSnapshot().status).toBe('done');
+  });
+
   it('a recovery actor that fails is reported to the ErrorHandler by its parent, and nothing stops', async () => {
     const handled: Array<{ error: Error; context: ErrorContext }> = [];
     const broken = setup({}).createMachine({
