@@ -45,6 +45,7 @@
  * `provide()`.
  */
 import { assign, emit, fromPromise, raise, sendTo, setup } from 'xstate';
+import { childFailure } from './childFailure.js';
 import { engineMachine } from './engine.machine.js';
 
 export interface OrchestratorContext {
@@ -124,7 +125,7 @@ export const orchestratorMachine = setup({
     'xstate.error.actor.*': {
       actions: {
         type: 'reportChildError',
-        params: ({ event }) => ({ id: event.type.slice('xstate.error.actor.'.length), error: (event as { error?: unknown }).error }),
+        params: ({ event }) => childFailure(event)!,
       },
     },
   },

@@ -151,6 +151,7 @@
  * thousands of plugins every event and every snapshot counts.
  */
 import { and, assign, emit, enqueueActions, setup } from 'xstate';
+import { childFailure } from './childFailure.js';
 import { recordRestart, withinIntensity, type RestartIntensity } from './restartIntensity.js';
 
 /** What the runtime gives the supervisor. */
@@ -356,10 +357,7 @@ export const supervisorMachine = setup({
     }),
     stopHooks: emit({ type: 'supervisor:stop-hooks' as const }),
     /** A child's error is reported, so that it never stops the supervisor. */
-    reportChildError: emit(({ event }) => {
-      const failure = event as { type: string; error?: unknown };
-      return { type: 'supervisor:child-failed' as const, id: failure.type.slice('xstate.error.actor.'.length), error: failure.error };
-    }),
+    reportChildError: emit(({ event }) => ({ type: 'supervisor:child-failed' as const, ...childFailure(event)! })),
   },
 }).createMachine({
   id: 'supervisor',

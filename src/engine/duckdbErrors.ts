@@ -36,9 +36,14 @@ export function isOutOfMemory(message: string): boolean {
   return /Out of Memory Error|out of memory|memory access out of bounds|Cannot enlarge memory/i.test(message);
 }
 
+/** DuckDB's message of a failed statement's error, trimmed (see trimDuckDBMessage). */
+export function duckDBMessageOf(error: unknown): string {
+  return trimDuckDBMessage(error instanceof Error ? error.message : String(error));
+}
+
 /** True when DuckDB's catalog refused a statement (a name taken or missing): about names, never about a file's contents. */
 export function isCatalogError(error: unknown): boolean {
-  return /^Catalog Error:/.test(trimDuckDBMessage(error instanceof Error ? error.message : String(error)));
+  return /^Catalog Error:/.test(duckDBMessageOf(error));
 }
 
 /** A typed error for a failed statement; DataPrismErrors pass through unchanged. */

@@ -4,7 +4,7 @@
  * intensity). The restart strategy escalates with it; `restarts`,
  * `maxRestarts` and `withinMs` say by how much.
  */
-import { intensityReason } from '../../machines/restartIntensity.js';
+import { intensityReason, restartsInWindow, type RestartIntensity } from '../../machines/restartIntensity.js';
 import { PluginError } from './PluginError.js';
 
 export interface RestartIntensityErrorOptions {
@@ -35,5 +35,10 @@ export class RestartIntensityError extends PluginError {
     this.restarts = options.restarts;
     this.maxRestarts = options.maxRestarts;
     this.withinMs = options.withinMs;
+  }
+
+  /** The refusal of a restart of `plugin` at `at`, counted from the plugin's restart log. */
+  static fromLog(plugin: string, restartLog: readonly number[], at: number, intensity: RestartIntensity): RestartIntensityError {
+    return new RestartIntensityError({ plugin, restarts: restartsInWindow(restartLog, at, intensity.withinMs), ...intensity });
   }
 }

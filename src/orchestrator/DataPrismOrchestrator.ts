@@ -105,7 +105,7 @@ export class DataPrismOrchestrator {
     });
     this.actor.subscribe({ error: (error) => this.logger.error('[orchestrator] the orchestrator actor failed', error) });
     this.actor.start();
-    this.actors = createOrchestratorActorHost(this.actor as unknown as AnyActorRef, this.channel, (id, error) => this.reportRecoveryFailure(id, error));
+    this.actors = createOrchestratorActorHost(this.actor as unknown as AnyActorRef, this.channel, (id, error) => this.reportChildError(id, error, false));
 
     this.resources = new ResourceManager({
       memoryLimit: this.settings.memoryLimit,
@@ -370,22 +370,17 @@ export class DataPrismOrchestrator {
     if (this.resources !== undefined) this.monitor.setGauge('memory_usage', this.resources.allocatedBytes);
   }
 
-  private reportChildError(id: string, error: unknown): void {
+  /**
+   * A child actor failed: reported to the ErrorHandler. `recover` is false for a
+   * transient actor (a child of `recoveries`: every recovery): its own recovery
+   * already answered as failed, and recovering the failure could choose the same
+   * broken strategy, fail again, and so on without end (a microtask loop that
+   * starves every timer of the process).
+   */
+  private reportChildError(id: string, error: unknown, recover = true): void {
     const cause = toError(error);
     this.logger.error(`[orchestrator] actor '${id}' failed: ${cause.message}`);
-    this.handleError(cause, id, 'actor');
-  }
-
-  /**
-   * A transient actor (a child of `recoveries`: every recovery) failed: reported, never recovered.
-   * Its own recovery already answered as failed; recovering the failure could
-   * choose the same broken strategy, fail again, and so on without end (a
-   * microtask loop that starves every timer of the process).
-   */
-  private reportRecoveryFailure(id: string, error: unknown): void {
-    const cause = toError(error);
-    this.logger.error(`[orchestrator] recovery actor '${id}' failed: ${cause.message}`);
-    this.handleError(cause, id, 'actor', undefined, false);
+    this.handleError(cause, id, 'actor', undefined, recover);
   }
 
   /**

@@ -23,6 +23,7 @@
  */
 import { createActor, fromCallback, type AnyActorRef, type EventObject } from 'xstate';
 import type { EventBus } from '../events/EventBus.js';
+import { childFailure } from '../../machines/childFailure.js';
 import { LifecycleError } from '../errors/LifecycleError.js';
 import { bridgeEmitted, stopChildActor, type ActorHost } from './ActorHost.js';
 
@@ -39,8 +40,6 @@ export type ChildErrorListener = (id: string, error: unknown) => void;
 /** The id of the root's child that owns the transient actors (every recovery). */
 const TRANSIENT_OWNER_ID = 'recoveries';
 
-const ERROR_EVENT = 'xstate.error.actor.';
-
 /**
  * The owner of transient actors: a child of the root that is no machine, so the
  * events of its uniquely named children are handled without being memoized.
@@ -49,7 +48,8 @@ function createTransientOwner(root: AnyActorRef, onChildError: ChildErrorListene
   const owner = createActor(
     fromCallback<EventObject>(({ receive }) => {
       receive((event) => {
-        if (event.type.startsWith(ERROR_EVENT)) onChildError(event.type.slice(ERROR_EVENT.length), (event as { error?: unknown }).error);
+        const failure = childFailure(event);
+        if (failure !== undefined) onChildError(failure.id, failure.error);
       });
     }),
     { parent: root, id: TRANSIENT_OWNER_ID } as never,

@@ -447,7 +447,7 @@ export class PluginRegistry {
     const { at, intensity } = request;
     if (!this.supervisor.allowsRestart(name, cause, at, intensity)) {
       if (intensity !== undefined && this.supervisor.state === 'open' && !this.supervisor.isDisposing(name)) {
-        throw new RestartIntensityError({ plugin: name, restarts: this.supervisor.restartsWithin(name, at, intensity.withinMs), ...intensity });
+        throw RestartIntensityError.fromLog(name, this.supervisor.restartLog(name), at, intensity);
       }
       throw refused();
     }

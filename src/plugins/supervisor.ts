@@ -7,7 +7,7 @@
  * what SHUTDOWN cancels — is the machine's; this module only carries it out.
  */
 import type { ActorRefFrom, AnyActorLogic } from 'xstate';
-import { restartsInWindow, type RestartIntensity } from '../../machines/restartIntensity.js';
+import type { RestartIntensity } from '../../machines/restartIntensity.js';
 import { ownEntry, supervisorMachine, type RestartCause, type SupervisorMachineEvent, type SupervisorStateName } from '../../machines/supervisor.machine.js';
 import type { ActorHost, SpawnOptions } from '../orchestrator/ActorHost.js';
 
@@ -164,11 +164,6 @@ export class Supervisor {
   /** When each restart of `plugin` the supervisor allowed began (ms, oldest first); empty when none. */
   restartLog(plugin: string): readonly number[] {
     return ownEntry(this.context.restartLogs, plugin) ?? NO_RESTARTS;
-  }
-
-  /** How many restarts of `plugin` fall within the `withinMs` window ending at `at`. */
-  restartsWithin(plugin: string, at: number, withinMs: number): number {
-    return restartsInWindow(this.restartLog(plugin), at, withinMs);
   }
 
   /** `plugin` was unregistered: its restart log is dropped (a plugin registered again under its name starts afresh). */

@@ -11,7 +11,7 @@
 import type { DataPrismError } from '../../errors/DataPrismError.js';
 import { ValidationError } from '../../errors/ValidationError.js';
 import { firstValue, resultAsTable, type BackendResult } from '../backend.js';
-import { isCatalogError, toQueryError, trimDuckDBMessage } from '../duckdbErrors.js';
+import { duckDBMessageOf, isCatalogError, toQueryError } from '../duckdbErrors.js';
 import { quoteIdentifier, quoteLiteral } from '../sql.js';
 import { detectFormat } from './detect.js';
 import { abortedError, formatName } from './fileErrors.js';
@@ -179,7 +179,7 @@ function runner(ctx: ReaderContext): (sql: string) => Promise<BackendResult> {
  * is the caller's business no more than the registered copy of the file is.
  */
 function nameTakenError(error: unknown, label: string, tableName: string, temp?: string): ValidationError {
-  let message = trimDuckDBMessage(error instanceof Error ? error.message : String(error));
+  let message = duckDBMessageOf(error);
   if (temp !== undefined) message = message.split(`"${temp}"`).join('the loaded table');
   return new ValidationError(`${label} could not be loaded into '${tableName}': ${message}; something other than a table (a view, say) may hold that name — drop it, or load into another table name`, {
     issues: [{ path: 'tableName', message: 'name taken' }],
@@ -197,7 +197,7 @@ function existsError(tableName: string): ValidationError {
 function swapError(error: unknown, label: string, tableName: string, append: boolean, temp: string): DataPrismError {
   if (!append && isCatalogError(error)) return nameTakenError(error, label, tableName, temp);
   if (!append) return toQueryError(error, `loadFile into ${quoteIdentifier(tableName)}`, 'loadFile');
-  const message = trimDuckDBMessage(error instanceof Error ? error.message : String(error));
+  const message = duckDBMessageOf(error);
   return new ValidationError(`${label} could not be appended to '${tableName}': ${message}; its columns must match the table's by name (or load it with mode 'replace')`, {
     issues: [{ path: 'options.mode', message: 'columns do not match' }],
     cause: error,

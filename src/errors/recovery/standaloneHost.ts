@@ -7,7 +7,7 @@
  * this host, which then checks each restart's intensity and records it before
  * calling `restartPlugin`, in one synchronous step.
  */
-import { recordRestart, restartsInWindow, withinIntensity } from '../../../machines/restartIntensity.js';
+import { recordRestart, withinIntensity } from '../../../machines/restartIntensity.js';
 import { createStandaloneActorHost, type ActorHost } from '../../orchestrator/ActorHost.js';
 import type { EventBus } from '../../events/EventBus.js';
 import type { Logger } from '../../events/types.js';
@@ -67,7 +67,7 @@ export function createStandaloneRecoveryHost(options: StandaloneRecoveryHostOpti
       const log = logs.get(name) ?? [];
       const { intensity } = request;
       if (intensity !== undefined && !withinIntensity(log, request.at, intensity)) {
-        throw new RestartIntensityError({ plugin: name, restarts: restartsInWindow(log, request.at, intensity.withinMs), ...intensity });
+        throw RestartIntensityError.fromLog(name, log, request.at, intensity);
       }
       if (options.restartPlugin !== undefined) logs.set(name, recordRestart(log, request.at, intensity?.maxRestarts));
       await restart(name, request);
