@@ -352,6 +352,58 @@ describe('the packed core with @dataprism/plugins and the optional peers', () =>
     expect(out).toMatchObject({ executed: 'ran', parent: 'supervisor', reported: true, alive: true });
   });
 
+  it('holds restart intensity under simultaneous failures, and survives a broken strategy, as installed', async () => {
+    const result = await node(
+      consumer,
+      `
+      import { setup } from 'xstate';
+      import { DataPrismOrchestrator, compose, restartPluginStrategy, retryStrategy } from '@dataprism/orchestration';
+      const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+      const out = {};
+
+      // Three calls of one plugin fail at once; each recovery retries, then restarts: at most 1 restart a minute.
+      let initializations = 0;
+      const strategy = { ...compose(retryStrategy({ maxAttempts: 1, initialDelayMs: 1, jitter: 0 }), restartPluginStrategy({ maxRestarts: 1, withinMs: 60000 })), appliesTo: () => true };
+      const escalations = [];
+      const orchestrator = new DataPrismOrchestrator({ logger: quiet, maxConcurrency: 3, engineOptions: { mode: 'blocking' }, recoveryStrategies: [strategy] });
+      orchestrator.getEventBus().on('error:escalated', (e) => escalations.push(e.reason));
+      await orchestrator.initialize();
+      const registry = orchestrator.getPluginRegistry();
+      await registry.register({
+        name: 'flaky', version: '1.0.0', description: 'always fails', capabilities: ['run'], permissions: [],
+        async initialize() { initializations++; },
+        async execute() { throw new Error('flaky failed'); },
+        async dispose() {},
+      });
+      await registry.initializeAll();
+      const results = await Promise.allSettled([1, 2, 3].map(() => orchestrator.getEngine().executePlugin('flaky', 'run', {})));
+      out.statuses = results.map((r) => r.status);
+      out.initializations = initializations;
+      out.restartLog = registry.list()[0].restartLog.length;
+      out.intensityRefusals = escalations.filter((r) => String(r).startsWith('restart intensity exceeded')).length;
+      await orchestrator.shutdown();
+
+      // A strategy whose machine throws, chosen for every error, its own failure included.
+      let entered = 0;
+      const broken = setup({}).createMachine({ entry: () => { entered++; if (entered < 50) throw new Error('broken strategy'); } });
+      const second = new DataPrismOrchestrator({ logger: quiet, engineOptions: { mode: 'blocking' }, recoveryStrategies: [{ name: 'broken', machine: broken }] });
+      await second.getErrorHandler().handle(new Error('first'), { component: 'engine', operation: 'query' });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      out.brokenStarts = entered;
+      await second.shutdown();
+      console.log(JSON.stringify(out));
+      `,
+    );
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual({
+      statuses: ['rejected', 'rejected', 'rejected'],
+      initializations: 2,
+      restartLog: 1,
+      intensityRefusals: 2,
+      brokenStarts: 1,
+    });
+  });
+
   // nodenext also checks every declaration file (ours and our dependencies'); bundler checks that the same imports resolve and type.
   it.each([
     ['nodenext', { module: 'NodeNext', moduleResolution: 'NodeNext', skipLibCheck: false }],
