@@ -563,9 +563,10 @@ export class DataPrismEngine {
    * in a browser pass it as `engineOptions.parquet`) and JSON through
    * DuckDB-WASM's own JSON import. A native backend reads a local path in place.
    *
-   * Atomic: the file fills a temporary table in a transaction that renames it (or
-   * appends its rows) at the end; a bad file leaves nothing behind and an existing
-   * table is untouched. `options.mode` as in `loadData` (`append` inserts by column
+   * Atomic: one transaction creates or replaces the table (an append fills a
+   * temporary table and moves its rows at the end); other connections see the
+   * old table or the new one whole, a bad file leaves nothing behind and an
+   * existing table is untouched. `options.mode` as in `loadData` (`append` inserts by column
    * name). Errors: ValidationError naming the file and the position (line, row,
    * byte) the reader reported, a missing or unreadable file, an HTTP failure, a
    * file over `options.maxBytes` (default 1 GiB), an undetectable format;

@@ -1,9 +1,10 @@
 /**
- * The atomic part of `engine.loadFile`, inside one transaction. Where DuckDB
- * reads the file itself and the target is created or replaced, the reader's
- * CREATE [OR REPLACE] TABLE AS makes the target in place; otherwise (an append,
- * an Arrow insert) a new, uniquely named table is filled and only once it is
- * complete takes the target's name or moves its rows into the target. A file
+ * The atomic part of `engine.loadFile`, inside one transaction. Where the
+ * reader creates its table in one step (DuckDB's CREATE [OR REPLACE] TABLE AS,
+ * or one Arrow insert after the old table is dropped) and the target is created
+ * or replaced, the reader makes the target in place; otherwise (an append,
+ * DuckDB-WASM's JSON import) a new, uniquely named table is filled and only once
+ * it is complete takes the target's name or moves its rows into the target. A file
  * that fails midway leaves nothing behind (rolled back, and a temporary table
  * dropped), an existing table of that name is untouched, and other connections
  * never see a half-loaded table.
@@ -15,7 +16,7 @@ import { duckDBMessageOf, isCatalogError, toQueryError } from '../duckdbErrors.j
 import { quoteIdentifier, quoteLiteral } from '../sql.js';
 import { detectFormat } from './detect.js';
 import { abortedError, formatName } from './fileErrors.js';
-import { createTableFromFile, readsWithSql, type ReaderContext } from './readers.js';
+import { createsInOneStep, createTableFromFile, readsWithSql, type ReaderContext } from './readers.js';
 import type { ResolvedFile } from './source.js';
 import type { ColumnInfo } from '../types.js';
 import type { FileFormat, LoadFileOptions } from './types.js';
@@ -69,7 +70,8 @@ export function formatOf(file: ResolvedFile, options: LoadFileOptions): FileForm
  *
  * Round trips are counted (each is a worker message on DuckDB-WASM, a thread
  * pool hop on native, and the raw reader path makes one): in place, BEGIN rides
- * on the reader's statement, whose CREATE TABLE AS answers the row count, then
+ * on the reader's statement, whose CREATE TABLE AS answers the row count (an
+ * Arrow insert sends it, with a replace's DROP, while it decodes the file), then
  * DESCRIBE, then COMMIT — measured on native, the temporary table's rename and
  * the existence check cost 5% of a 1M-row Parquet load. Through a temporary
  * table, the existence check rides on BEGIN, the reader reports its rows where
@@ -89,7 +91,7 @@ export async function loadFileAtomically(
   }
   checkAborted(options, file.label);
   const load = { ctx, file, format, tableName, options };
-  return mode !== 'append' && readsWithSql(ctx, format) ? loadInPlace(load, mode) : loadThroughTemp(load, mode);
+  return mode !== 'append' && createsInOneStep(ctx, format) ? loadInPlace(load, mode) : loadThroughTemp(load, mode);
 }
 
 /** One load's inputs. */
@@ -101,15 +103,21 @@ interface Load {
   readonly options: LoadFileOptions;
 }
 
-/** Create or replace with one of DuckDB's readers: the target is the reader's own table, inside the transaction. */
+/** Create or replace with a reader that creates its table in one step: the target is the reader's own table, inside the transaction. */
 async function loadInPlace({ ctx, file, format, tableName, options }: Load, mode: 'create' | 'replace'): Promise<{ rows: number; columns: ColumnInfo[] }> {
   const run = runner(ctx);
-  // BEGIN is sent with the reader's statement; it is open until COMMIT or ROLLBACK.
+  // BEGIN is sent with (or, for an insert, just before) the reader's statement; it is open until COMMIT or ROLLBACK.
   let open = true;
   try {
+    let opening: string | undefined = 'BEGIN TRANSACTION';
+    // An Arrow insert decodes the whole file before DuckDB could refuse the name: a create asks first.
+    if (mode === 'create' && !readsWithSql(ctx, format)) {
+      if ((firstValue(await run(`${opening};\n${tableExistsSql(tableName)}`)) as number) > 0) throw existsError(tableName);
+      opening = undefined;
+    }
     let counted: number | undefined;
     try {
-      counted = await createTableFromFile(ctx, file, format, { name: tableName, replace: mode === 'replace', opening: 'BEGIN TRANSACTION' }, options);
+      counted = await createTableFromFile(ctx, file, format, { name: tableName, replace: mode === 'replace', ...(opening === undefined ? {} : { opening }) }, options);
     } catch (error) {
       // As when it is asked first: an existing table is what a create hears, whatever else is wrong.
       if (mode === 'create') {
