@@ -16,7 +16,7 @@ import { duckDBMessageOf, isCatalogError, toQueryError } from '../duckdbErrors.j
 import { quoteIdentifier, quoteLiteral } from '../sql.js';
 import { detectFormat } from './detect.js';
 import { abortedError, formatName } from './fileErrors.js';
-import { createsInOneStep, createTableFromFile, readsWithSql, type ReaderContext } from './readers.js';
+import { createsInOneStep, createTableFromFile, readsWithSql, runner, type ReaderContext } from './readers.js';
 import type { ResolvedFile } from './source.js';
 import type { ColumnInfo } from '../types.js';
 import type { FileFormat, LoadFileOptions } from './types.js';
@@ -171,14 +171,6 @@ async function loadThroughTemp({ ctx, file, format, tableName, options }: Load, 
       await run(`DROP TABLE IF EXISTS ${quoteIdentifier(temp)}`).catch(() => undefined);
     }
   }
-}
-
-/**
- * Runs SQL on the load's connection; a backend that throws synchronously (the
- * blocking one) rejects instead, so a `.catch` on a cleanup statement holds.
- */
-function runner(ctx: ReaderContext): (sql: string) => Promise<BackendResult> {
-  return async (sql) => ctx.backend.runQuery(ctx.conn, sql);
 }
 
 /**

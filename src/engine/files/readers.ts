@@ -11,7 +11,7 @@
  */
 import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
 import { ValidationError } from '../../errors/ValidationError.js';
-import { firstValue, resultAsTable, type DuckDBBackend } from '../backend.js';
+import { firstValue, resultAsTable, type BackendResult, type DuckDBBackend } from '../backend.js';
 import { HOST_FILES_DIRECTORY } from '../access.js';
 import { checkArrowSchema, float16AsFloat32 } from '../arrowSchema.js';
 import { isCatalogError } from '../duckdbErrors.js';
@@ -31,6 +31,15 @@ export interface ReaderContext {
   readonly tableFunctions: ReadonlySet<string>;
   /** parquet-wasm, imported or given (engineOptions.parquet), for a DuckDB without `read_parquet`. */
   readonly parquet: () => Promise<ParquetWasmModule>;
+}
+
+/**
+ * Runs SQL on the load's connection; a backend that throws synchronously (the
+ * blocking one) rejects instead, so a `.catch` on a cleanup statement holds. The
+ * statement is sent when called (an async function runs up to its first await).
+ */
+export function runner(ctx: ReaderContext): (sql: string) => Promise<BackendResult> {
+  return async (sql) => ctx.backend.runQuery(ctx.conn, sql);
 }
 
 /** parquet-wasm's batch size: its default (1024 rows) makes decoding 4× slower, measured on 1M rows. */
@@ -261,12 +270,13 @@ async function insertParquetWasm(ctx: ReaderContext, file: ResolvedFile, target:
  * round trip overlaps reading and decoding the file. Measured on DuckDB-WASM in
  * a worker, 1M-row Parquet (a ~300 ms load): BEGIN with the existence check took
  * 5-8 ms, and the first statement after a transfer waits 8-14 ms while the worker
- * collects the transferred 69 MB of IPC; sent ahead, both pass during decoding.
+ * collects the transferred 69 MB of IPC: sent ahead, the opening and the previous
+ * load's collection pass during decoding (this load's still delays its DESCRIBE).
  */
 async function insertIpc(ctx: ReaderContext, file: ResolvedFile, format: 'arrow' | 'parquet', target: CreateTarget, decode: () => Promise<Uint8Array>): Promise<void> {
   const before = [...(target.opening === undefined ? [] : [target.opening]), ...(target.replace === true ? [`DROP TABLE IF EXISTS ${quoteIdentifier(target.name)}`] : [])];
-  // Called now (an async function runs up to its first await): the statement is on its way before the decoding starts.
-  const opened = before.length === 0 ? undefined : (async () => ctx.backend.runQuery(ctx.conn, before.join(';\n')))();
+  // On its way before the decoding starts.
+  const opened = before.length === 0 ? undefined : runner(ctx)(before.join(';\n'));
   // Settled, whatever happens: its failure is read below, and must not be an unhandled rejection while the file decodes.
   const settled = opened?.then(
     () => undefined,
