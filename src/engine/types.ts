@@ -7,7 +7,7 @@ import type { Logger } from '../events/types.js';
 import type { EngineState } from '../../machines/engine.machine.js';
 import type { StatementAccess } from './access.js';
 import type { LoadFileOptions, LoadFileResult, LoadFileSource, ParquetWasmModule } from './files/types.js';
-export type { FileFormat, LoadFileOptions, LoadFileResult, LoadFileSource, ParquetWasmModule } from './files/types.js';
+export type { FileFormat, LoadFileOptions, LoadFileResult, LoadFileSource, ParquetFooter, ParquetWasmModule } from './files/types.js';
 
 export type { EngineState } from '../../machines/engine.machine.js';
 

@@ -1,7 +1,8 @@
 // engine.loadFile in Chromium on DuckDB-WASM: the engine bundled for the browser
 // by esbuild (parquet-wasm bundled beside it, its wasm served by the page), and
 // every format loaded from a URL of the test server, from a File, from a
-// Blob and from its bytes. The core bundle alone must not contain the Parquet reader.
+// Blob and from its bytes; a Parquet file of five row groups in three pieces. The
+// core bundle alone must not contain the Parquet reader.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -15,6 +16,8 @@ import { serveStatic, type StaticServer } from '../support/staticServer.js';
 
 const require = createRequire(import.meta.url);
 const ROWS = 3000;
+/** Five of DuckDB's 122 880-row groups, the last shorter: three pieces. */
+const PIECES_ROWS = 600_000;
 
 const ENTRY = `
 import { createEngine, duckdbBundles } from './src/index.ts';
@@ -22,7 +25,10 @@ import * as parquet from 'parquet-wasm/esm';
 
 window.scenario = async (origin) => {
   await parquet.default({ module_or_path: new URL('/parquet/parquet_wasm_bg.wasm', origin) });
-  const engine = await createEngine({ bundles: duckdbBundles(new URL('/duckdb/', origin)), parquet });
+  // The whole module, its decodes counted.
+  let decodes = 0;
+  const counted = { ...parquet, readParquet: (bytes, options) => (decodes++, parquet.readParquet(bytes, options)) };
+  const engine = await createEngine({ bundles: duckdbBundles(new URL('/duckdb/', origin)), parquet: counted });
   const out = {};
   const files = [['csv', 'data.csv'], ['parquet', 'data.parquet'], ['json', 'data.json'], ['ndjson', 'data.ndjson'], ['arrow', 'data.arrow'], ['arrows', 'data.arrows']];
   for (const [key, name] of files) {
@@ -35,6 +41,10 @@ window.scenario = async (origin) => {
     const check = await engine.query('SELECT sum(id)::DOUBLE AS s, count(maybe)::INTEGER AS m, max(name) AS n FROM url_' + key);
     out[key] = { url: fromUrl.rowCount, file: fromFile.rowCount, blob: fromBlob.rowCount, bytes: fromBytes.rowCount, formats: [fromUrl.format, fromFile.format, fromBlob.format, fromBytes.format], columns: fromUrl.columns.map((c) => c.name + ':' + c.type), check: check.data[0] };
   }
+  const before = decodes;
+  const pieces = await engine.loadFile(origin + '/pieces/data.parquet', 'pieces');
+  const piecesCheck = await engine.query('SELECT sum(id)::DOUBLE AS s, count(*)::INTEGER AS n FROM pieces');
+  out.pieces = { rows: pieces.rowCount, decodes: decodes - before, check: piecesCheck.data[0] };
   const fail = (p) => p.then(() => null, (e) => ({ name: e.name, message: e.message }));
   out.missing = await fail(engine.loadFile(origin + '/files/nope.csv', 'x'));
   out.path = await fail(engine.loadFile('/etc/passwd', 'x'));
@@ -71,6 +81,7 @@ interface Loaded {
 }
 type Failure = { name: string; message: string } | null;
 type Outcome = Record<'csv' | 'parquet' | 'json' | 'ndjson' | 'arrow' | 'arrows', Loaded> & {
+  pieces: { rows: number; decodes: number; check: { s: number; n: number } };
   missing: Failure;
   path: Failure;
   corrupt: Failure;
@@ -81,12 +92,14 @@ type Outcome = Record<'csv' | 'parquet' | 'json' | 'ndjson' | 'arrow' | 'arrows'
 
 describe.skipIf(!browserAvailable)('loadFile in chromium (DuckDB-WASM)', () => {
   let files: DataFiles;
+  let pieces: DataFiles;
   let page: string;
   let server: StaticServer;
   let browser: Browser;
 
   beforeAll(async () => {
     files = await writeDataFiles(ROWS);
+    pieces = await writeDataFiles(PIECES_ROWS, ['parquet']);
     page = await mkdtemp(join(tmpdir(), 'dataprism-loadfile-page-'));
     const built = await bundle(ENTRY);
     await writeFile(join(page, 'bundle.js'), built.outputFiles[0]!.text);
@@ -95,6 +108,7 @@ describe.skipIf(!browserAvailable)('loadFile in chromium (DuckDB-WASM)', () => {
       '/duckdb/': dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm')),
       '/parquet/': dirname(require.resolve('parquet-wasm/esm/parquet_wasm_bg.wasm')),
       '/files/': files.dir,
+      '/pieces/': pieces.dir,
       '/': page,
     });
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS] });
@@ -105,6 +119,7 @@ describe.skipIf(!browserAvailable)('loadFile in chromium (DuckDB-WASM)', () => {
     await server?.close();
     await rm(page, { recursive: true, force: true });
     await rm(files.dir, { recursive: true, force: true });
+    await rm(pieces.dir, { recursive: true, force: true });
   });
 
   test('loads CSV, Parquet, JSON, NDJSON and Arrow (file and stream) from a URL, a File, a Blob and bytes; JSON refusals as in Node', async () => {
@@ -123,6 +138,7 @@ describe.skipIf(!browserAvailable)('loadFile in chromium (DuckDB-WASM)', () => {
     }
     expect(out.parquet.columns).toEqual(['id:INTEGER', 'big:BIGINT', 'dbl:DOUBLE', 'name:VARCHAR', 'flag:BOOLEAN', 'ts:TIMESTAMP', 'day:DATE', 'price:DECIMAL(18,3)', 'maybe:BIGINT']);
     expect(out.json.columns).toEqual(out.ndjson.columns);
+    expect(out.pieces).toEqual({ rows: PIECES_ROWS, decodes: 3, check: { s: (PIECES_ROWS * (PIECES_ROWS - 1)) / 2, n: PIECES_ROWS } });
     expect(out.missing).toMatchObject({ name: 'ValidationError', message: expect.stringMatching(/nope\.csv.*HTTP 404/) });
     expect(out.path).toMatchObject({ name: 'ValidationError', message: expect.stringMatching(/a browser has no file system/) });
     expect(out.corrupt).toMatchObject({ name: 'ValidationError', message: expect.stringMatching(/bad\.parquet could not be loaded as Parquet/) });

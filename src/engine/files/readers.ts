@@ -45,6 +45,15 @@ export function runner(ctx: ReaderContext): (sql: string) => Promise<BackendResu
 /** parquet-wasm's batch size: its default (1024 rows) makes decoding 4× slower, measured on 1M rows. */
 const PARQUET_BATCH_ROWS = 122_880;
 
+/**
+ * The fewest rows decoded and inserted as one piece of a Parquet file of many
+ * row groups: two of DuckDB's row groups (122 880 rows each). Each piece costs a
+ * decode set-up and an insert; measured on 1M rows in a worker, pieces of one
+ * such group took 10-15% more CPU time than one piece, of two 5-10%, for about
+ * the same gain in wall time.
+ */
+const PARQUET_PIECE_ROWS = 245_760;
+
 let fileCounter = 0;
 
 /**
@@ -228,6 +237,14 @@ function safeBaseName(nameHint: string | undefined, format: FileFormat): string 
 async function insertArrow(ctx: ReaderContext, file: ResolvedFile, target: CreateTarget): Promise<number | undefined> {
   let rows = 0;
   await insertIpc(ctx, file, 'arrow', target, async () => {
+    const ipc = await asStream();
+    return [() => ipc];
+  });
+  // A stream without rows may create no table on DuckDB-WASM: the caller's count finds out.
+  return rows > 0 ? rows : undefined;
+
+  /** The file as one IPC stream DuckDB reads, checked (and `rows` counted) on the way. */
+  async function asStream(): Promise<Uint8Array> {
     const bytes = await file.bytes();
     let decoded: Table;
     try {
@@ -246,54 +263,113 @@ async function insertArrow(ctx: ReaderContext, file: ResolvedFile, target: Creat
     const settled = float16AsFloat32(decoded);
     // DuckDB-WASM reads IPC streams only; the file format (ARROW1) is re-framed as one, and Float16 columns made Float32 are written anew.
     return settled !== decoded || (bytes[0] === 0x41 /* A */ && ctx.backend.mode !== 'native') ? tableToIPC(settled, 'stream') : bytes;
-  });
-  // A stream without rows may create no table on DuckDB-WASM: the caller's count finds out.
-  return rows > 0 ? rows : undefined;
+  }
 }
 
 async function insertParquetWasm(ctx: ReaderContext, file: ResolvedFile, target: CreateTarget): Promise<undefined> {
   await insertIpc(ctx, file, 'parquet', target, async () => {
     const module = await ctx.parquet();
     const bytes = await file.bytes();
-    try {
-      return module.readParquet(bytes, { batchSize: PARQUET_BATCH_ROWS }).intoIPCStream();
-    } catch (error) {
-      throw fileError(error, file.label, 'parquet', []);
-    }
+    const pieces = (await rowGroupPieces(module, bytes)) ?? [undefined];
+    return pieces.map((rowGroups) => () => {
+      try {
+        return module.readParquet(bytes, { batchSize: PARQUET_BATCH_ROWS, ...(rowGroups === undefined ? {} : { rowGroups }) }).intoIPCStream();
+      } catch (error) {
+        throw fileError(error, file.label, 'parquet', []);
+      }
+    });
   });
   return undefined;
 }
 
 /**
- * Inserts the Arrow IPC stream `decode` makes of the file as the new table
- * `target.name`. The target's opening (see CreateTarget) is sent first, so its
- * round trip overlaps reading and decoding the file. Measured on DuckDB-WASM in
- * a worker, 1M-row Parquet (a ~300 ms load): BEGIN with the existence check took
- * 5-8 ms, and the first statement after a transfer waits 8-14 ms while the worker
- * collects the transferred 69 MB of IPC: sent ahead, the opening and the previous
- * load's collection pass during decoding (this load's still delays its DESCRIBE).
+ * The file's row groups in runs of at least PARQUET_PIECE_ROWS rows, read from
+ * its footer; undefined (decode it in one piece) when it has one run, or no
+ * footer parquet-wasm reads (the decoder then says what is wrong with the file).
+ * Only the footer is handed to parquet-wasm: a Blob of the whole file would copy it.
+ * A file of one row group (pyarrow writes up to 1Mi rows in one) is decoded whole:
+ * parquet-wasm's offset and limit decode from the group's start, 8 slices of one
+ * 1M-row group took 2× as long as the whole, measured.
  */
-async function insertIpc(ctx: ReaderContext, file: ResolvedFile, format: 'arrow' | 'parquet', target: CreateTarget, decode: () => Promise<Uint8Array>): Promise<void> {
-  const before = [...(target.opening === undefined ? [] : [target.opening]), ...(target.replace === true ? [`DROP TABLE IF EXISTS ${quoteIdentifier(target.name)}`] : [])];
-  // On its way before the decoding starts.
-  const opened = before.length === 0 ? undefined : runner(ctx)(before.join(';\n'));
-  // Settled, whatever happens: its failure is read below, and must not be an unhandled rejection while the file decodes.
-  const settled = opened?.then(
-    () => undefined,
-    () => undefined,
-  );
-  let ipc: Uint8Array;
+async function rowGroupPieces(module: ParquetWasmModule, bytes: Uint8Array): Promise<number[][] | undefined> {
+  // The Parquet file ends with the footer's length (u32, little endian) and "PAR1".
+  if (module.ParquetFile === undefined || bytes.length < 12) return undefined;
+  const tail = new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 8, 8);
+  if (tail.getUint32(4, true) !== 0x31524150 /* PAR1 */) return undefined;
+  const footerStart = bytes.length - 8 - tail.getUint32(0, true);
+  if (footerStart < 4) return undefined;
+  let sizes: number[];
   try {
-    ipc = await decode();
+    const footer = await module.ParquetFile.fromFile(new Blob([bytes.slice(footerStart)]));
+    const metadata = footer.metadata();
+    sizes = metadata.rowGroups().map((group) => {
+      const rows = group.numRows();
+      group.free();
+      return rows;
+    });
+    metadata.free();
+    footer.free();
+  } catch {
+    return undefined;
+  }
+  const pieces: number[][] = [];
+  let piece: number[] = [];
+  let rows = 0;
+  sizes.forEach((size, index) => {
+    piece.push(index);
+    rows += size;
+    if (rows >= PARQUET_PIECE_ROWS) {
+      pieces.push(piece);
+      piece = [];
+      rows = 0;
+    }
+  });
+  if (piece.length > 0) pieces.push(piece);
+  return pieces.length > 1 ? pieces : undefined;
+}
+
+/**
+ * Inserts the Arrow IPC streams `decode` makes of the file, one after the other,
+ * as the new table `target.name`: the first creates it, the rest append. The
+ * target's opening (see CreateTarget) is sent first, so its round trip overlaps
+ * reading the file; each piece decodes while the one before it is inserted (on
+ * DuckDB-WASM in a worker, on the other core). Measured in a worker on a 1M-row
+ * Parquet file of 9 row groups: in one piece, decoding took 200-300 ms and the
+ * insert 240-290 ms; in pieces of two groups the load had 1.26-1.29x the
+ * throughput of the one-piece raw path (bench/loadFile.bench.ts). BEGIN with the existence
+ * check took 5-8 ms, and the first statement after a transfer waits 8-14 ms
+ * while the worker collects the transferred IPC: sent ahead, the opening and the
+ * previous load's collection pass during decoding.
+ */
+async function insertIpc(ctx: ReaderContext, file: ResolvedFile, format: 'arrow' | 'parquet', target: CreateTarget, decode: () => Promise<(() => Uint8Array)[]>): Promise<void> {
+  const before = [...(target.opening === undefined ? [] : [target.opening]), ...(target.replace === true ? [`DROP TABLE IF EXISTS ${quoteIdentifier(target.name)}`] : [])];
+  // A step's failure is read when it is awaited; it must not be an unhandled rejection while the next piece decodes.
+  const quietly = (step: Promise<unknown>) => {
+    step.catch(() => undefined);
+    return step;
+  };
+  // What runs on the connection now: the opening (on its way before the decoding starts), then each insert.
+  let running = quietly(before.length === 0 ? Promise.resolve() : runner(ctx)(before.join(';\n')));
+  let created = false;
+  try {
+    for (const piece of await decode()) {
+      const ipc = piece();
+      // The opening's failure is the caller's to read (a view holding the name is a catalog error, not the file's).
+      await running;
+      running = quietly(insertPiece(ctx, file, format, target.name, ipc, !created));
+      created = true;
+    }
+    await running;
   } catch (error) {
-    // The opening is still on the connection: let it end before the caller's ROLLBACK follows.
-    await settled;
+    // Whatever is still on the connection ends before the caller's ROLLBACK follows.
+    await running.catch(() => undefined);
     throw error;
   }
-  // Its failure is the caller's to read (a view holding the name is a catalog error, not the file's).
-  await opened;
+}
+
+async function insertPiece(ctx: ReaderContext, file: ResolvedFile, format: 'arrow' | 'parquet', table: string, ipc: Uint8Array, create: boolean): Promise<void> {
   try {
-    await ctx.backend.insertArrowIPC(ctx.conn, ipc, { name: target.name, create: true });
+    await ctx.backend.insertArrowIPC(ctx.conn, ipc, { name: table, create });
   } catch (error) {
     if (isCatalogError(error)) throw error;
     throw fileError(error, file.label, format, []);

@@ -65,5 +65,18 @@ export interface LoadFileResult extends LoadDataResult {
  * `engineOptions.parquet`.
  */
 export interface ParquetWasmModule {
-  readParquet(bytes: Uint8Array, options?: { batchSize?: number }): { intoIPCStream(): Uint8Array };
+  readParquet(bytes: Uint8Array, options?: { batchSize?: number; rowGroups?: number[] }): { intoIPCStream(): Uint8Array };
+  /**
+   * parquet-wasm's footer reader (its `ParquetFile`; the whole module has it).
+   * With it a file of several row groups is decoded a few row groups at a time,
+   * each piece inserted while the next decodes; without it the file is decoded
+   * in one piece.
+   */
+  ParquetFile?: { fromFile(handle: Blob): Promise<ParquetFooter> };
+}
+
+/** The part of parquet-wasm's `ParquetFile` the wasm backends read: the row groups' sizes. */
+export interface ParquetFooter {
+  metadata(): { rowGroups(): { numRows(): number; free(): void }[]; free(): void };
+  free(): void;
 }
