@@ -335,7 +335,7 @@ async function rowGroupPieces(module: ParquetWasmModule, bytes: Uint8Array): Pro
  * reading the file; each piece decodes while the one before it is inserted (on
  * DuckDB-WASM in a worker, on the other core). Measured in a worker on a 1M-row
  * Parquet file of 9 row groups: in one piece, decoding took 200-300 ms and the
- * insert 240-290 ms; in pieces of two groups the load had 1.14-1.29x the
+ * insert 240-290 ms; in pieces of two groups the load had 1.14-1.32x the
  * throughput of the one-piece raw path (bench/loadFile.bench.ts). BEGIN with the existence
  * check took 5-8 ms, and the first statement after a transfer waits 8-14 ms
  * while the worker collects the transferred IPC: sent ahead, the opening and the
