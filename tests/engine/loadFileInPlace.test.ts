@@ -34,10 +34,20 @@ describe.each(ENGINE_BACKENDS)('loadFile of an Arrow insert, in place ($label)',
   let engine: DataPrismEngine;
   let parquet: typeof import('parquet-wasm');
   let decodes = 0;
+  /** Called after each decode, when set. */
+  let afterDecode: (() => void) | undefined;
   beforeAll(async () => {
     parquet = await import('parquet-wasm');
     // parquet-wasm, counting its decodes (native DuckDB reads Parquet itself and never asks).
-    const counting: ParquetWasmModule = { readParquet: (bytes, options) => (decodes++, parquet.readParquet(bytes, options)), ParquetFile: parquet.ParquetFile };
+    const counting: ParquetWasmModule = {
+      readParquet: (bytes, options) => {
+        decodes++;
+        const decoded = parquet.readParquet(bytes, options);
+        afterDecode?.();
+        return decoded;
+      },
+      ParquetFile: parquet.ParquetFile,
+    };
     engine = await createEngine({ ...backend, parquet: counting });
   });
   afterAll(async () => {
@@ -198,5 +208,25 @@ describe.each(ENGINE_BACKENDS)('loadFile of an Arrow insert, in place ($label)',
     expect(digests[1]).toEqual(digests[0]);
     expect(digests[2]).toEqual(digests[0]);
     expect((await engine.query(`SELECT count(DISTINCT id)::INTEGER AS n FROM ${tables[2]}`)).data).toEqual([{ n: PIECES_ROWS }]);
+  });
+
+  it('a load in pieces aborted after its first piece stops before the next decodes; the old table stays', async () => {
+    await engine.loadData([{ id: 1 }], 'inplace_aborted');
+    const controller = new AbortController();
+    const before = decodes;
+    afterDecode = () => controller.abort(new Error('user left the page'));
+    try {
+      const loading = engine.loadFile(pieces.parquet, 'inplace_aborted', { mode: 'replace', signal: controller.signal });
+      // Native DuckDB decodes nothing here (read_parquet reads the file): aborted while it resolves the file instead.
+      if (mode === 'native') controller.abort(new Error('user left the page'));
+      const error = await failure(loading);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as Error).message).toMatch(/^loading .*data\.parquet was aborted by options\.signal; nothing was loaded/);
+    } finally {
+      afterDecode = undefined;
+    }
+    expect(decodes - before).toBe(mode === 'native' ? 0 : 1);
+    expect((await engine.query('SELECT id FROM inplace_aborted')).data).toEqual([{ id: 1 }]);
+    expect(await leftovers()).toEqual([]);
   });
 });

@@ -16,7 +16,7 @@ import { HOST_FILES_DIRECTORY } from '../access.js';
 import { checkArrowSchema, float16AsFloat32 } from '../arrowSchema.js';
 import { isCatalogError } from '../duckdbErrors.js';
 import { quoteIdentifier, quoteLiteral } from '../sql.js';
-import { fileError, formatName, type FilePosition } from './fileErrors.js';
+import { abortedError, fileError, formatName, type FilePosition } from './fileErrors.js';
 import { jsonDepthOverflow, MAX_JSON_DEPTH } from './jsonDepth.js';
 import { findDuplicateKey } from './jsonDuplicateKey.js';
 import { jsonErrorOffset } from './jsonPosition.js';
@@ -104,8 +104,8 @@ export async function createTableFromFile(ctx: ReaderContext, file: ResolvedFile
   }
   const table = target.name;
   if (format === 'json' || format === 'ndjson') checkJsonDepth(await file.bytes(), file.label, format);
-  if (format === 'arrow') return insertArrow(ctx, file, target);
-  if (format === 'parquet' && !sql) return insertParquetWasm(ctx, file, target);
+  if (format === 'arrow') return insertArrow(ctx, file, target, options.signal);
+  if (format === 'parquet' && !sql) return insertParquetWasm(ctx, file, target, options.signal);
   if ((format === 'json' || format === 'ndjson') && !sql) return insertJsonWasm(ctx, file, format, table);
   let rows: number | undefined;
   await withRegisteredFile(ctx, file, format, async (path, internal) => {
@@ -234,9 +234,9 @@ function safeBaseName(nameHint: string | undefined, format: FileFormat): string 
   return /\.[A-Za-z0-9]+$/.test(base) ? base : `${base || 'file'}.${format}`;
 }
 
-async function insertArrow(ctx: ReaderContext, file: ResolvedFile, target: CreateTarget): Promise<number | undefined> {
+async function insertArrow(ctx: ReaderContext, file: ResolvedFile, target: CreateTarget, signal: AbortSignal | undefined): Promise<number | undefined> {
   let rows = 0;
-  await insertIpc(ctx, file, 'arrow', target, async () => {
+  await insertIpc(ctx, file, 'arrow', target, signal, async () => {
     const ipc = await asStream();
     return [() => ipc];
   });
@@ -266,8 +266,8 @@ async function insertArrow(ctx: ReaderContext, file: ResolvedFile, target: Creat
   }
 }
 
-async function insertParquetWasm(ctx: ReaderContext, file: ResolvedFile, target: CreateTarget): Promise<undefined> {
-  await insertIpc(ctx, file, 'parquet', target, async () => {
+async function insertParquetWasm(ctx: ReaderContext, file: ResolvedFile, target: CreateTarget, signal: AbortSignal | undefined): Promise<undefined> {
+  await insertIpc(ctx, file, 'parquet', target, signal, async () => {
     const module = await ctx.parquet();
     const bytes = await file.bytes();
     const pieces = (await rowGroupPieces(module, bytes)) ?? [undefined];
@@ -339,9 +339,17 @@ async function rowGroupPieces(module: ParquetWasmModule, bytes: Uint8Array): Pro
  * throughput of the one-piece raw path (bench/loadFile.bench.ts). BEGIN with the existence
  * check took 5-8 ms, and the first statement after a transfer waits 8-14 ms
  * while the worker collects the transferred IPC: sent ahead, the opening and the
- * previous load's collection pass during decoding.
+ * previous load's collection pass during decoding. An aborted `signal` (the
+ * caller's, or the engine closing) stops the load before the next piece decodes.
  */
-async function insertIpc(ctx: ReaderContext, file: ResolvedFile, format: 'arrow' | 'parquet', target: CreateTarget, decode: () => Promise<(() => Uint8Array)[]>): Promise<void> {
+async function insertIpc(
+  ctx: ReaderContext,
+  file: ResolvedFile,
+  format: 'arrow' | 'parquet',
+  target: CreateTarget,
+  signal: AbortSignal | undefined,
+  decode: () => Promise<(() => Uint8Array)[]>,
+): Promise<void> {
   const before = [...(target.opening === undefined ? [] : [target.opening]), ...(target.replace === true ? [`DROP TABLE IF EXISTS ${quoteIdentifier(target.name)}`] : [])];
   // A step's failure is read when it is awaited; it must not be an unhandled rejection while the next piece decodes.
   const quietly = (step: Promise<unknown>) => {
@@ -353,6 +361,7 @@ async function insertIpc(ctx: ReaderContext, file: ResolvedFile, format: 'arrow'
   let created = false;
   try {
     for (const piece of await decode()) {
+      if (signal?.aborted) throw abortedError(signal, file.label);
       const ipc = piece();
       // The opening's failure is the caller's to read (a view holding the name is a catalog error, not the file's).
       await running;

@@ -41,7 +41,11 @@ export interface LoadFileOptions extends LoadDataOptions {
    * (then pass a `signal` to end it). Default 300 000 (5 minutes).
    */
   downloadTimeoutMs?: number;
-  /** Aborts a download (URL sources) and the load before its table is created. */
+  /**
+   * Aborts a download (URL sources) and the load, up to its COMMIT: the load
+   * rejects and nothing is loaded. A Parquet load in pieces (DuckDB-WASM) stops
+   * before its next piece decodes; one DuckDB statement runs to its end first.
+   */
   signal?: AbortSignal;
   /** The name used in messages (and for detection by extension) for a Uint8Array, ArrayBuffer or Blob. */
   name?: string;
