@@ -8,7 +8,7 @@ import { DataPrismError } from '../../errors/DataPrismError.js';
 import { MemoryError } from '../../errors/MemoryError.js';
 import { ValidationError } from '../../errors/ValidationError.js';
 import { isOutOfMemory, trimDuckDBMessage } from '../duckdbErrors.js';
-import type { FileFormat } from './types.js';
+import type { FileFormat, LoadFileOptions } from './types.js';
 
 /** Where in a file a reader stopped. */
 export interface FilePosition {
@@ -79,4 +79,9 @@ export function fileError(error: unknown, label: string, format: FileFormat, int
 export function abortedError(signal: AbortSignal, label: string): DataPrismError {
   if (signal.reason instanceof DataPrismError) return signal.reason;
   return new ValidationError(`loading ${label} was aborted by options.signal; nothing was loaded`, { issues: [{ path: 'options.signal', message: 'aborted' }], cause: signal.reason });
+}
+
+/** The abort's error once `options.signal` is aborted. */
+export function checkAborted(options: LoadFileOptions, label: string): void {
+  if (options.signal?.aborted) throw abortedError(options.signal, label);
 }

@@ -15,7 +15,7 @@ import { firstValue, resultAsTable, type BackendResult } from '../backend.js';
 import { duckDBMessageOf, isCatalogError, toQueryError } from '../duckdbErrors.js';
 import { quoteIdentifier, quoteLiteral } from '../sql.js';
 import { detectFormat } from './detect.js';
-import { abortedError, formatName } from './fileErrors.js';
+import { checkAborted, formatName } from './fileErrors.js';
 import { createsInOneStep, createTableFromFile, readsWithSql, runner, type ReaderContext } from './readers.js';
 import type { ResolvedFile } from './source.js';
 import type { ColumnInfo } from '../types.js';
@@ -202,11 +202,6 @@ function swapError(error: unknown, label: string, tableName: string, append: boo
     issues: [{ path: 'options.mode', message: 'columns do not match' }],
     cause: error,
   });
-}
-
-/** The abort's error once `options.signal` is aborted. */
-function checkAborted(options: LoadFileOptions, label: string): void {
-  if (options.signal?.aborted) throw abortedError(options.signal, label);
 }
 
 /** One row, `n`: how many tables of this name (compared as DuckDB compares names) the current schema holds. */

@@ -16,7 +16,7 @@ import { HOST_FILES_DIRECTORY } from '../access.js';
 import { checkArrowSchema, float16AsFloat32 } from '../arrowSchema.js';
 import { isCatalogError } from '../duckdbErrors.js';
 import { quoteIdentifier, quoteLiteral } from '../sql.js';
-import { abortedError, fileError, formatName, type FilePosition } from './fileErrors.js';
+import { checkAborted, fileError, formatName, type FilePosition } from './fileErrors.js';
 import { jsonDepthOverflow, MAX_JSON_DEPTH } from './jsonDepth.js';
 import { findDuplicateKey } from './jsonDuplicateKey.js';
 import { jsonErrorOffset } from './jsonPosition.js';
@@ -104,8 +104,8 @@ export async function createTableFromFile(ctx: ReaderContext, file: ResolvedFile
   }
   const table = target.name;
   if (format === 'json' || format === 'ndjson') checkJsonDepth(await file.bytes(), file.label, format);
-  if (format === 'arrow') return insertArrow(ctx, file, target, options.signal);
-  if (format === 'parquet' && !sql) return insertParquetWasm(ctx, file, target, options.signal);
+  if (format === 'arrow') return insertArrow(ctx, file, target, options);
+  if (format === 'parquet' && !sql) return insertParquetWasm(ctx, file, target, options);
   if ((format === 'json' || format === 'ndjson') && !sql) return insertJsonWasm(ctx, file, format, table);
   let rows: number | undefined;
   await withRegisteredFile(ctx, file, format, async (path, internal) => {
@@ -234,17 +234,10 @@ function safeBaseName(nameHint: string | undefined, format: FileFormat): string 
   return /\.[A-Za-z0-9]+$/.test(base) ? base : `${base || 'file'}.${format}`;
 }
 
-async function insertArrow(ctx: ReaderContext, file: ResolvedFile, target: CreateTarget, signal: AbortSignal | undefined): Promise<number | undefined> {
+async function insertArrow(ctx: ReaderContext, file: ResolvedFile, target: CreateTarget, options: LoadFileOptions): Promise<number | undefined> {
   let rows = 0;
-  await insertIpc(ctx, file, 'arrow', target, signal, async () => {
-    const ipc = await asStream();
-    return [() => ipc];
-  });
-  // A stream without rows may create no table on DuckDB-WASM: the caller's count finds out.
-  return rows > 0 ? rows : undefined;
-
-  /** The file as one IPC stream DuckDB reads, checked (and `rows` counted) on the way. */
-  async function asStream(): Promise<Uint8Array> {
+  // The file as one IPC stream DuckDB reads, checked (and `rows` counted) on the way.
+  async function* asStream(): AsyncGenerator<Uint8Array> {
     const bytes = await file.bytes();
     let decoded: Table;
     try {
@@ -262,23 +255,29 @@ async function insertArrow(ctx: ReaderContext, file: ResolvedFile, target: Creat
     rows = decoded.numRows;
     const settled = float16AsFloat32(decoded);
     // DuckDB-WASM reads IPC streams only; the file format (ARROW1) is re-framed as one, and Float16 columns made Float32 are written anew.
-    return settled !== decoded || (bytes[0] === 0x41 /* A */ && ctx.backend.mode !== 'native') ? tableToIPC(settled, 'stream') : bytes;
+    yield settled !== decoded || (bytes[0] === 0x41 /* A */ && ctx.backend.mode !== 'native') ? tableToIPC(settled, 'stream') : bytes;
   }
+  await insertIpc(ctx, file, 'arrow', target, options, asStream());
+  // A stream without rows may create no table on DuckDB-WASM: the caller's count finds out.
+  return rows > 0 ? rows : undefined;
 }
 
-async function insertParquetWasm(ctx: ReaderContext, file: ResolvedFile, target: CreateTarget, signal: AbortSignal | undefined): Promise<undefined> {
-  await insertIpc(ctx, file, 'parquet', target, signal, async () => {
+async function insertParquetWasm(ctx: ReaderContext, file: ResolvedFile, target: CreateTarget, options: LoadFileOptions): Promise<undefined> {
+  // Each piece decodes only when the insert loop asks for it, while the piece before it is inserted.
+  async function* pieces(): AsyncGenerator<Uint8Array> {
     const module = await ctx.parquet();
     const bytes = await file.bytes();
-    const pieces = (await rowGroupPieces(module, bytes)) ?? [undefined];
-    return pieces.map((rowGroups) => () => {
+    for (const rowGroups of (await rowGroupPieces(module, bytes)) ?? [undefined]) {
+      let ipc: Uint8Array;
       try {
-        return module.readParquet(bytes, { batchSize: PARQUET_BATCH_ROWS, ...(rowGroups === undefined ? {} : { rowGroups }) }).intoIPCStream();
+        ipc = module.readParquet(bytes, { batchSize: PARQUET_BATCH_ROWS, ...(rowGroups === undefined ? {} : { rowGroups }) }).intoIPCStream();
       } catch (error) {
         throw fileError(error, file.label, 'parquet', []);
       }
-    });
-  });
+      yield ipc;
+    }
+  }
+  await insertIpc(ctx, file, 'parquet', target, options, pieces());
   return undefined;
 }
 
@@ -329,7 +328,7 @@ async function rowGroupPieces(module: ParquetWasmModule, bytes: Uint8Array): Pro
 }
 
 /**
- * Inserts the Arrow IPC streams `decode` makes of the file, one after the other,
+ * Inserts the Arrow IPC streams of `pieces` (each read and decoded when asked for), one after the other,
  * as the new table `target.name`: the first creates it, the rest append. The
  * target's opening (see CreateTarget) is sent first, so its round trip overlaps
  * reading the file; each piece decodes while the one before it is inserted (on
@@ -339,16 +338,16 @@ async function rowGroupPieces(module: ParquetWasmModule, bytes: Uint8Array): Pro
  * throughput of the one-piece raw path (bench/loadFile.bench.ts). BEGIN with the existence
  * check took 5-8 ms, and the first statement after a transfer waits 8-14 ms
  * while the worker collects the transferred IPC: sent ahead, the opening and the
- * previous load's collection pass during decoding. An aborted `signal` (the
- * caller's, or the engine closing) stops the load before the next piece decodes.
+ * previous load's collection pass during decoding. An aborted `options.signal`
+ * (the caller's, or the engine closing) stops the load before the next piece decodes.
  */
 async function insertIpc(
   ctx: ReaderContext,
   file: ResolvedFile,
   format: 'arrow' | 'parquet',
   target: CreateTarget,
-  signal: AbortSignal | undefined,
-  decode: () => Promise<(() => Uint8Array)[]>,
+  options: LoadFileOptions,
+  pieces: AsyncIterable<Uint8Array>,
 ): Promise<void> {
   const before = [...(target.opening === undefined ? [] : [target.opening]), ...(target.replace === true ? [`DROP TABLE IF EXISTS ${quoteIdentifier(target.name)}`] : [])];
   // A step's failure is read when it is awaited; it must not be an unhandled rejection while the next piece decodes.
@@ -360,13 +359,13 @@ async function insertIpc(
   let running = quietly(before.length === 0 ? Promise.resolve() : runner(ctx)(before.join(';\n')));
   let created = false;
   try {
-    for (const piece of await decode()) {
-      if (signal?.aborted) throw abortedError(signal, file.label);
-      const ipc = piece();
+    for await (const ipc of pieces) {
       // The opening's failure is the caller's to read (a view holding the name is a catalog error, not the file's).
       await running;
       running = quietly(insertPiece(ctx, file, format, target.name, ipc, !created));
       created = true;
+      // Asked before the next piece decodes (the loop's next step).
+      checkAborted(options, file.label);
     }
     await running;
   } catch (error) {
